@@ -1,0 +1,175 @@
+// Aggregates: `decide` + `evolve`, pure.
+//
+// An aggregate type is a state struct S with
+//   void Apply(S&, const events::Envelope&);         // evolve: apply one event
+//   std::string_view Label(const S&);                // status, e.g. "draft"
+//   to_json/from_json (nlohmann) for its snapshot;
+// and command functions `Decision Decide...(const S*, const Cmd&, DecideContext&)`
+// that return the events to append or a rejection. Neither reads a clock, a
+// global or storage: everything comes from their arguments, which is what
+// makes replay, tests and as-of queries trivial.
+//
+// The engine only sees AggregateState, a type-erased StateOf<S>, and the
+// StreamType registry (domain/registry.cc), which is the one place a new
+// aggregate type is listed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/decimal.h"
+#include "engine/log.h"
+
+namespace ledger {
+
+struct Actor {
+  std::string id;
+  std::vector<std::string> roles;
+  bool HasRole(std::string_view role) const {
+    for (const auto& r : roles) {
+      if (r == role) return true;
+    }
+    return false;
+  }
+};
+
+class AggregateState {
+ public:
+  virtual ~AggregateState() = default;
+  virtual std::unique_ptr<AggregateState> Clone() const = 0;
+  virtual void Evolve(const events::Envelope& e) = 0;
+  // Snapshot body. Decode returns false when the bytes do not decode into
+  // the current shape of the state (e.g. after a schema change).
+  virtual std::string Encode() const = 0;
+  virtual bool Decode(std::string_view bytes) = 0;
+  virtual std::string_view StatusLabel() const = 0;
+
+  uint64_t version = 0;  // stream_version of the last event applied
+};
+
+template <class S>
+class StateOf final : public AggregateState {
+ public:
+  S value{};
+
+  std::unique_ptr<AggregateState> Clone() const override {
+    return std::make_unique<StateOf<S>>(*this);
+  }
+  void Evolve(const events::Envelope& e) override { Apply(value, e); }
+  std::string Encode() const override {
+    auto bytes = nlohmann::json::to_msgpack(nlohmann::json(value));
+    return std::string(bytes.begin(), bytes.end());
+  }
+  bool Decode(std::string_view bytes) override {
+    try {
+      value = nlohmann::json::from_msgpack(bytes.begin(), bytes.end()).template get<S>();
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  std::string_view StatusLabel() const override { return Label(value); }
+};
+
+// The typed state behind `s`, or nullptr.
+template <class S>
+const S* StateCast(const AggregateState* s) {
+  auto* typed = dynamic_cast<const StateOf<S>*>(s);
+  return typed ? &typed->value : nullptr;
+}
+
+struct StreamType {
+  std::string_view name;     // "purchase_order"
+  Topic topic;
+  // Documents numbered by the ledger: ids are "<series>-<year>-<NNNNN>".
+  std::string_view series;   // "" when ids come from the client
+  // Bump when S's snapshot shape changes: older snapshots are then rebuilt.
+  uint32_t snapshot_format;
+  std::unique_ptr<AggregateState> (*make)();
+};
+
+// The registry of every stream type; nullptr if unknown.
+const StreamType* FindStreamType(std::string_view name);
+const std::vector<StreamType>& AllStreamTypes();
+
+// An event a decision asks to append. By default to the command's stream.
+struct NewEvent {
+  events::PayloadUnion payload;
+  std::string stream_type;     // "" = the command's stream
+  std::string stream_id;
+  std::string effective_date;  // "" = the command's date
+};
+
+using Decision = Result<std::vector<NewEvent>>;
+
+template <class T>
+NewEvent Emit(T&& table) {
+  NewEvent e;
+  e.payload.Set(std::forward<T>(table));
+  return e;
+}
+
+// What decide may know besides its own state: other aggregates' committed
+// (or same-batch) state, the command's time and actor. Read-only.
+class DecideContext {
+ public:
+  virtual ~DecideContext() = default;
+  // The state of another stream, or nullptr if it has no event.
+  virtual const AggregateState* Find(std::string_view type, std::string_view id) = 0;
+  virtual int64_t now_us() const = 0;
+  virtual const Actor& actor() const = 0;
+  // The id of the command's stream (for numbered documents, the number just
+  // assigned).
+  virtual const std::string& stream_id() const = 0;
+
+  template <class S>
+  const S* Get(std::string_view type, std::string_view id) {
+    const AggregateState* st = Find(type, id);
+    return st ? StateCast<S>(st) : nullptr;
+  }
+  std::string today() const;
+};
+
+enum class Expect {
+  kAny,       // the decide function checks existence itself
+  kNew,       // the stream must not exist yet: `duplicate` otherwise
+  kExisting,  // the stream must exist: `not_found` otherwise
+};
+
+struct Command {
+  std::string stream_type;
+  // Target stream. Empty with a stream type that has a series: a new
+  // document whose number the engine assigns.
+  std::string stream_id;
+  Expect expect = Expect::kAny;
+  std::optional<uint64_t> expected_version;  // If-Match
+  Actor actor;
+  std::string idempotency_key;
+  std::string request_hash;  // digest of the request carrying the key
+  std::string correlation_id;
+  std::string causation_id;
+  std::function<Decision(const AggregateState* target, DecideContext& ctx)> decide;
+};
+
+struct CommandOutcome {
+  Status status;
+  std::string stream_type;
+  std::string stream_id;
+  uint64_t version = 0;       // the stream's version after the command
+  bool created = false;       // the command created the stream
+  bool replayed = false;      // answered from an earlier command with the same key
+  std::string state_label;    // the aggregate's status after the command
+  LogCursor position;         // log end after this command's batch
+};
+
+// nlohmann adapters for the snapshot of states holding decimals.
+void to_json(nlohmann::json& j, const Decimal& d);
+void from_json(const nlohmann::json& j, Decimal& d);
+
+}  // namespace ledger

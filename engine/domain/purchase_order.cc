@@ -1,0 +1,595 @@
+#include "engine/domain/purchase_order.h"
+
+#include <fmt/format.h>
+
+#include "engine/clock.h"
+#include "engine/domain/reference.h"
+
+namespace ledger::domain {
+namespace {
+
+using events::Sv;
+using events::Str;
+
+Decimal Dec(const flatbuffers::String* s) {
+  if (s == nullptr) return Decimal();
+  auto r = Decimal::Parse(Sv(s));
+  return r.ok() ? *r : Decimal();
+}
+
+std::vector<NewEvent> One(NewEvent e) {
+  std::vector<NewEvent> v;
+  v.push_back(std::move(e));
+  return v;
+}
+
+bool Editable(const PurchaseOrder& po) { return po.status == "draft" || po.status == "rfq_sent"; }
+
+Status NotEditable(const PurchaseOrder& po) {
+  return Status::InvalidState("lines can only change while the order is draft or rfq_sent; it is " +
+                              po.status);
+}
+
+Status MissingRef(std::string_view what, std::string_view id) {
+  return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", what, id),
+                      {{"kind", std::string(what)}, {"id", std::string(id)}});
+}
+
+PoLine LineFrom(const events::PurchaseOrderLine& l) {
+  PoLine p;
+  p.line_no = l.line_no();
+  p.product = Str(l.product());
+  p.description = Str(l.description());
+  p.quantity = Dec(l.quantity());
+  p.unit_price = Dec(l.unit_price());
+  p.discount = Dec(l.discount());
+  p.tax_code = Str(l.tax_code());
+  p.tax_rate = Dec(l.tax_rate());
+  p.price_included = l.tax_price_included();
+  p.cost_center = Str(l.cost_center());
+  p.project = Str(l.project());
+  p.category = Str(l.category());
+  p.expected_date = Str(l.expected_date());
+  p.warehouse = Str(l.warehouse());
+  return p;
+}
+
+std::vector<TaxLineInput> TaxInputs(const std::vector<PoLine>& lines) {
+  std::vector<TaxLineInput> in;
+  in.reserve(lines.size());
+  for (const auto& l : lines) {
+    in.push_back({l.quantity, l.unit_price, l.discount, l.tax_code, l.tax_rate, l.price_included});
+  }
+  return in;
+}
+
+// Header values an order line depends on.
+struct LineContext {
+  std::string fiscal_position;
+};
+
+// Merges `in` over `base`, checks every field and reference, and resolves the
+// product's tax through the fiscal position.
+Result<std::unique_ptr<events::PurchaseOrderLineT>> ResolveLine(const PoLine& base,
+                                                                const PoLineInput& in,
+                                                                const LineContext& lc,
+                                                                DecideContext& ctx) {
+  PoLine l = base;
+  if (in.product) l.product = *in.product;
+  if (in.description) l.description = *in.description;
+  if (in.quantity) l.quantity = *in.quantity;
+  if (in.unit_price) l.unit_price = *in.unit_price;
+  if (in.discount) l.discount = *in.discount;
+  if (in.cost_center) l.cost_center = *in.cost_center;
+  if (in.project) l.project = *in.project;
+  if (in.expected_date) l.expected_date = *in.expected_date;
+  if (in.warehouse) l.warehouse = *in.warehouse;
+
+  if (l.product.empty()) return Status::Malformed("a line needs a product");
+  const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
+  if (product == nullptr) return MissingRef("product", l.product);
+  if (l.quantity <= Decimal()) {
+    return Status::Rule("invalid_quantity", "quantity must be positive",
+                        {{"quantity", l.quantity.ToString()}});
+  }
+  if (l.unit_price.is_negative()) {
+    return Status::Rule("invalid_price", "unit_price must not be negative",
+                        {{"unit_price", l.unit_price.ToString()}});
+  }
+  if (l.discount.is_negative() || l.discount > Decimal::FromInt(100)) {
+    return Status::Rule("invalid_discount", "discount must be between 0 and 100",
+                        {{"discount", l.discount.ToString()}});
+  }
+  if (l.cost_center.empty()) return Status::Malformed("a line needs a cost_center");
+  if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
+    return MissingRef("cost_center", l.cost_center);
+  }
+  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
+    return MissingRef("project", l.project);
+  }
+  if (!l.expected_date.empty() && !IsIsoDate(l.expected_date)) {
+    return Status::Malformed("expected_date must be a date YYYY-MM-DD");
+  }
+  if (l.description.empty()) l.description = Str(product->name());
+  l.category = Str(product->category());
+
+  // Product tax, mapped by the supplier's fiscal position.
+  std::string tax_code = Str(product->tax_code());
+  if (!lc.fiscal_position.empty()) {
+    if (auto* fp = FindReference<events::FiscalPositionDefined>(ctx, "fiscal_position",
+                                                                lc.fiscal_position)) {
+      if (fp->map()) {
+        for (const auto* m : *fp->map()) {
+          if (Sv(m->from()) == tax_code) {
+            tax_code = Str(m->to());
+            break;
+          }
+        }
+      }
+    }
+  }
+  Decimal rate;
+  bool included = false;
+  if (!tax_code.empty()) {
+    const auto* tax = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
+    if (tax == nullptr) return MissingRef("tax_code", tax_code);
+    rate = Dec(tax->rate());
+    included = tax->price_included();
+  }
+
+  auto out = std::make_unique<events::PurchaseOrderLineT>();
+  out->line_no = l.line_no;
+  out->product = l.product;
+  out->description = l.description;
+  out->quantity = l.quantity.ToString();
+  out->unit_price = l.unit_price.ToString();
+  out->discount = l.discount.ToString();
+  out->tax_code = tax_code;
+  out->tax_rate = rate.ToString();
+  out->tax_price_included = included;
+  out->cost_center = l.cost_center;
+  out->project = l.project;
+  out->category = l.category;
+  out->expected_date = l.expected_date;
+  out->warehouse = l.warehouse;
+  return out;
+}
+
+// Checks that the order's amounts still fit once `lines` replace its lines.
+Status CheckAmounts(const PurchaseOrder& po, std::vector<PoLine> lines) {
+  auto a = ComputeAmounts(TaxInputs(lines), po.digits,
+                          po.tax_rounding == "global" ? TaxRounding::kGlobal
+                                                      : TaxRounding::kPerLine);
+  return a.ok() ? Status::Ok() : a.status();
+}
+
+PoLine PoLineOf(const events::PurchaseOrderLineT& t) {
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.Finish(events::PurchaseOrderLine::Pack(fbb, &t));
+  return LineFrom(*flatbuffers::GetRoot<events::PurchaseOrderLine>(fbb.GetBufferPointer()));
+}
+
+std::vector<std::unique_ptr<events::CommitmentLineT>> Commitments(const PurchaseOrder& po,
+                                                                  const DocumentAmounts& a) {
+  std::vector<std::unique_ptr<events::CommitmentLineT>> out;
+  for (size_t i = 0; i < po.lines.size(); ++i) {
+    auto c = std::make_unique<events::CommitmentLineT>();
+    c->line_no = po.lines[i].line_no;
+    c->cost_center = po.lines[i].cost_center;
+    c->project = po.lines[i].project;
+    c->category = po.lines[i].category;
+    c->untaxed = a.lines[i].subtotal.ToString(po.digits);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// What a confirmed order committed, to release it.
+Result<std::vector<std::unique_ptr<events::CommitmentLineT>>> Released(const PurchaseOrder& po) {
+  if (po.status != "confirmed") return std::vector<std::unique_ptr<events::CommitmentLineT>>{};
+  auto a = Amounts(po);
+  if (!a.ok()) return a.status();
+  return Commitments(po, *a);
+}
+
+Status ResolveSupplier(const std::string& id, const events::SupplierDefined** out,
+                       DecideContext& ctx) {
+  if (id.empty()) return Status::Malformed("missing supplier");
+  *out = FindReference<events::SupplierDefined>(ctx, "supplier", id);
+  if (*out == nullptr) return MissingRef("supplier", id);
+  if ((*out)->blocked()) {
+    return Status::Rule("supplier_blocked", "supplier \"" + id + "\" is blocked",
+                        {{"supplier", id}});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void Apply(PurchaseOrder& po, const events::Envelope& e) {
+  using events::Payload;
+  auto step = [&](const char* name) {
+    po.steps[name] = {e.recorded_at_us(), Str(e.actor())};
+  };
+  switch (e.payload_type()) {
+    case Payload::PurchaseOrderCreated: {
+      auto* p = e.payload_as_PurchaseOrderCreated();
+      po.status = "draft";
+      po.supplier = Str(p->supplier());
+      po.currency = Str(p->currency());
+      po.digits = p->currency_digits();
+      po.tax_rounding = Str(p->tax_rounding());
+      po.payment_terms = Str(p->payment_terms());
+      po.billing_method = Str(p->billing_method());
+      po.incoterm = Str(p->incoterm());
+      po.fiscal_position = Str(p->fiscal_position());
+      po.purchase_request = Str(p->purchase_request());
+      po.expected_date = Str(p->expected_date());
+      po.note_supplier = Str(p->note_supplier());
+      po.note_receipt = Str(p->note_receipt());
+      po.note_billing = Str(p->note_billing());
+      po.note_internal = Str(p->note_internal());
+      step("created");
+      break;
+    }
+    case Payload::PurchaseOrderHeaderUpdated: {
+      auto* p = e.payload_as_PurchaseOrderHeaderUpdated();
+      po.supplier = Str(p->supplier());
+      po.currency = Str(p->currency());
+      po.digits = p->currency_digits();
+      po.payment_terms = Str(p->payment_terms());
+      po.billing_method = Str(p->billing_method());
+      po.incoterm = Str(p->incoterm());
+      po.fiscal_position = Str(p->fiscal_position());
+      po.expected_date = Str(p->expected_date());
+      break;
+    }
+    case Payload::PurchaseOrderLineAdded: {
+      PoLine l = LineFrom(*e.payload_as_PurchaseOrderLineAdded()->line());
+      po.next_line_no = std::max(po.next_line_no, l.line_no + 1);
+      po.lines.push_back(std::move(l));
+      break;
+    }
+    case Payload::PurchaseOrderLineUpdated: {
+      PoLine l = LineFrom(*e.payload_as_PurchaseOrderLineUpdated()->line());
+      for (auto& existing : po.lines) {
+        if (existing.line_no == l.line_no) existing = l;
+      }
+      break;
+    }
+    case Payload::PurchaseOrderLineRemoved: {
+      uint32_t n = e.payload_as_PurchaseOrderLineRemoved()->line_no();
+      std::erase_if(po.lines, [n](const PoLine& l) { return l.line_no == n; });
+      break;
+    }
+    case Payload::PurchaseOrderRfqSent:
+      po.status = "rfq_sent";
+      step("rfq_sent");
+      break;
+    case Payload::PurchaseOrderConfirmed:
+      po.status = "confirmed";
+      po.committed_period = Str(e.payload_as_PurchaseOrderConfirmed()->period());
+      step("confirmed");
+      break;
+    case Payload::PurchaseOrderResetToDraft:
+      po.status = "draft";
+      po.committed_period.clear();
+      // Resetting clears the step dates (SPEC §4.4).
+      po.steps.erase("rfq_sent");
+      po.steps.erase("confirmed");
+      po.steps.erase("cancelled");
+      step("reset_to_draft");
+      break;
+    case Payload::PurchaseOrderCancelled:
+      po.status = "cancelled";
+      po.committed_period.clear();
+      step("cancelled");
+      break;
+    case Payload::PurchaseOrderNotesUpdated: {
+      auto* p = e.payload_as_PurchaseOrderNotesUpdated();
+      po.note_supplier = Str(p->note_supplier());
+      po.note_receipt = Str(p->note_receipt());
+      po.note_billing = Str(p->note_billing());
+      po.note_internal = Str(p->note_internal());
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+std::string_view Label(const PurchaseOrder& po) { return po.status; }
+
+Result<DocumentAmounts> Amounts(const PurchaseOrder& po) {
+  return ComputeAmounts(TaxInputs(po.lines), po.digits,
+                        po.tax_rounding == "global" ? TaxRounding::kGlobal
+                                                    : TaxRounding::kPerLine);
+}
+
+Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
+                        const std::vector<PoLineInput>& lines, DecideContext& ctx) {
+  const events::SupplierDefined* supplier = nullptr;
+  LEDGER_RETURN_IF_ERROR(ResolveSupplier(h.supplier.value_or(""), &supplier, ctx));
+  events::PurchaseOrderCreatedT c;
+  c.supplier = *h.supplier;
+  c.currency = h.currency.value_or(Str(supplier->currency()));
+  auto digits = CurrencyDigits(c.currency);
+  if (!digits) return Status::Malformed("unknown ISO 4217 currency \"" + c.currency + "\"");
+  c.currency_digits = static_cast<uint8_t>(*digits);
+  c.tax_rounding = GetSettings(ctx).tax_rounding;
+  c.payment_terms = h.payment_terms.value_or(Str(supplier->payment_terms()));
+  if (!c.payment_terms.empty() &&
+      !FindReference<events::PaymentTermDefined>(ctx, "payment_term", c.payment_terms)) {
+    return MissingRef("payment_term", c.payment_terms);
+  }
+  c.billing_method = h.billing_method.value_or(Str(supplier->billing_method()));
+  if (c.billing_method != "ordered" && c.billing_method != "received") {
+    return Status::Malformed("billing_method must be \"ordered\" or \"received\"");
+  }
+  c.incoterm = h.incoterm.value_or(Str(supplier->incoterm()));
+  c.fiscal_position = Str(supplier->fiscal_position());
+  c.purchase_request = h.purchase_request.value_or("");
+  c.expected_date = h.expected_date.value_or("");
+  if (!c.expected_date.empty() && !IsIsoDate(c.expected_date)) {
+    return Status::Malformed("expected_date must be a date YYYY-MM-DD");
+  }
+  // Notes are propagated from the supplier and stay editable.
+  c.note_supplier = notes.supplier.value_or(Str(supplier->note_purchase()));
+  c.note_receipt = notes.receipt.value_or(Str(supplier->note_receipt()));
+  c.note_billing = notes.billing.value_or(Str(supplier->note_invoice()));
+  c.note_internal = notes.internal.value_or(Str(supplier->note_internal()));
+
+  PurchaseOrder draft;
+  draft.digits = c.currency_digits;
+  draft.tax_rounding = c.tax_rounding;
+  std::vector<NewEvent> out;
+  LineContext lc{c.fiscal_position};
+  std::vector<PoLine> resolved;
+  for (const auto& in : lines) {
+    PoLine base;
+    base.line_no = static_cast<uint32_t>(resolved.size() + 1);
+    auto line = ResolveLine(base, in, lc, ctx);
+    if (!line.ok()) {
+      Status s = line.status();
+      return Status(s.code(), fmt::format("line {}: {}", base.line_no, s.message()), s.rule(),
+                    s.details());
+    }
+    resolved.push_back(PoLineOf(**line));
+    events::PurchaseOrderLineAddedT added;
+    added.line = std::move(line.value());
+    out.push_back(Emit(std::move(added)));
+  }
+  LEDGER_RETURN_IF_ERROR(CheckAmounts(draft, resolved));
+  out.insert(out.begin(), Emit(std::move(c)));
+  return out;
+}
+
+Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
+                              DecideContext& ctx) {
+  if (!Editable(po)) {
+    return Status::InvalidState("the header can only change while the order is draft or "
+                                "rfq_sent; it is " + po.status);
+  }
+  events::PurchaseOrderHeaderUpdatedT u;
+  u.supplier = po.supplier;
+  u.currency = po.currency;
+  u.currency_digits = static_cast<uint8_t>(po.digits);
+  u.payment_terms = po.payment_terms;
+  u.billing_method = po.billing_method;
+  u.incoterm = po.incoterm;
+  u.fiscal_position = po.fiscal_position;
+  u.expected_date = po.expected_date;
+  if (h.supplier && *h.supplier != po.supplier) {
+    if (!po.lines.empty()) {
+      return Status::Rule("supplier_locked", "the supplier cannot change once the order has lines");
+    }
+    const events::SupplierDefined* supplier = nullptr;
+    LEDGER_RETURN_IF_ERROR(ResolveSupplier(*h.supplier, &supplier, ctx));
+    u.supplier = *h.supplier;
+    u.fiscal_position = Str(supplier->fiscal_position());
+    if (!h.currency) u.currency = Str(supplier->currency());
+    if (!h.payment_terms) u.payment_terms = Str(supplier->payment_terms());
+    if (!h.billing_method) u.billing_method = Str(supplier->billing_method());
+    if (!h.incoterm) u.incoterm = Str(supplier->incoterm());
+  }
+  if (h.currency && *h.currency != po.currency) {
+    if (!po.lines.empty()) {
+      return Status::Rule("currency_locked", "the currency cannot change once the order has lines");
+    }
+    u.currency = *h.currency;
+  }
+  auto digits = CurrencyDigits(u.currency);
+  if (!digits) return Status::Malformed("unknown ISO 4217 currency \"" + u.currency + "\"");
+  u.currency_digits = static_cast<uint8_t>(*digits);
+  if (h.payment_terms) u.payment_terms = *h.payment_terms;
+  if (!u.payment_terms.empty() &&
+      !FindReference<events::PaymentTermDefined>(ctx, "payment_term", u.payment_terms)) {
+    return MissingRef("payment_term", u.payment_terms);
+  }
+  if (h.billing_method) u.billing_method = *h.billing_method;
+  if (u.billing_method != "ordered" && u.billing_method != "received") {
+    return Status::Malformed("billing_method must be \"ordered\" or \"received\"");
+  }
+  if (h.incoterm) u.incoterm = *h.incoterm;
+  if (h.expected_date) u.expected_date = *h.expected_date;
+  if (!u.expected_date.empty() && !IsIsoDate(u.expected_date)) {
+    return Status::Malformed("expected_date must be a date YYYY-MM-DD");
+  }
+  return One(Emit(std::move(u)));
+}
+
+Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideContext& ctx) {
+  if (!Editable(po)) return NotEditable(po);
+  PoLine base;
+  base.line_no = po.next_line_no;
+  auto line = ResolveLine(base, in, LineContext{po.fiscal_position}, ctx);
+  if (!line.ok()) return line.status();
+  auto lines = po.lines;
+  lines.push_back(PoLineOf(**line));
+  LEDGER_RETURN_IF_ERROR(CheckAmounts(po, std::move(lines)));
+  events::PurchaseOrderLineAddedT added;
+  added.line = std::move(line.value());
+  return One(Emit(std::move(added)));
+}
+
+Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoLineInput& in,
+                            DecideContext& ctx) {
+  if (!Editable(po)) return NotEditable(po);
+  auto it = std::find_if(po.lines.begin(), po.lines.end(),
+                         [&](const PoLine& l) { return l.line_no == line_no; });
+  if (it == po.lines.end()) {
+    return Status::NotFound(fmt::format("the order has no line {}", line_no));
+  }
+  auto line = ResolveLine(*it, in, LineContext{po.fiscal_position}, ctx);
+  if (!line.ok()) return line.status();
+  auto lines = po.lines;
+  lines[it - po.lines.begin()] = PoLineOf(**line);
+  LEDGER_RETURN_IF_ERROR(CheckAmounts(po, std::move(lines)));
+  events::PurchaseOrderLineUpdatedT updated;
+  updated.line = std::move(line.value());
+  return One(Emit(std::move(updated)));
+}
+
+Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
+  if (!Editable(po)) return NotEditable(po);
+  if (std::none_of(po.lines.begin(), po.lines.end(),
+                   [&](const PoLine& l) { return l.line_no == line_no; })) {
+    return Status::NotFound(fmt::format("the order has no line {}", line_no));
+  }
+  events::PurchaseOrderLineRemovedT r;
+  r.line_no = line_no;
+  return One(Emit(std::move(r)));
+}
+
+Decision DecideSendRfq(const PurchaseOrder& po) {
+  if (po.status != "draft") {
+    return Status::InvalidState("a request for quotation is sent from draft; the order is " +
+                                po.status);
+  }
+  return One(Emit(events::PurchaseOrderRfqSentT{}));
+}
+
+Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
+  if (!Editable(po)) {
+    return Status::InvalidState("only a draft or rfq_sent order can be confirmed; it is " +
+                                po.status);
+  }
+  if (po.lines.empty()) return Status::Rule("empty_order", "an order without lines cannot be confirmed");
+  const events::SupplierDefined* supplier = nullptr;
+  LEDGER_RETURN_IF_ERROR(ResolveSupplier(po.supplier, &supplier, ctx));
+  auto a = Amounts(po);
+  if (!a.ok()) return a.status();
+  events::PurchaseOrderConfirmedT c;
+  c.untaxed = a->untaxed.ToString(po.digits);
+  c.tax = a->tax.ToString(po.digits);
+  c.total = a->total.ToString(po.digits);
+  c.supplier = po.supplier;
+  c.currency = po.currency;
+  c.period = ctx.today().substr(0, 7);
+  c.commitments = Commitments(po, *a);
+  return One(Emit(std::move(c)));
+}
+
+Decision DecideResetPoToDraft(const PurchaseOrder& po) {
+  if (po.status == "draft" || po.status == "done") {
+    return Status::InvalidState("a " + po.status + " order cannot be reset to draft");
+  }
+  if (po.has_receipts || po.has_invoices) {
+    return Status::Rule("order_has_receipts_or_invoices",
+                        "an order with a receipt or an invoice cannot be reset to draft");
+  }
+  auto released = Released(po);
+  if (!released.ok()) return released.status();
+  events::PurchaseOrderResetToDraftT r;
+  r.supplier = po.supplier;
+  r.currency = po.currency;
+  r.period = po.committed_period;
+  r.released = std::move(released.value());
+  return One(Emit(std::move(r)));
+}
+
+Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason) {
+  if (po.status == "cancelled" || po.status == "done") {
+    return Status::InvalidState("a " + po.status + " order cannot be cancelled");
+  }
+  if (po.has_receipts || po.has_invoices) {
+    return Status::Rule("order_has_receipts_or_invoices",
+                        "an order with a receipt or an invoice cannot be cancelled");
+  }
+  auto released = Released(po);
+  if (!released.ok()) return released.status();
+  events::PurchaseOrderCancelledT c;
+  c.reason = reason;
+  c.supplier = po.supplier;
+  c.currency = po.currency;
+  c.period = po.committed_period;
+  c.released = std::move(released.value());
+  return One(Emit(std::move(c)));
+}
+
+Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& n) {
+  events::PurchaseOrderNotesUpdatedT u;
+  u.note_supplier = n.supplier.value_or(po.note_supplier);
+  u.note_receipt = n.receipt.value_or(po.note_receipt);
+  u.note_billing = n.billing.value_or(po.note_billing);
+  u.note_internal = n.internal.value_or(po.note_internal);
+  if (u.note_supplier == po.note_supplier && u.note_receipt == po.note_receipt &&
+      u.note_billing == po.note_billing && u.note_internal == po.note_internal) {
+    return std::vector<NewEvent>{};  // nothing changed: nothing appended
+  }
+  return One(Emit(std::move(u)));
+}
+
+// Snapshot shape.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoLine, line_no, product, description, quantity, unit_price,
+                                   discount, tax_code, tax_rate, price_included, cost_center,
+                                   project, category, expected_date, warehouse)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoStep, at_us, actor)
+
+void to_json(nlohmann::json& j, const PurchaseOrder& po) {
+  j = nlohmann::json{{"status", po.status},
+                     {"supplier", po.supplier},
+                     {"currency", po.currency},
+                     {"digits", po.digits},
+                     {"tax_rounding", po.tax_rounding},
+                     {"payment_terms", po.payment_terms},
+                     {"billing_method", po.billing_method},
+                     {"incoterm", po.incoterm},
+                     {"fiscal_position", po.fiscal_position},
+                     {"purchase_request", po.purchase_request},
+                     {"expected_date", po.expected_date},
+                     {"notes", {po.note_supplier, po.note_receipt, po.note_billing, po.note_internal}},
+                     {"lines", po.lines},
+                     {"next_line_no", po.next_line_no},
+                     {"steps", po.steps},
+                     {"committed_period", po.committed_period},
+                     {"has_receipts", po.has_receipts},
+                     {"has_invoices", po.has_invoices}};
+}
+
+void from_json(const nlohmann::json& j, PurchaseOrder& po) {
+  j.at("status").get_to(po.status);
+  j.at("supplier").get_to(po.supplier);
+  j.at("currency").get_to(po.currency);
+  j.at("digits").get_to(po.digits);
+  j.at("tax_rounding").get_to(po.tax_rounding);
+  j.at("payment_terms").get_to(po.payment_terms);
+  j.at("billing_method").get_to(po.billing_method);
+  j.at("incoterm").get_to(po.incoterm);
+  j.at("fiscal_position").get_to(po.fiscal_position);
+  j.at("purchase_request").get_to(po.purchase_request);
+  j.at("expected_date").get_to(po.expected_date);
+  const auto& n = j.at("notes");
+  n.at(0).get_to(po.note_supplier);
+  n.at(1).get_to(po.note_receipt);
+  n.at(2).get_to(po.note_billing);
+  n.at(3).get_to(po.note_internal);
+  j.at("lines").get_to(po.lines);
+  j.at("next_line_no").get_to(po.next_line_no);
+  j.at("steps").get_to(po.steps);
+  j.at("committed_period").get_to(po.committed_period);
+  j.at("has_receipts").get_to(po.has_receipts);
+  j.at("has_invoices").get_to(po.has_invoices);
+}
+
+}  // namespace ledger::domain

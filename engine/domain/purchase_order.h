@@ -1,0 +1,92 @@
+// Purchase orders (SPEC §4.4).
+//
+// States: draft -> rfq_sent (optional) -> confirmed -> done; cancelled.
+// Supplier and currency lock once a line exists. Lines are numbered from 1
+// and numbers are never reused. Totals follow the company's tax rounding mode
+// recorded when the order was created. Confirmation commits the untaxed
+// amount of each line; reset to draft and cancellation release it. Notes stay
+// editable in every state. Each step records its date and actor.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/aggregate.h"
+#include "engine/tax.h"
+
+namespace ledger::domain {
+
+struct PoLine {
+  uint32_t line_no = 0;
+  std::string product, description;
+  Decimal quantity, unit_price, discount;
+  std::string tax_code;
+  Decimal tax_rate;
+  bool price_included = false;
+  std::string cost_center, project, category, expected_date, warehouse;
+};
+
+struct PoStep {
+  int64_t at_us = 0;
+  std::string actor;
+};
+
+struct PurchaseOrder {
+  std::string status = "draft";
+  std::string supplier, currency;
+  int digits = 2;
+  std::string tax_rounding = "per_line";
+  std::string payment_terms, billing_method, incoterm, fiscal_position, purchase_request,
+      expected_date;
+  std::string note_supplier, note_receipt, note_billing, note_internal;
+  std::vector<PoLine> lines;
+  uint32_t next_line_no = 1;
+  // Step name ("created", "rfq_sent", "confirmed", "cancelled") -> when and who.
+  std::map<std::string, PoStep> steps;
+  std::string committed_period;  // "YYYY-MM" while confirmed
+  bool has_receipts = false;
+  bool has_invoices = false;
+};
+
+void Apply(PurchaseOrder& po, const events::Envelope& e);
+std::string_view Label(const PurchaseOrder& po);
+void to_json(nlohmann::json& j, const PurchaseOrder& po);
+void from_json(const nlohmann::json& j, PurchaseOrder& po);
+
+// Amounts of the order's current lines.
+Result<DocumentAmounts> Amounts(const PurchaseOrder& po);
+
+// Command inputs, already parsed from JSON by the API. Optional fields that
+// are absent keep their current (or default) value.
+struct PoLineInput {
+  std::optional<std::string> product, description;
+  std::optional<Decimal> quantity, unit_price, discount;
+  std::optional<std::string> cost_center, project, expected_date, warehouse;
+};
+
+struct PoHeaderInput {
+  std::optional<std::string> supplier, currency, payment_terms, billing_method, incoterm,
+      expected_date, purchase_request;
+};
+
+struct PoNotesInput {
+  std::optional<std::string> supplier, receipt, billing, internal;
+};
+
+Decision DecideCreatePo(const PoHeaderInput& header, const PoNotesInput& notes,
+                        const std::vector<PoLineInput>& lines, DecideContext& ctx);
+Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& header,
+                              DecideContext& ctx);
+Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& line, DecideContext& ctx);
+Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoLineInput& line,
+                            DecideContext& ctx);
+Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no);
+Decision DecideSendRfq(const PurchaseOrder& po);
+Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx);
+Decision DecideResetPoToDraft(const PurchaseOrder& po);
+Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason);
+Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& notes);
+
+}  // namespace ledger::domain

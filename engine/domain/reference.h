@@ -1,0 +1,69 @@
+// Reference data (SPEC §4.1): settings, tax codes, fiscal positions, payment
+// terms, cost centres, categories, projects, suppliers, products, users and
+// API tokens.
+//
+// Every reference entity is one generic aggregate whose state is its last
+// `...Defined` payload, kept as a standalone FlatBuffer: reading a field is a
+// FlatBuffers accessor, rendering it is the schema-driven JSON printer, and a
+// new kind of reference data needs a schema table and a validation rule only.
+#pragma once
+
+#include <string>
+
+#include "engine/aggregate.h"
+
+namespace ledger::domain {
+
+struct ReferenceState {
+  events::Payload type = events::Payload::NONE;
+  std::string table;  // FlatBuffer whose root is the payload table
+  bool revoked = false;
+};
+
+void Apply(ReferenceState& s, const events::Envelope& e);
+std::string_view Label(const ReferenceState& s);
+void to_json(nlohmann::json& j, const ReferenceState& s);
+void from_json(const nlohmann::json& j, ReferenceState& s);
+
+template <class T>
+const T* TableOf(const ReferenceState& s) {
+  if (s.table.empty() || s.type != events::PayloadTraits<T>::enum_value) return nullptr;
+  return flatbuffers::GetRoot<T>(s.table.data());
+}
+
+// The payload table of a reference entity, or nullptr if it does not exist.
+template <class T>
+const T* FindReference(DecideContext& ctx, std::string_view type, std::string_view id) {
+  if (id.empty()) return nullptr;
+  const auto* s = ctx.Get<ReferenceState>(type, id);
+  return s ? TableOf<T>(*s) : nullptr;
+}
+
+// Stream types of reference data, by the payload that defines them.
+std::string_view ReferenceStreamType(events::Payload type);
+
+// Defines (creates or replaces) a reference entity after checking its fields
+// and every reference it makes to other entities.
+Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx);
+
+// Issues an API token for `user_id` on the command's stream (named after the
+// token's digest).
+Decision DecideIssueToken(const std::string& user_id, const std::string& label,
+                          DecideContext& ctx);
+Decision DecideRevokeToken(const ReferenceState* token, const std::string& reason);
+bool ParseTaxRoundingName(const std::string& s);
+
+// Company settings with their defaults when never defined.
+struct CompanySettings {
+  std::string currency = "EUR";
+  std::string tax_rounding = "per_line";
+};
+CompanySettings GetSettings(DecideContext& ctx);
+
+inline constexpr std::string_view kSettingsId = "company";
+inline constexpr std::array<std::string_view, 13> kRoles = {
+    "admin",      "requester",       "buyer",   "approver_manager", "approver_finance",
+    "approver_direction", "receiver", "accountant", "licence_manager", "billing",
+    "voucher_clerk", "auditor", "integrator"};
+
+}  // namespace ledger::domain

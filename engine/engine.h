@@ -1,0 +1,138 @@
+// The write side: commands in, durable events out.
+//
+// Operation: callers Submit commands to a bounded queue. One writer thread
+//   takes up to `batch_commands_max` of them, decides each against the
+//   current state of its aggregate (commands later in a batch see the effects
+//   of earlier ones), appends every resulting event with one durable log
+//   write (group commit), then records the new states, the stream index,
+//   idempotency keys and the log position in one atomic state-store write,
+//   and only then answers each caller.
+// Concurrency: Submit, Execute, Load and ReadStream are thread-safe. decide
+//   and evolve run on the writer thread only.
+// Recovery: the state store holds the log cursor its contents reflect. Open
+//   replays only the records after that cursor (the tail); a snapshot that
+//   no longer decodes is rebuilt from the stream's events.
+// Limitations: one writer per log; the state store is derived data and is
+//   written without fsync (the log is the record; the tail is replayed).
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/aggregate.h"
+#include "engine/clock.h"
+#include "engine/log.h"
+
+namespace ledger {
+
+struct EngineOptions {
+  // Commands decided together and appended with one log write. Default: 4096.
+  size_t batch_commands_max = 4096;
+  // Commands waiting for the writer; beyond it Submit answers `overloaded`.
+  // Default: 100000.
+  size_t queue_commands_max = 100'000;
+  // Committed aggregate states kept in memory. Default: 1000000.
+  size_t cache_streams_max = 1'000'000;
+  // Events one command may append. Default: 10000.
+  size_t events_per_command_max = 10'000;
+  // Records replayed between two state-store writes during recovery.
+  // Default: 20000.
+  size_t recovery_flush_records = 20'000;
+};
+
+struct EngineStats {
+  uint64_t commands = 0;
+  uint64_t rejected = 0;
+  uint64_t batches = 0;
+  uint64_t events = 0;
+  uint64_t log_write_failures = 0;
+  uint64_t recovered_records = 0;  // records replayed by Open
+  uint64_t queue_depth = 0;
+};
+
+class Engine {
+ public:
+  // Opens the write side on `log` with its state in `store` (not owned; both
+  // must outlive the engine) and replays the log tail.
+  static Result<std::unique_ptr<Engine>> Open(EventLog* log, rocksdb::DB* store,
+                                              const Clock* clock, EngineOptions options);
+  ~Engine();
+
+  // Queues a command; `done` is called exactly once, from the writer thread,
+  // after the command's events are durable or it was rejected.
+  void Submit(Command cmd, std::function<void(CommandOutcome)> done);
+  // Submit and wait.
+  CommandOutcome Execute(Command cmd);
+
+  // The committed state of a stream, or nullptr if it has no event.
+  std::shared_ptr<const AggregateState> Load(std::string_view type, std::string_view id) const;
+  // Every committed record of a stream, in version order.
+  Status ReadStream(std::string_view type, std::string_view id,
+                    std::vector<LogRecord>* records) const;
+
+  // Refuses new commands, answers every queued one, and stops the writer.
+  void Stop();
+
+  EngineStats stats() const;
+  EventLog* log() const { return log_; }
+  const Clock* clock() const { return clock_; }
+
+ private:
+  class Batch;
+  struct Pending {
+    Command cmd;
+    std::function<void(CommandOutcome)> done;
+  };
+
+  Engine(EventLog* log, rocksdb::DB* store, const Clock* clock, EngineOptions options);
+  Status Recover();
+  void Run();
+  void ProcessBatch(std::vector<Pending>* pending);
+  // Loads a stream's committed state from the cache, the store or the log.
+  Result<std::unique_ptr<AggregateState>> LoadForWrite(const StreamType& type,
+                                                       const std::string& key) const;
+  Result<std::unique_ptr<AggregateState>> LoadFromStore(const StreamType& type,
+                                                        std::string_view stream_type,
+                                                        std::string_view stream_id) const;
+  void Install(const std::string& key, std::unique_ptr<AggregateState> state);
+
+  // Constant after construction.
+  EventLog* const log_;
+  rocksdb::DB* const store_;
+  const Clock* const clock_;
+  const EngineOptions options_;
+
+  // Queue, guarded by queue_mu_.
+  mutable std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+
+  // Committed states; writer installs, readers share.
+  mutable std::shared_mutex cache_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const AggregateState>> cache_;
+
+  // Writer-thread state.
+  std::vector<events::Digest> chain_;  // hash of the last record per partition
+  LogCursor cursor_;                   // log position the committed state reflects
+  events::EventIdValue last_event_id_;
+  uint64_t event_id_salt_ = 0;
+  uint64_t command_seq_ = 0;
+
+  mutable std::mutex stats_mu_;
+  EngineStats stats_;
+
+  std::thread writer_;
+};
+
+// "purchase_order\x1fPO-2026-00001": the key of a stream in maps and stores.
+std::string StreamKey(std::string_view type, std::string_view id);
+
+}  // namespace ledger

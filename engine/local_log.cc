@@ -1,0 +1,227 @@
+#include "engine/local_log.h"
+
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <deque>
+
+namespace ledger {
+namespace {
+
+constexpr std::string_view kLayoutKey = "\xff\xff\xff\xff" "layout";
+
+void PutBE(std::string* out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t GetBE(const char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::NotFound(s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  return Status::IoError(s.ToString());
+}
+
+class LocalReader final : public LogReader {
+ public:
+  LocalReader(const LocalLog* log, LogCursor from, bool verify)
+      : log_(log), pos_(std::move(from)), verify_(verify), heads_(pos_.size()) {}
+
+  Status Next(size_t max_records, std::vector<LogRecord>* out) override {
+    if (!failed_.ok()) return failed_;
+    const LogCursor end = log_->End();
+    size_t produced = 0;
+    while (produced < max_records) {
+      // Pick the partition whose next record has the smallest event id.
+      int best = -1;
+      events::EventIdValue best_id;
+      for (size_t p = 0; p < heads_.size(); ++p) {
+        if (heads_[p].empty() && next_fetch(p) < end[p]) {
+          Status s = Fill(p, end[p]);
+          if (!s.ok()) {
+            failed_ = s;
+            if (produced > 0) return Status::Ok();
+            return s;
+          }
+        }
+        if (heads_[p].empty()) continue;
+        auto id = events::EventIdOf(*heads_[p].front().envelope());
+        if (best < 0 || id < best_id) {
+          best = static_cast<int>(p);
+          best_id = id;
+        }
+      }
+      if (best < 0) break;
+      auto& q = heads_[best];
+      pos_[best] = q.front().offset + 1;
+      out->push_back(std::move(q.front()));
+      q.pop_front();
+      ++produced;
+    }
+    return Status::Ok();
+  }
+
+  const LogCursor& position() const override { return pos_; }
+
+ private:
+  static constexpr size_t kFetchRecordsMax = 512;
+
+  uint64_t next_fetch(size_t p) const {
+    return heads_[p].empty() ? pos_[p] : heads_[p].back().offset + 1;
+  }
+
+  Status Fill(size_t p, uint64_t end) {
+    rocksdb::ReadOptions ro;
+    std::string upper = LogKey(static_cast<uint32_t>(p), end);
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(log_->db()->NewIterator(ro));
+    uint64_t expect = next_fetch(p);
+    for (it->Seek(LogKey(static_cast<uint32_t>(p), expect));
+         it->Valid() && heads_[p].size() < kFetchRecordsMax; it->Next()) {
+      auto key = it->key();
+      uint64_t offset = GetBE(key.data() + 4, 8);
+      if (key.size() != 12 || offset != expect) {
+        return Status::Corruption("log partition " + log_->layout().PartitionName(p) +
+                                  " has a gap at offset " + std::to_string(expect));
+      }
+      LogRecord r{static_cast<uint32_t>(p), offset, it->value().ToString()};
+      Status s = events::VerifyRecord(r.bytes, verify_);
+      if (!s.ok()) {
+        return Status::Corruption("record " + log_->layout().PartitionName(p) + "@" +
+                                  std::to_string(offset) + ": " + s.message());
+      }
+      heads_[p].push_back(std::move(r));
+      ++expect;
+    }
+    if (!it->status().ok()) return FromRocks(it->status());
+    return Status::Ok();
+  }
+
+  const LocalLog* log_;
+  LogCursor pos_;
+  bool verify_;
+  std::vector<std::deque<LogRecord>> heads_;
+  Status failed_;
+};
+
+}  // namespace
+
+std::string LogKey(uint32_t partition, uint64_t offset) {
+  std::string k;
+  k.reserve(12);
+  PutBE(&k, partition, 4);
+  PutBE(&k, offset, 8);
+  return k;
+}
+
+LocalLog::LocalLog(LocalLogOptions options, std::unique_ptr<rocksdb::DB> db)
+    : options_(options), db_(std::move(db)), end_(options.layout.partition_count(), 0) {}
+
+LocalLog::~LocalLog() = default;
+
+Result<std::unique_ptr<LocalLog>> LocalLog::Open(const std::string& path, LocalLogOptions options) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  o.write_buffer_size = 64 << 20;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(o, path, &raw);
+  if (!s.ok()) return FromRocks(s);
+  std::unique_ptr<rocksdb::DB> db(raw);
+
+  std::string layout = std::to_string(options.layout.partitions_per_topic);
+  std::string stored;
+  s = db->Get(rocksdb::ReadOptions(), kLayoutKey, &stored);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = db->Put(wo, kLayoutKey, layout);
+  } else if (s.ok() && stored != layout) {
+    return Status::InvalidState("log at " + path + " has " + stored +
+                                " partitions per topic, not " + layout);
+  }
+  if (!s.ok()) return FromRocks(s);
+
+  std::unique_ptr<LocalLog> log(new LocalLog(options, std::move(db)));
+  std::unique_ptr<rocksdb::Iterator> it(log->db_->NewIterator(rocksdb::ReadOptions()));
+  for (uint32_t p = 0; p < options.layout.partition_count(); ++p) {
+    it->SeekForPrev(LogKey(p, ~0ull));
+    if (it->Valid() && it->key().size() == 12 && GetBE(it->key().data(), 4) == p) {
+      log->end_[p] = GetBE(it->key().data() + 4, 8) + 1;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return log;
+}
+
+Status LocalLog::Append(std::vector<AppendRecord>* records) {
+  if (records->empty()) return Status::Ok();
+  LogCursor next;
+  {
+    std::lock_guard lock(mu_);
+    next = end_;
+  }
+  rocksdb::WriteBatch batch;
+  for (auto& r : *records) {
+    LEDGER_ASSERT(r.partition < next.size());
+    r.offset = next[r.partition]++;
+    batch.Put(LogKey(r.partition, r.offset), r.bytes);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  Status s = FromRocks(db_->Write(wo, &batch));
+  if (!s.ok()) return s;
+  {
+    std::lock_guard lock(mu_);
+    end_ = std::move(next);
+  }
+  appended_.notify_all();
+  return Status::Ok();
+}
+
+LogCursor LocalLog::End() const {
+  std::lock_guard lock(mu_);
+  return end_;
+}
+
+Status LocalLog::ReadAt(uint32_t partition, uint64_t offset, std::string* bytes) const {
+  if (partition >= options_.layout.partition_count()) return Status::NotFound("no such partition");
+  Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), LogKey(partition, offset), bytes));
+  if (!s.ok()) return s;
+  s = events::VerifyRecord(*bytes, true);
+  if (!s.ok()) {
+    return Status::Corruption("record " + options_.layout.PartitionName(partition) + "@" +
+                              std::to_string(offset) + ": " + s.message());
+  }
+  return s;
+}
+
+std::unique_ptr<LogReader> LocalLog::NewReader(const LogCursor& from, bool verify_hashes) const {
+  LEDGER_ASSERT(from.size() == options_.layout.partition_count());
+  return std::make_unique<LocalReader>(this, from, verify_hashes);
+}
+
+bool LocalLog::WaitBeyond(const LogCursor& cursor, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  auto beyond = [&] {
+    for (size_t p = 0; p < end_.size(); ++p) {
+      if (end_[p] > cursor[p]) return true;
+    }
+    return false;
+  };
+  return appended_.wait_for(lock, timeout, beyond);
+}
+
+Status LocalLog::CorruptForTest(uint32_t partition, uint64_t offset, std::string bytes) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Put(wo, LogKey(partition, offset), bytes));
+}
+
+}  // namespace ledger

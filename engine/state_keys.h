@@ -1,0 +1,62 @@
+// Key layout of the write side's state store (docs/FORMAT.md). Every key
+// starts with "w/" so that projections can share the RocksDB instance.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ledger::state_keys {
+
+inline constexpr std::string_view kCursor = "w/cursor";
+
+inline void PutBE(std::string* out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+inline uint64_t GetBE(const char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+// w/a/<type>\x1f<id> -> snapshot
+inline std::string Snapshot(std::string_view stream_key) {
+  return "w/a/" + std::string(stream_key);
+}
+// w/x/<type>\x1f<id>\x1f<version, 8 bytes BE> -> ref
+inline std::string IndexPrefix(std::string_view stream_key) {
+  return "w/x/" + std::string(stream_key) + '\x1f';
+}
+inline std::string Index(std::string_view stream_key, uint64_t version) {
+  std::string k = IndexPrefix(stream_key);
+  PutBE(&k, version, 8);
+  return k;
+}
+// w/n/<series>-<year> -> last number assigned, decimal text
+inline std::string Counter(std::string_view series_year) {
+  return "w/n/" + std::string(series_year);
+}
+// w/k/<actor>\x1f<idempotency key> -> JSON record of the first outcome
+inline std::string Idempotency(std::string_view actor_and_key) {
+  return "w/k/" + std::string(actor_and_key);
+}
+
+// Snapshot value: format (4 bytes BE), version (8 bytes BE), body.
+inline std::string EncodeSnapshot(uint32_t format, uint64_t version, const std::string& body) {
+  std::string v;
+  v.reserve(12 + body.size());
+  PutBE(&v, format, 4);
+  PutBE(&v, version, 8);
+  v += body;
+  return v;
+}
+
+// Index value: partition (4 bytes BE), offset (8 bytes BE).
+inline std::string EncodeRef(uint32_t partition, uint64_t offset) {
+  std::string v;
+  PutBE(&v, partition, 4);
+  PutBE(&v, offset, 8);
+  return v;
+}
+
+}  // namespace ledger::state_keys

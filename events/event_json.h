@@ -1,0 +1,25 @@
+// Schema-driven JSON rendering of events, for the HTTP API.
+//
+// The payload is rendered by FlatBuffers' own text generator from the binary
+// schema compiled into the binary (no hand-written printer per event type);
+// envelope fields are rendered by name.
+#pragma once
+
+#include <string>
+
+#include "events/codec.h"
+
+namespace ledger::events {
+
+// JSON object text of the envelope's payload, e.g. {"supplier": "ACME", ...}.
+// Thread-safe.
+std::string PayloadJson(const Envelope& e);
+
+// JSON object text of the whole envelope: metadata, "type", "payload", the
+// hashes in hex. `partition`/`offset` are the record's log position.
+std::string EnvelopeJson(const Envelope& e, int64_t offset);
+
+// Escapes `s` as a JSON string literal, quotes included.
+std::string JsonQuote(std::string_view s);
+
+}  // namespace ledger::events
