@@ -87,20 +87,20 @@ class LocalReader final : public LogReader {
       auto key = it->key();
       uint64_t offset = GetBE(key.data() + 4, 8);
       if (key.size() != 12 || offset != expect) {
-        return Status::Corruption("log partition " + log_->layout().PartitionName(p) +
-                                  " has a gap at offset " + std::to_string(expect));
+        return CorruptionAt(p, expect, "missing record (gap in the partition)");
       }
       LogRecord r{static_cast<uint32_t>(p), offset, it->value().ToString()};
       Status s = events::VerifyRecord(r.bytes, verify_);
-      if (!s.ok()) {
-        return Status::Corruption("record " + log_->layout().PartitionName(p) + "@" +
-                                  std::to_string(offset) + ": " + s.message());
-      }
+      if (!s.ok()) return CorruptionAt(p, offset, s.message());
       heads_[p].push_back(std::move(r));
       ++expect;
     }
     if (!it->status().ok()) return FromRocks(it->status());
     return Status::Ok();
+  }
+
+  Status CorruptionAt(size_t p, uint64_t offset, const std::string& why) const {
+    return CorruptionStatus(log_->layout(), static_cast<uint32_t>(p), offset, why);
   }
 
   const LocalLog* log_;
@@ -195,10 +195,7 @@ Status LocalLog::ReadAt(uint32_t partition, uint64_t offset, std::string* bytes)
   Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), LogKey(partition, offset), bytes));
   if (!s.ok()) return s;
   s = events::VerifyRecord(*bytes, true);
-  if (!s.ok()) {
-    return Status::Corruption("record " + options_.layout.PartitionName(partition) + "@" +
-                              std::to_string(offset) + ": " + s.message());
-  }
+  if (!s.ok()) return CorruptionStatus(options_.layout, partition, offset, s.message());
   return s;
 }
 

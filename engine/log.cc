@@ -48,6 +48,14 @@ Result<LogCursor> DecodeCursor(std::string_view text, uint32_t partition_count) 
   return c;
 }
 
+Status CorruptionStatus(const LogLayout& layout, uint32_t partition, uint64_t offset,
+                        const std::string& why) {
+  return Status(Errc::kCorruption,
+                "record " + layout.PartitionName(partition) + "@" + std::to_string(offset) + ": " +
+                    why,
+                "", {{"partition", std::to_string(partition)}, {"offset", std::to_string(offset)}});
+}
+
 uint64_t CursorTotal(const LogCursor& c) {
   uint64_t t = 0;
   for (uint64_t v : c) t += v;

@@ -47,6 +47,11 @@ std::string EncodeCursor(const LogCursor& c);            // "12.0.3.0.0.7"
 Result<LogCursor> DecodeCursor(std::string_view text, uint32_t partition_count);
 uint64_t CursorTotal(const LogCursor& c);                 // records before the cursor
 
+// A Corruption status naming the record, with "partition" and "offset" in
+// its details.
+Status CorruptionStatus(const LogLayout& layout, uint32_t partition, uint64_t offset,
+                        const std::string& why);
+
 struct AppendRecord {
   uint32_t partition = 0;
   std::string bytes;

@@ -6,9 +6,8 @@
 #include "events/envelope_bfbs_generated.h"
 
 namespace ledger::events {
-namespace {
 
-const flatbuffers::Parser& SchemaParser() {
+static const flatbuffers::Parser& SchemaParser() {
   static const flatbuffers::Parser* parser = [] {
     auto* p = new flatbuffers::Parser();
     p->opts.strict_json = true;
@@ -19,8 +18,6 @@ const flatbuffers::Parser& SchemaParser() {
   }();
   return *parser;
 }
-
-}  // namespace
 
 std::string JsonQuote(std::string_view s) {
   std::string out;
@@ -77,6 +74,19 @@ std::string EnvelopeJson(const Envelope& e, int64_t offset) {
       JsonQuote(Sv(e.command_id())), JsonQuote(Sv(e.correlation_id())),
       JsonQuote(Sv(e.causation_id())), e.schema_version(), e.partition(), offset,
       ToHex(PrevHashOf(e)), ToHex(HashOf(e)), PayloadJson(e));
+}
+
+}  // namespace ledger::events
+
+namespace ledger::events {
+
+std::string TableJson(Payload type, const void* buffer) {
+  std::string name = "ledger.events.";
+  name += EnumNamePayload(type);
+  std::string text;
+  const void* table = flatbuffers::GetRoot<flatbuffers::Table>(buffer);
+  if (!flatbuffers::GenerateTextFromTable(SchemaParser(), table, name, &text)) return "{}";
+  return text;
 }
 
 }  // namespace ledger::events

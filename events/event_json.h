@@ -23,3 +23,11 @@ std::string EnvelopeJson(const Envelope& e, int64_t offset);
 std::string JsonQuote(std::string_view s);
 
 }  // namespace ledger::events
+
+namespace ledger::events {
+
+// JSON object text of a standalone payload table of type `type` (a buffer
+// whose root is the table, as kept by reference-data snapshots).
+std::string TableJson(Payload type, const void* buffer);
+
+}  // namespace ledger::events

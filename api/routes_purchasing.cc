@@ -1,0 +1,234 @@
+// Purchase-order routes.
+#include "api/request_context.h"
+#include "engine/domain/commands.h"
+#include "events/event_json.h"
+
+namespace ledger::api {
+namespace {
+
+using domain::PoHeaderInput;
+using domain::PoLineInput;
+using domain::PoNotesInput;
+using domain::PurchaseOrder;
+
+PoLineInput ParseLine(const Body& b) {
+  PoLineInput l;
+  l.product = b.opt_str("product");
+  l.description = b.opt_str("description");
+  l.quantity = b.opt_dec("quantity");
+  l.unit_price = b.opt_dec("unit_price");
+  l.discount = b.opt_dec("discount");
+  l.cost_center = b.opt_str("cost_center");
+  l.project = b.opt_str("project");
+  l.expected_date = b.opt_str("expected_date");
+  l.warehouse = b.opt_str("warehouse");
+  return l;
+}
+
+// A new line needs its product, quantity, price and cost centre.
+PoLineInput ParseNewLine(const Body& b) {
+  b.str("product");
+  b.dec("quantity");
+  b.dec("unit_price");
+  b.str("cost_center");
+  return ParseLine(b);
+}
+
+PoHeaderInput ParseHeader(const Body& b) {
+  PoHeaderInput h;
+  h.supplier = b.opt_str("supplier");
+  h.currency = b.opt_str("currency");
+  h.payment_terms = b.opt_str("payment_terms");
+  h.billing_method = b.opt_str("billing_method");
+  h.incoterm = b.opt_str("incoterm");
+  h.expected_date = b.opt_str("expected_date");
+  h.purchase_request = b.opt_str("purchase_request");
+  return h;
+}
+
+PoNotesInput ParseNotes(const Body& b) {
+  PoNotesInput n;
+  n.supplier = b.opt_str("supplier");
+  n.receipt = b.opt_str("receipt");
+  n.billing = b.opt_str("billing");
+  n.internal = b.opt_str("internal");
+  return n;
+}
+
+uint32_t LineNo(const std::string& text) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
+    FailMalformed("line numbers are positive integers");
+  }
+  return static_cast<uint32_t>(std::stoul(text));
+}
+
+Json StepsJson(const PurchaseOrder& po) {
+  Json steps = Json::object();
+  for (const auto& [name, step] : po.steps) {
+    steps[name] = {{"at", IsoTimestamp(step.at_us)}, {"actor", step.actor}};
+  }
+  return steps;
+}
+
+Json PurchaseOrderJson(const std::string& id, const AggregateState& state) {
+  const auto& po = *StateCast<PurchaseOrder>(&state);
+  auto amounts = domain::Amounts(po);
+  if (!amounts.ok()) Fail(amounts.status());
+  Json lines = Json::array();
+  for (size_t i = 0; i < po.lines.size(); ++i) {
+    const auto& l = po.lines[i];
+    lines.push_back({{"n", l.line_no},
+                     {"product", l.product},
+                     {"description", l.description},
+                     {"quantity", l.quantity.ToString()},
+                     {"unit_price", l.unit_price.ToString()},
+                     {"discount", l.discount.ToString()},
+                     {"tax_code", l.tax_code},
+                     {"tax_rate", l.tax_rate.ToString()},
+                     {"cost_center", l.cost_center},
+                     {"project", l.project},
+                     {"category", l.category},
+                     {"expected_date", l.expected_date},
+                     {"warehouse", l.warehouse},
+                     {"subtotal", amounts->lines[i].subtotal.ToString(po.digits)},
+                     {"tax", amounts->lines[i].tax.ToString(po.digits)},
+                     {"total", amounts->lines[i].total.ToString(po.digits)}});
+  }
+  return Json{{"id", id},
+              {"status", po.status},
+              {"version", state.version},
+              {"supplier", po.supplier},
+              {"currency", po.currency},
+              {"tax_rounding", po.tax_rounding},
+              {"payment_terms", po.payment_terms},
+              {"billing_method", po.billing_method},
+              {"incoterm", po.incoterm},
+              {"fiscal_position", po.fiscal_position},
+              {"purchase_request", po.purchase_request},
+              {"expected_date", po.expected_date},
+              {"notes",
+               {{"supplier", po.note_supplier},
+                {"receipt", po.note_receipt},
+                {"billing", po.note_billing},
+                {"internal", po.note_internal}}},
+              {"lines", lines},
+              {"totals",
+               {{"untaxed", amounts->untaxed.ToString(po.digits)},
+                {"tax", amounts->tax.ToString(po.digits)},
+                {"total", amounts->total.ToString(po.digits)}}},
+              {"steps", StepsJson(po)}};
+}
+
+}  // namespace
+
+// The events of one stream, as GET .../history renders them.
+Json HistoryJson(const std::vector<LogRecord>& records) {
+  Json events = Json::array();
+  for (const auto& r : records) {
+    const auto* e = r.envelope();
+    events.push_back({{"type", std::string(events::EventTypeName(*e))},
+                      {"stream_version", e->stream_version()},
+                      {"event_id", events::EventIdOf(*e).ToString()},
+                      {"actor", events::Str(e->actor())},
+                      {"recorded_at", IsoTimestamp(e->recorded_at_us())},
+                      {"effective_date", events::Str(e->effective_date())},
+                      {"command_id", events::Str(e->command_id())},
+                      {"correlation_id", events::Str(e->correlation_id())},
+                      {"payload", Json::parse(events::PayloadJson(*e), nullptr, false)}});
+  }
+  return Json{{"events", events}};
+}
+
+void ApiServer::AddPurchasingRoutes() {
+  const std::vector<std::string> buyers = {"buyer"};
+  const std::string base = "/v1/purchase-orders";
+
+  Add("POST", base, buyers, "Create a draft purchase order", [](RequestContext& rc) {
+    Body b = rc.body();
+    PoHeaderInput h = ParseHeader(b);
+    if (!h.supplier) FailMalformed("missing field \"supplier\"");
+    std::vector<PoLineInput> lines;
+    for (const auto& l : b.objects("lines")) lines.push_back(ParseNewLine(l));
+    PoNotesInput notes;
+    if (b.has("notes")) notes = ParseNotes(Body(b.json().at("notes"), "notes."));
+    rc.Reply(rc.Execute(domain::CreatePurchaseOrder(std::move(h), notes, std::move(lines))));
+  });
+
+  // Actions without a body: path suffix, summary, decision.
+  using Action = std::function<Decision(const PurchaseOrder&, DecideContext&)>;
+  auto action = [&](const std::string& suffix, const std::string& summary, Action act) {
+    Add("POST", base + "/{id}" + suffix, buyers, summary, [act](RequestContext& rc) {
+      rc.Reply(rc.Execute(domain::OnPurchaseOrder(rc.path(1), act)));
+    });
+  };
+
+  Add("POST", base + "/{id}/lines", buyers, "Add a line", [](RequestContext& rc) {
+    PoLineInput line = ParseNewLine(rc.body());
+    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+        rc.path(1), [line](const PurchaseOrder& po, DecideContext& ctx) {
+          return domain::DecideAddPoLine(po, line, ctx);
+        })));
+  });
+  Add("POST", base + "/{id}/lines/{n}/update", buyers, "Change a line", [](RequestContext& rc) {
+    uint32_t n = LineNo(rc.path(2));
+    PoLineInput line = ParseLine(rc.body());
+    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+        rc.path(1), [n, line](const PurchaseOrder& po, DecideContext& ctx) {
+          return domain::DecideUpdatePoLine(po, n, line, ctx);
+        })));
+  });
+  Add("POST", base + "/{id}/lines/{n}/remove", buyers, "Remove a line", [](RequestContext& rc) {
+    uint32_t n = LineNo(rc.path(2));
+    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+        rc.path(1),
+        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideRemovePoLine(po, n); })));
+  });
+  Add("POST", base + "/{id}/update", buyers, "Change the header", [](RequestContext& rc) {
+    PoHeaderInput h = ParseHeader(rc.body());
+    if (h.purchase_request) FailMalformed("purchase_request is set at creation only");
+    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+        rc.path(1), [h](const PurchaseOrder& po, DecideContext& ctx) {
+          return domain::DecideUpdatePoHeader(po, h, ctx);
+        })));
+  });
+  action("/send-rfq", "Send the request for quotation",
+         [](const PurchaseOrder& po, DecideContext&) { return domain::DecideSendRfq(po); });
+  action("/confirm", "Confirm the order (commits the budget)",
+         [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideConfirmPo(po, ctx); });
+  action("/reset-to-draft", "Reset to draft (releases the commitment)",
+         [](const PurchaseOrder& po, DecideContext&) { return domain::DecideResetPoToDraft(po); });
+  Add("POST", base + "/{id}/cancel", buyers, "Cancel the order", [](RequestContext& rc) {
+    std::string reason;
+    if (!rc.req.body.empty()) reason = rc.body().opt_str("reason").value_or("");
+    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+        rc.path(1), [reason](const PurchaseOrder& po, DecideContext&) {
+          return domain::DecideCancelPo(po, reason);
+        })));
+  });
+  Add("POST", base + "/{id}/notes", buyers, "Change the notes (any state)", [](RequestContext& rc) {
+    PoNotesInput n = ParseNotes(rc.body());
+    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+        rc.path(1),
+        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); })));
+  });
+
+  Add("GET", base + "/{id}", {"*"}, "Read a purchase order with its totals",
+      [](RequestContext& rc) {
+        std::string id = rc.path(1);
+        auto state = rc.ctx.engine->Load("purchase_order", id);
+        if (!state) Fail(Status::NotFound("purchase order \"" + id + "\" does not exist"));
+        rc.res.set_header("ETag", "\"" + std::to_string(state->version) + "\"");
+        WriteJson(rc.res, 200, PurchaseOrderJson(id, *state));
+      });
+  Add("GET", base + "/{id}/history", {"*"}, "Every event of a purchase order",
+      [](RequestContext& rc) {
+        std::string id = rc.path(1);
+        std::vector<LogRecord> records;
+        Status s = rc.ctx.engine->ReadStream("purchase_order", id, &records);
+        if (!s.ok()) Fail(s);
+        if (records.empty()) Fail(Status::NotFound("purchase order \"" + id + "\" does not exist"));
+        WriteJson(rc.res, 200, HistoryJson(records));
+      });
+}
+
+}  // namespace ledger::api

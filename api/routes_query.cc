@@ -1,0 +1,219 @@
+// Read-side and operational routes: the event feed, the audit trail and its
+// verification, commitments, schemas, OpenAPI, metrics and health.
+#include <fmt/format.h>
+
+#include "api/request_context.h"
+#include "engine/verify.h"
+#include "events/event_json.h"
+#include "events/schema_texts.h"
+#include "projections/audit.h"
+#include "projections/commitments.h"
+
+namespace ledger::api {
+
+Json HistoryJson(const std::vector<LogRecord>& records);
+
+namespace {
+
+int64_t TimeParam(const httplib::Request& req, const char* name, int64_t fallback) {
+  auto p = Param(req, name);
+  if (!p) return fallback;
+  int64_t us = 0;
+  if (!ParseTimestamp(*p, &us)) {
+    FailMalformed(fmt::format("{} must be an RFC 3339 timestamp or a date", name));
+  }
+  return us;
+}
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t c = s.find(',', pos);
+    if (c == std::string::npos) c = s.size();
+    if (c > pos) out.push_back(s.substr(pos, c - pos));
+    pos = c + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void ApiServer::AddQueryRoutes() {
+  const std::vector<std::string> auditors = {"auditor"};
+
+  Add("GET", "/v1/events", {"auditor", "integrator"},
+      "Events after a cursor, in log order (envelopes with position and hash)",
+      [](RequestContext& rc) {
+        const uint32_t partitions = rc.ctx.log->layout().partition_count();
+        LogCursor after(partitions, 0);
+        if (auto a = Param(rc.req, "after"); a && !a->empty()) {
+          auto c = DecodeCursor(*a, partitions);
+          if (!c.ok()) FailMalformed("after must be a cursor returned as \"next\"");
+          after = *c;
+        }
+        size_t limit = LimitParam(rc.req, 100, 1000);
+        auto reader = rc.ctx.log->NewReader(after, true);
+        std::vector<LogRecord> records;
+        Status s = reader->Next(limit, &records);
+        if (!s.ok() && records.empty()) Fail(s);
+        std::string body = "{\"events\":[";
+        for (size_t i = 0; i < records.size(); ++i) {
+          if (i) body += ',';
+          body += events::EnvelopeJson(*records[i].envelope(), static_cast<int64_t>(records[i].offset));
+        }
+        body += "],\"next\":\"" + EncodeCursor(reader->position()) + "\"}";
+        WriteJsonText(rc.res, 200, std::move(body));
+      });
+
+  Add("GET", "/v1/audit", auditors,
+      "Events by actor, stream, correlation and time range (cursor pagination)",
+      [](RequestContext& rc) {
+        AuditQuery q;
+        q.actor = Param(rc.req, "actor").value_or("");
+        q.stream_id = Param(rc.req, "stream").value_or("");
+        q.stream_type = Param(rc.req, "stream_type").value_or("");
+        q.correlation_id = Param(rc.req, "correlation").value_or("");
+        q.from_us = TimeParam(rc.req, "from", INT64_MIN);
+        q.to_us = TimeParam(rc.req, "to", INT64_MAX);
+        q.limit = LimitParam(rc.req, 100, 1000);
+        q.cursor = Param(rc.req, "cursor").value_or("");
+        auto page = QueryAudit(rc.ctx.store, q);
+        if (!page.ok()) Fail(page.status());
+        Json out = HistoryJson(page->events);
+        for (size_t i = 0; i < page->events.size(); ++i) {
+          const auto* e = page->events[i].envelope();
+          out["events"][i]["stream_type"] = events::Str(e->stream_type());
+          out["events"][i]["stream_id"] = events::Str(e->stream_id());
+        }
+        out["next_cursor"] = page->next_cursor;
+        WriteJson(rc.res, 200, out);
+      });
+
+  Add("GET", "/v1/audit/verify", auditors, "Verify the hash chain of every partition",
+      [](RequestContext& rc) {
+        auto report = VerifyLog(*rc.ctx.log);
+        if (!report.ok()) Fail(report.status());
+        Json out = {{"ok", report->ok}, {"records", report->records}};
+        if (!report->ok) {
+          out["first_broken"] = {{"partition", rc.ctx.log->layout().PartitionName(report->partition)},
+                                 {"offset", report->offset},
+                                 {"reason", report->reason}};
+        }
+        WriteJson(rc.res, 200, out);
+      });
+
+  Add("GET", "/v1/commitments", {"*"},
+      "Committed untaxed amounts grouped by cost_center, supplier and/or month",
+      [](RequestContext& rc) {
+        auto group = SplitComma(Param(rc.req, "group_by").value_or("cost_center"));
+        auto rows = QueryCommitments(rc.ctx.store, group);
+        if (!rows.ok()) Fail(rows.status());
+        Json out = Json::array();
+        for (const auto& r : *rows) {
+          Json row = {{"currency", r.currency}, {"committed", r.committed}};
+          for (const auto& g : group) {
+            row[g] = g == "cost_center" ? r.cost_center : g == "supplier" ? r.supplier : r.month;
+          }
+          out.push_back(row);
+        }
+        WriteJson(rc.res, 200, Json{{"group_by", group}, {"rows", out}});
+      });
+
+  Add("GET", "/v1/schemas", {"*", "integrator"}, "The FlatBuffers schemas of every event",
+      [](RequestContext& rc) {
+        Json out = Json::array();
+        for (const auto& s : events::schema_texts()) {
+          out.push_back({{"name", s.file_name}, {"text", s.text}});
+        }
+        WriteJson(rc.res, 200, Json{{"root_type", "ledger.events.Envelope"},
+                                    {"file_identifier", "LGEV"},
+                                    {"schemas", out}});
+      });
+  Add("GET", "/v1/schemas/{name}", {"*", "integrator"}, "One .fbs file", [](RequestContext& rc) {
+    for (const auto& s : events::schema_texts()) {
+      if (s.file_name == rc.path(1)) {
+        rc.res.set_content(std::string(s.text), "text/plain");
+        return;
+      }
+    }
+    Fail(Status::NotFound("no such schema"));
+  });
+
+  Add("GET", "/v1/openapi.json", {"*", "integrator"}, "This document", [this](RequestContext& rc) {
+    Json paths = Json::object();
+    for (const auto& r : routes_) {
+      std::string method = r.method;
+      std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+      Json op = {{"summary", r.summary},
+                 {"responses", {{"default", {{"description", "JSON; errors as {\"error\":{...}}"}}}}}};
+      if (!r.roles.empty()) {
+        op["security"] = Json::array({{{"bearer", Json::array()}}});
+        op["x-roles"] = r.roles;
+      }
+      Json params = Json::array();
+      for (size_t pos = r.path.find('{'); pos != std::string::npos; pos = r.path.find('{', pos + 1)) {
+        params.push_back({{"name", r.path.substr(pos + 1, r.path.find('}', pos) - pos - 1)},
+                          {"in", "path"},
+                          {"required", true},
+                          {"schema", {{"type", "string"}}}});
+      }
+      if (!params.empty()) op["parameters"] = params;
+      paths[r.path][method] = op;
+    }
+    WriteJson(rc.res, 200,
+              Json{{"openapi", "3.0.3"},
+                   {"info", {{"title", "ledgerd"}, {"version", "0.1.0"}}},
+                   {"components",
+                    {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+                   {"paths", paths}});
+  });
+
+  Add("GET", "/metrics", {"auditor", "integrator"}, "Prometheus metrics", [this](RequestContext& rc) {
+    EngineStats s = rc.ctx.engine->stats();
+    std::string out;
+    auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+    };
+    metric("ledger_commands_total", "counter", "Commands processed by the writer.", s.commands);
+    metric("ledger_commands_rejected_total", "counter", "Commands rejected.", s.rejected);
+    metric("ledger_batches_total", "counter", "Group-commit batches.", s.batches);
+    metric("ledger_events_appended_total", "counter", "Events appended to the log.", s.events);
+    metric("ledger_log_write_failures_total", "counter", "Failed log writes.", s.log_write_failures);
+    metric("ledger_command_queue_depth", "gauge", "Commands waiting for the writer.", s.queue_depth);
+    metric("ledger_recovered_records", "gauge", "Log records replayed at start.", s.recovered_records);
+    metric("ledger_log_records", "gauge", "Records in the log.", CursorTotal(rc.ctx.log->End()));
+    out += "# HELP ledger_projection_lag Records not yet applied by a projection.\n"
+           "# TYPE ledger_projection_lag gauge\n";
+    for (const auto* p : rc.ctx.projections) {
+      out += fmt::format("ledger_projection_lag{{projection=\"{}\"}} {}\n", p->projection().name(),
+                         p->lag());
+    }
+    out += "# HELP ledger_projection_failed 1 if a projection stopped on an error.\n"
+           "# TYPE ledger_projection_failed gauge\n";
+    for (const auto* p : rc.ctx.projections) {
+      out += fmt::format("ledger_projection_failed{{projection=\"{}\"}} {}\n", p->projection().name(),
+                         p->status().ok() ? 0 : 1);
+    }
+    metric("ledger_http_requests_total", "counter", "HTTP requests served.", requests_.load());
+    metric("ledger_http_client_errors_total", "counter", "HTTP 4xx answers.", errors_4xx_.load());
+    metric("ledger_http_server_errors_total", "counter", "HTTP 5xx answers.", errors_5xx_.load());
+    rc.res.set_content(out, "text/plain; version=0.0.4");
+  });
+
+  Add("GET", "/healthz", {}, "Liveness", [](RequestContext& rc) {
+    WriteJson(rc.res, 200, Json{{"status", "ok"}});
+  });
+  Add("GET", "/readyz", {}, "Readiness: every projection running", [](RequestContext& rc) {
+    for (const auto* p : rc.ctx.projections) {
+      if (!p->status().ok()) {
+        WriteJson(rc.res, 503, Json{{"status", "projection " + std::string(p->projection().name()) +
+                                                   " stopped: " + p->status().message()}});
+        return;
+      }
+    }
+    WriteJson(rc.res, 200, Json{{"status", "ready"}});
+  });
+}
+
+}  // namespace ledger::api

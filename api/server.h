@@ -1,0 +1,89 @@
+// The HTTP API (SPEC §6), on cpp-httplib.
+//
+// Operation: JSON is parsed into native command inputs in the handler, the
+//   command goes to the engine's queue, and the handler answers once the
+//   engine has (after the events are durable). Queries read the engine's
+//   committed state or the projections in the store.
+// Concurrency: a fixed pool of `threads` workers; each blocks on its own
+//   command, so the pool size bounds the commands one server has in flight.
+// Security: every /v1 route needs `Authorization: Bearer <token>`; tokens
+//   are looked up by their SHA-256 digest and map to a user and its roles.
+//   /healthz and /readyz are open (they reveal nothing).
+// Limitations: the audit and commitments queries trail the log by the
+//   projections' lag (reported on /metrics).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "projections/projection.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace ledger::api {
+
+struct ApiOptions {
+  std::string host = "127.0.0.1";  // Default: loopback only
+  int port = 8080;                 // Default: 8080; 0 picks a free port
+  size_t body_bytes_max = 1 << 20;  // Default: 1 MiB; larger bodies get 413
+  size_t threads = 32;             // Default: 32 worker threads
+};
+
+struct ApiContext {
+  Engine* engine = nullptr;
+  EventLog* log = nullptr;
+  rocksdb::DB* store = nullptr;
+  std::vector<ProjectionRunner*> projections;
+};
+
+class ApiServer {
+ public:
+  ApiServer(ApiContext ctx, ApiOptions options);
+  ~ApiServer();
+
+  // Binds the listening socket. Returns the bound port.
+  Result<int> Bind();
+  // Serves until Stop. Call after Bind.
+  void Serve();
+  void Stop();
+
+  // A documented route: what /v1/openapi.json lists.
+  struct Route {
+    std::string method;
+    std::string path;  // template, e.g. /v1/purchase-orders/{id}
+    std::string summary;
+    std::vector<std::string> roles;  // empty: any authenticated actor
+  };
+
+ private:
+  using Handler = std::function<void(class RequestContext&)>;
+  // Registers a route. Roles: who may call it (admin always may); "*" any
+  // authenticated actor except an integrator; "" (no roles) no
+  // authentication at all.
+  void Add(const std::string& method, const std::string& path, std::vector<std::string> roles,
+           const std::string& summary, Handler handler);
+  void AddRoutes();
+  void AddReferenceRoutes();
+  void AddPurchasingRoutes();
+  void AddQueryRoutes();
+
+  ApiContext ctx_;
+  ApiOptions options_;
+  std::unique_ptr<httplib::Server> http_;
+  std::vector<Route> routes_;
+  int socket_port_ = 0;
+  std::atomic<uint64_t> requests_{0};
+  std::atomic<uint64_t> errors_4xx_{0};
+  std::atomic<uint64_t> errors_5xx_{0};
+
+};
+
+}  // namespace ledger::api

@@ -1,0 +1,54 @@
+#include "engine/domain/commands.h"
+
+namespace ledger::domain {
+
+Command DefineReference(std::string id, events::PayloadUnion definition, Expect expect) {
+  Command c;
+  c.stream_type = std::string(ReferenceStreamType(definition.type));
+  c.stream_id = std::move(id);
+  c.expect = expect;
+  c.decide = [def = std::move(definition)](const AggregateState*, DecideContext& ctx) {
+    return DecideDefine(def, ctx);
+  };
+  return c;
+}
+
+Command IssueToken(std::string token_digest, std::string user_id, std::string label) {
+  Command c;
+  c.stream_type = "api_token";
+  c.stream_id = std::move(token_digest);
+  c.expect = Expect::kNew;
+  c.decide = [user = std::move(user_id), label = std::move(label)](const AggregateState*,
+                                                                     DecideContext& ctx) {
+    return DecideIssueToken(user, label, ctx);
+  };
+  return c;
+}
+
+Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
+                            std::vector<PoLineInput> lines) {
+  Command c;
+  c.stream_type = "purchase_order";
+  c.expect = Expect::kNew;
+  c.decide = [h = std::move(header), n = std::move(notes), l = std::move(lines)](
+                 const AggregateState*, DecideContext& ctx) {
+    return DecideCreatePo(h, n, l, ctx);
+  };
+  return c;
+}
+
+Command OnPurchaseOrder(std::string id,
+                        std::function<Decision(const PurchaseOrder&, DecideContext&)> decide) {
+  Command c;
+  c.stream_type = "purchase_order";
+  c.stream_id = std::move(id);
+  c.expect = Expect::kExisting;
+  c.decide = [d = std::move(decide)](const AggregateState* s, DecideContext& ctx) -> Decision {
+    const auto* po = StateCast<PurchaseOrder>(s);
+    if (po == nullptr) return Status::NotFound("no such purchase order");
+    return d(*po, ctx);
+  };
+  return c;
+}
+
+}  // namespace ledger::domain

@@ -1,0 +1,138 @@
+// ledgerd: the ledger server.
+//
+//   ledgerd [--config FILE] [--data-dir DIR] [--listen HOST:PORT]
+//           [--admin-token TOKEN] [--log local|kafka] [--kafka-brokers LIST] [--demo]
+//
+// Flags override the config file. SIGTERM or SIGINT stop accepting requests,
+// answer every command already queued, and exit 0.
+#include <CLI/CLI.hpp>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+
+#include "api/server.h"
+#include "tools/node.h"
+
+using namespace ledger;
+
+int main(int argc, char** argv) {
+  CLI::App app{"ledgerd: event-sourced purchasing ledger"};
+  std::string config_file, data_dir, listen, admin_token, log_backend, brokers;
+  bool demo = false;
+  app.add_option("--config", config_file, "JSON configuration file");
+  app.add_option("--data-dir", data_dir, "Data directory (default ./data)");
+  app.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  app.add_option("--admin-token", admin_token, "Ensure an admin user with this API token");
+  app.add_option("--log", log_backend, "Log backend: local (default) or kafka")
+      ->check(CLI::IsMember({"local", "kafka"}));
+  app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
+  app.add_flag("--demo", demo, "Load demo data if the ledger is empty");
+  CLI11_PARSE(app, argc, argv);
+
+  Config config;
+  if (!config_file.empty()) {
+    auto c = LoadConfigFile(config_file);
+    if (!c.ok()) {
+      spdlog::error("{}", c.status().ToString());
+      return 2;
+    }
+    config = *c;
+  }
+  if (!data_dir.empty()) config.data_dir = data_dir;
+  if (!listen.empty()) config.listen = listen;
+  if (!admin_token.empty()) config.admin_token = admin_token;
+  if (!log_backend.empty()) config.log_backend = log_backend;
+  if (!brokers.empty()) config.kafka_brokers = brokers;
+  if (demo) config.demo = true;
+
+  auto colon = config.listen.rfind(':');
+  if (colon == std::string::npos) {
+    spdlog::error("--listen must be HOST:PORT");
+    return 2;
+  }
+  api::ApiOptions api_options;
+  api_options.host = config.listen.substr(0, colon);
+  try {
+    api_options.port = std::stoi(config.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    spdlog::error("--listen must be HOST:PORT");
+    return 2;
+  }
+  api_options.threads = config.http_threads;
+  api_options.body_bytes_max = config.body_bytes_max;
+
+  // Signals are taken by one thread with sigwait, never by a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  SystemClock clock;
+  auto node = Node::Open(config, &clock);
+  if (!node.ok()) {
+    spdlog::error("cannot open {}: {}", config.data_dir, node.status().ToString());
+    return 1;
+  }
+  bool generated = false;
+  if (config.admin_token.empty() && config.demo) {
+    unsigned char raw[24];
+    RAND_bytes(raw, sizeof raw);
+    config.admin_token = "ldg_" + events::ToHex(raw, sizeof raw);
+    generated = true;
+  }
+  if (!config.admin_token.empty()) {
+    Status s = (*node)->EnsureAdmin(config.admin_token);
+    if (!s.ok()) {
+      spdlog::error("cannot ensure the admin user: {}", s.ToString());
+      return 1;
+    }
+  }
+  if (config.demo) {
+    Status s = LoadDemoData((*node)->engine());
+    if (!s.ok()) {
+      spdlog::error("cannot load demo data: {}", s.ToString());
+      return 1;
+    }
+  }
+  Status s = (*node)->StartProjections();
+  if (!s.ok()) {
+    spdlog::error("cannot start projections: {}", s.ToString());
+    return 1;
+  }
+  api::ApiContext ctx{&(*node)->engine(), &(*node)->log(), (*node)->store(),
+                      (*node)->projections()};
+  api::ApiServer server(ctx, api_options);
+  auto port = server.Bind();
+  if (!port.ok()) {
+    spdlog::error("{}", port.status().ToString());
+    return 1;
+  }
+  spdlog::info("ledgerd listening on http://{}:{} (data in {}, log backend {})", api_options.host,
+               *port, config.data_dir, config.log_backend);
+  if (!config.admin_token.empty()) {
+    spdlog::info("admin token{}: {}", generated ? " (generated for this run)" : "",
+                 config.admin_token);
+    std::printf("ADMIN_TOKEN=%s\n", config.admin_token.c_str());
+    std::fflush(stdout);
+  }
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: draining and stopping", sig);
+    server.Stop();
+  });
+  server.Serve();
+  // The server stopped accepting; queued commands are answered by Stop.
+  (*node)->Stop();
+  if (waiter.joinable()) {
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+  }
+  spdlog::info("ledgerd stopped");
+  return 0;
+}

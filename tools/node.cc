@@ -1,0 +1,140 @@
+#include "tools/node.h"
+
+#include <nlohmann/json.hpp>
+#include <rocksdb/table.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/domain/commands.h"
+#include "engine/local_log.h"
+#include "projections/audit.h"
+#include "projections/commitments.h"
+
+namespace ledger {
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read config file " + path);
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::Malformed(path + " is not a JSON object");
+  Config c;
+  try {
+    c.data_dir = j.value("data_dir", c.data_dir);
+    c.listen = j.value("listen", c.listen);
+    c.admin_token = j.value("admin_token", c.admin_token);
+    c.log_backend = j.value("log", c.log_backend);
+    c.kafka_brokers = j.value("kafka_brokers", c.kafka_brokers);
+    c.demo = j.value("demo", c.demo);
+    c.partitions_per_topic = j.value("partitions_per_topic", c.partitions_per_topic);
+    c.http_threads = j.value("http_threads", c.http_threads);
+    c.body_bytes_max = j.value("body_bytes_max", c.body_bytes_max);
+    c.sync = j.value("sync", c.sync);
+    c.engine.batch_commands_max = j.value("batch_commands_max", c.engine.batch_commands_max);
+    c.engine.queue_commands_max = j.value("queue_commands_max", c.engine.queue_commands_max);
+    c.engine.cache_streams_max = j.value("cache_streams_max", c.engine.cache_streams_max);
+  } catch (const std::exception& e) {
+    return Status::Malformed(path + ": " + e.what());
+  }
+  return c;
+}
+
+std::vector<std::unique_ptr<Projection>> AllProjections() {
+  std::vector<std::unique_ptr<Projection>> p;
+  p.push_back(std::make_unique<AuditProjection>());
+  p.push_back(std::make_unique<CommitmentsProjection>());
+  return p;
+}
+
+Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* clock) {
+  if (config.log_backend != "local") {
+    return Status::Unavailable("log backend \"" + config.log_backend +
+                               "\" is not available in this build; use \"local\"");
+  }
+  if (config.partitions_per_topic == 0 || config.partitions_per_topic > 64) {
+    return Status::Malformed("partitions_per_topic must be between 1 and 64");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::IoError("cannot create " + config.data_dir + ": " + ec.message());
+
+  std::unique_ptr<Node> node(new Node());
+  LocalLogOptions lo;
+  lo.layout.partitions_per_topic = config.partitions_per_topic;
+  lo.sync = config.sync;
+  auto log = LocalLog::Open(config.data_dir + "/log", lo);
+  if (!log.ok()) return log.status();
+  node->log_ = std::move(log.value());
+
+  rocksdb::Options so;
+  so.create_if_missing = true;
+  so.IncreaseParallelism(2);
+  so.write_buffer_size = 64 << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(256 << 20);
+  so.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(so, config.data_dir + "/store", &raw);
+  if (!s.ok()) return Status::IoError("state store: " + s.ToString());
+  node->store_.reset(raw);
+
+  auto engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
+  if (!engine.ok()) return engine.status();
+  node->engine_ = std::move(engine.value());
+  for (auto& p : AllProjections()) {
+    node->projections_.push_back(
+        std::make_unique<ProjectionRunner>(node->log_.get(), node->store_.get(), std::move(p)));
+  }
+  return node;
+}
+
+Node::~Node() { Stop(); }
+
+Status Node::StartProjections() {
+  for (auto& p : projections_) LEDGER_RETURN_IF_ERROR(p->Start());
+  return Status::Ok();
+}
+
+void Node::Stop() {
+  if (engine_) engine_->Stop();
+  for (auto& p : projections_) p->Stop();
+}
+
+std::vector<ProjectionRunner*> Node::projections() {
+  std::vector<ProjectionRunner*> out;
+  for (auto& p : projections_) out.push_back(p.get());
+  return out;
+}
+
+ProjectionRunner* Node::projection(std::string_view name) {
+  for (auto& p : projections_) {
+    if (p->projection().name() == name) return p.get();
+  }
+  return nullptr;
+}
+
+Status Node::EnsureAdmin(const std::string& token) {
+  Actor system{"system", {"admin"}};
+  if (!engine_->Load("user", "admin")) {
+    events::UserDefinedT u;
+    u.name = "Administrator";
+    u.roles = {"admin"};
+    events::PayloadUnion p;
+    p.Set(std::move(u));
+    Command c = domain::DefineReference("admin", std::move(p), Expect::kNew);
+    c.actor = system;
+    auto out = engine_->Execute(std::move(c));
+    if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
+  }
+  std::string digest = events::Sha256Hex(token);
+  if (!engine_->Load("api_token", digest)) {
+    Command c = domain::IssueToken(digest, "admin", "--admin-token");
+    c.actor = system;
+    auto out = engine_->Execute(std::move(c));
+    if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
+  }
+  return Status::Ok();
+}
+
+}  // namespace ledger

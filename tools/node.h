@@ -1,0 +1,70 @@
+// A ledger node: the log, the state store, the engine and the projections of
+// one data directory, opened and closed in the right order. Shared by
+// ledgerd, ledgerctl, the tests and the benchmark.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "projections/projection.h"
+
+namespace ledger {
+
+// ledgerd's whole configuration: loadable from a JSON file, overridable by
+// flags (tools/ledgerd.cc).
+struct Config {
+  std::string data_dir = "./data";     // Default: ./data
+  std::string listen = "127.0.0.1:8080";  // Default: loopback, port 8080
+  std::string admin_token;             // Default: none (ensure no admin)
+  std::string log_backend = "local";   // Default: local ("local" | "kafka")
+  std::string kafka_brokers;           // Default: none
+  bool demo = false;                   // Default: no demo data
+  uint32_t partitions_per_topic = 1;   // Default: 1
+  size_t http_threads = 32;            // Default: 32
+  size_t body_bytes_max = 1 << 20;     // Default: 1 MiB
+  bool sync = true;                    // Default: fsync every group commit
+  EngineOptions engine;
+};
+
+// Reads a JSON config file whose keys are the fields above.
+Result<Config> LoadConfigFile(const std::string& path);
+
+class Node {
+ public:
+  // Opens (creating if needed) the data directory: the log under <dir>/log,
+  // the state store under <dir>/store. Replays the log tail into the engine.
+  static Result<std::unique_ptr<Node>> Open(const Config& config, const Clock* clock);
+  ~Node();
+
+  // Starts every projection in the background (catching up first).
+  Status StartProjections();
+  // Stops the engine (answering queued commands) then the projections.
+  void Stop();
+
+  // Ensures a user "admin" with role admin and this API token exist.
+  Status EnsureAdmin(const std::string& token);
+
+  Engine& engine() { return *engine_; }
+  EventLog& log() { return *log_; }
+  rocksdb::DB* store() { return store_.get(); }
+  std::vector<ProjectionRunner*> projections();
+  ProjectionRunner* projection(std::string_view name);
+
+ private:
+  Node() = default;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<rocksdb::DB> store_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<std::unique_ptr<ProjectionRunner>> projections_;
+};
+
+// The projections every node runs, fresh.
+std::vector<std::unique_ptr<Projection>> AllProjections();
+
+// Loads the demo reference data and a few purchase orders, unless the
+// ledger already has company settings.
+Status LoadDemoData(Engine& engine);
+
+}  // namespace ledger
