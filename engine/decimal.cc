@@ -43,6 +43,9 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
     negative = true;
     i = 1;
   }
+  if (i >= text.size() || text[i] < '0' || text[i] > '9') {
+    return Status::Malformed("not a decimal number: \"" + std::string(text) + "\"");
+  }
   int128 integer = 0;
   int int_digits = 0;
   int frac_digits = 0;

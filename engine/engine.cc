@@ -141,14 +141,23 @@ class Engine::Batch final : public DecideContext {
     auto entry = Get(type_name, id);
     if (!entry.ok()) return entry.status();
     Entry* e = *entry;
-    if (env.stream_version() != e->state->version + 1) {
-      return Status::Corruption(fmt::format("stream {}/{} jumps from version {} to {}", type_name,
-                                            id, e->state->version, env.stream_version()));
+    // During recovery a snapshot may already include an event after the
+    // stored cursor (e.g. the store was restored from an older cursor): the
+    // event is not applied twice.
+    const bool already_applied =
+        record_index == kNoRecord && env.stream_version() <= e->state->version;
+    if (!already_applied) {
+      if (env.stream_version() != e->state->version + 1) {
+        return Status::Corruption(fmt::format("stream {}/{} jumps from version {} to {}",
+                                              type_name, id, e->state->version,
+                                              env.stream_version()));
+      }
+      e->state->Evolve(env);
+      e->state->version = env.stream_version();
+      e->dirty = true;
+      index_.push_back(
+          {StreamKey(type_name, id), env.stream_version(), record_index, partition, offset});
     }
-    e->state->Evolve(env);
-    e->state->version = env.stream_version();
-    e->dirty = true;
-    index_.push_back({StreamKey(type_name, id), env.stream_version(), record_index, partition, offset});
     std::string series_year;
     uint64_t number = 0;
     if (env.stream_version() == 1 && ParseNumbered(e->type->series, id, &series_year, &number)) {

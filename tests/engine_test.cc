@@ -1,0 +1,413 @@
+// The write path: idempotency, optimistic concurrency, restart, snapshots,
+// corruption, recovery of the tail only, and projections rebuilt from zero.
+#include <fmt/format.h>
+
+#include <random>
+#include <set>
+#include <thread>
+
+#include "engine/local_log.h"
+#include "engine/state_keys.h"
+#include "engine/verify.h"
+#include "projections/audit.h"
+#include "projections/commitments.h"
+#include "tests/test_support.h"
+
+namespace ledger::testing {
+namespace {
+
+using domain::PurchaseOrder;
+
+class EngineTest : public NodeTest {
+ protected:
+  void SetUp() override {
+    NodeTest::SetUp();
+    SeedReference();
+  }
+  Command Confirm(const std::string& id) {
+    return domain::OnPurchaseOrder(
+        id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideConfirmPo(po, c); });
+  }
+  Command Create(const char* qty = "1") {
+    domain::PoHeaderInput h;
+    h.supplier = "ACME";
+    return domain::CreatePurchaseOrder(h, {}, {Line("LAPTOP", qty, "100")});
+  }
+  LocalLog& local_log() { return static_cast<LocalLog&>(node().log()); }
+  // Every PO's snapshot JSON, for comparing states across restarts.
+  std::string Snapshot(const std::string& id) {
+    auto s = engine().Load("purchase_order", id);
+    return s ? std::to_string(s->version) + s->Encode() : "absent";
+  }
+};
+
+TEST_F(EngineTest, IdempotencyKeyReturnsTheFirstResultAndAppendsNothing) {
+  Command c = Create();
+  c.idempotency_key = "k-1";
+  c.request_hash = "h";
+  auto first = When(c);
+  ASSERT_TRUE(first.status.ok());
+  EXPECT_EQ(appended_.size(), 2u);
+  Command again = Create("7");
+  again.idempotency_key = "k-1";
+  again.request_hash = "h";
+  auto second = When(again);
+  EXPECT_TRUE(second.status.ok());
+  EXPECT_TRUE(second.replayed);
+  EXPECT_EQ(second.stream_id, first.stream_id);
+  EXPECT_EQ(second.version, first.version);
+  EXPECT_TRUE(second.created);
+  EXPECT_TRUE(appended_.empty());
+  // The same key for a different request is refused.
+  Command other = Create();
+  other.idempotency_key = "k-1";
+  other.request_hash = "other";
+  When(other);
+  ExpectRejected(Errc::kDuplicate);
+  // Keys are scoped per actor.
+  Command mine = Create();
+  mine.idempotency_key = "k-1";
+  mine.request_hash = "h";
+  When(mine, Actor{"bob", {"buyer"}});
+  EXPECT_FALSE(last_.replayed);
+  EXPECT_EQ(appended_.size(), 2u);
+}
+
+TEST_F(EngineTest, IdempotencyKeysSurviveRestartAndRecovery) {
+  Command c = Create();
+  c.idempotency_key = "k-restart";
+  c.request_hash = "h";
+  auto first = Ok(c);
+  // Lose the store's record of the key: it must be rebuilt from the log.
+  ASSERT_TRUE(node().store()->Delete(rocksdb::WriteOptions(),
+                                     state_keys::Idempotency("alice\x1fk-restart")).ok());
+  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), state_keys::kCursor,
+                                  EncodeCursor(LogCursor(node().log().layout().partition_count(), 0)))
+                  .ok());
+  Reopen();
+  Command again = Create();
+  again.idempotency_key = "k-restart";
+  again.request_hash = "h";
+  auto second = When(again);
+  EXPECT_TRUE(second.replayed);
+  EXPECT_EQ(second.stream_id, first.stream_id);
+  EXPECT_TRUE(appended_.empty());
+}
+
+TEST_F(EngineTest, IfMatchVersionConflict) {
+  auto id = NewPo({Line("LAPTOP", "1", "10")});
+  Command c = Confirm(id);
+  c.expected_version = 1;
+  When(c);
+  ExpectRejected(Errc::kVersionConflict);
+  Command ok = Confirm(id);
+  ok.expected_version = 2;
+  When(ok);
+  EXPECT_TRUE(last_.status.ok());
+  EXPECT_EQ(last_.version, 3u);
+}
+
+TEST_F(EngineTest, ExpectNewAndExistingAreEnforced) {
+  events::CostCenterDefinedT cc;
+  cc.name = "again";
+  When(domain::DefineReference("IT", Def(cc), Expect::kNew), kAdmin);
+  ExpectRejected(Errc::kDuplicate);
+  When(domain::DefineReference("NEW", Def(cc), Expect::kExisting), kAdmin);
+  ExpectRejected(Errc::kNotFound);
+}
+
+TEST_F(EngineTest, ConcurrentCreatesGetGapFreeUniqueNumbers) {
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<std::string> ids;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto out = Run(Create());
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(out.status.ok());
+        ids.insert(out.stream_id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(ids.size(), size_t{kThreads * kPerThread});
+  for (int n = 1; n <= kThreads * kPerThread; ++n) {
+    EXPECT_TRUE(ids.count(fmt::format("PO-2026-{:05}", n))) << n;
+  }
+  EXPECT_GT(engine().stats().batches, 0u);
+}
+
+TEST_F(EngineTest, StateAndHistoryAreIdenticalAfterRestart) {
+  auto a = NewPo({Line("LAPTOP", "2", "1000")});
+  auto b = NewPo({Line("SCREEN", "1", "10")});
+  Ok(Confirm(a));
+  std::string snap_a = Snapshot(a), snap_b = Snapshot(b);
+  std::vector<LogRecord> before, after;
+  ASSERT_TRUE(engine().ReadStream("purchase_order", a, &before).ok());
+  Reopen();
+  EXPECT_EQ(Snapshot(a), snap_a);
+  EXPECT_EQ(Snapshot(b), snap_b);
+  ASSERT_TRUE(engine().ReadStream("purchase_order", a, &after).ok());
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].bytes, before[i].bytes);
+  EXPECT_EQ(engine().stats().recovered_records, 0u);
+  // Numbering continues where it stopped.
+  EXPECT_EQ(NewPo({}), "PO-2026-00003");
+}
+
+TEST_F(EngineTest, RecoveryReplaysOnlyTheTailAfterTheStoredCursor) {
+  for (int i = 0; i < 5; ++i) NewPo({Line("LAPTOP", "1", "10")});
+  LogCursor at = node().log().End();
+  for (int i = 0; i < 3; ++i) NewPo({Line("LAPTOP", "1", "10")});
+  std::string snap = Snapshot("PO-2026-00008");
+  // Pretend the store's last write was lost in a crash: its cursor is older.
+  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), state_keys::kCursor, EncodeCursor(at)).ok());
+  ASSERT_TRUE(node().store()->Delete(rocksdb::WriteOptions(),
+                                     state_keys::Snapshot(StreamKey("purchase_order", "PO-2026-00008")))
+                  .ok());
+  Reopen();
+  EXPECT_EQ(engine().stats().recovered_records, 6u);  // 3 orders x (created + line)
+  EXPECT_EQ(Snapshot("PO-2026-00008"), snap);
+  EXPECT_EQ(NewPo({}), "PO-2026-00009");
+}
+
+TEST_F(EngineTest, ASnapshotThatNoLongerDecodesIsRebuiltFromTheLog) {
+  auto id = NewPo({Line("LAPTOP", "2", "1000"), Line("SCREEN", "1", "5")});
+  Ok(Confirm(id));
+  std::string snap = Snapshot(id);
+  std::string key = state_keys::Snapshot(StreamKey("purchase_order", id));
+  std::string value;
+  ASSERT_TRUE(node().store()->Get(rocksdb::ReadOptions(), key, &value).ok());
+  value.resize(value.size() / 2);  // truncated: no longer decodes
+  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), key, value).ok());
+  Reopen();
+  EXPECT_EQ(Snapshot(id), snap);
+  // An older snapshot format is dropped the same way.
+  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), key,
+                                  state_keys::EncodeSnapshot(999, 4, "whatever")).ok());
+  Reopen();
+  EXPECT_EQ(Snapshot(id), snap);
+  // And the writer keeps working on the rebuilt state.
+  When(Confirm(id));
+  ExpectRejected(Errc::kInvalidState);
+}
+
+TEST_F(EngineTest, ACorruptedLogRecordIsReportedNotServed) {
+  auto id = NewPo({Line("LAPTOP", "1", "10")});
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(engine().ReadStream("purchase_order", id, &records).ok());
+  LogRecord victim = records[1];
+  std::string bytes = victim.bytes;
+  // Flip a byte inside the payload's quantity text.
+  auto pos = bytes.find("LAPTOP");
+  ASSERT_NE(pos, std::string::npos);
+  bytes[pos] = 'X';
+  ASSERT_TRUE(local_log().CorruptForTest(victim.partition, victim.offset, bytes).ok());
+  records.clear();
+  Status s = engine().ReadStream("purchase_order", id, &records);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  auto report = VerifyLog(node().log());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->partition, victim.partition);
+  EXPECT_EQ(report->offset, victim.offset);
+  // Garbage that is not even an envelope is reported the same way.
+  ASSERT_TRUE(local_log().CorruptForTest(victim.partition, victim.offset, "garbage!garbage!").ok());
+  report = VerifyLog(node().log());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->offset, victim.offset);
+}
+
+TEST_F(EngineTest, VerifyDetectsARecordRewrittenWithAValidHash) {
+  auto id = NewPo({Line("LAPTOP", "1", "10")});
+  NewPo({Line("LAPTOP", "1", "10")});
+  auto ok = VerifyLog(node().log());
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->ok);
+  EXPECT_EQ(ok->records, CursorTotal(node().log().End()));
+  // Re-encode record 1 of the stream with a different payload but a correct
+  // hash of its own: only the chain can tell.
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(engine().ReadStream("purchase_order", id, &records).ok());
+  const auto* e = records[1].envelope();
+  events::PayloadUnion u;
+  u.type = e->payload_type();
+  u.value = events::PayloadUnion::UnPack(e->payload(), e->payload_type(), nullptr);
+  u.AsPurchaseOrderLineAdded()->line->quantity = "1000";
+  events::EnvelopeMeta m;
+  m.event_id = events::EventIdOf(*e);
+  m.stream_type = events::Sv(e->stream_type());
+  m.stream_id = events::Sv(e->stream_id());
+  m.stream_version = e->stream_version();
+  m.recorded_at_us = e->recorded_at_us();
+  m.actor = events::Sv(e->actor());
+  m.partition = e->partition();
+  events::Digest h;
+  std::string forged = events::EncodeEnvelope(m, u, events::PrevHashOf(*e), &h);
+  ASSERT_TRUE(events::VerifyRecord(forged, true).ok());
+  ASSERT_TRUE(local_log().CorruptForTest(records[1].partition, records[1].offset, forged).ok());
+  auto report = VerifyLog(node().log());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->offset, records[1].offset + 1);
+  EXPECT_NE(report->reason.find("prev_hash"), std::string::npos);
+}
+
+TEST_F(EngineTest, RandomCorruptionNeverCrashesTheVerifier) {
+  auto id = NewPo({Line("LAPTOP", "1", "10")});
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(engine().ReadStream("purchase_order", id, &records).ok());
+  const uint64_t seed = TestSeed("RandomCorruptionNeverCrashesTheVerifier");
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 300; ++round) {
+    std::string bytes = records[0].bytes;
+    int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] ^= static_cast<char>(1 + rng() % 255);
+    if (rng() % 5 == 0) bytes.resize(rng() % bytes.size());
+    Status s = events::VerifyRecord(bytes, true);
+    EXPECT_FALSE(s.ok()) << "seed " << seed << " round " << round;
+  }
+}
+
+TEST_F(EngineTest, ProjectionsRebuiltFromZeroAnswerIdentically) {
+  ASSERT_TRUE(node().StartProjections().ok());
+  auto a = NewPo({Line("LAPTOP", "2", "1000"), Line("SCREEN", "1", "10", "OPS")});
+  auto b = NewPo({Line("SCREEN", "3", "10")}, "EUROPA");
+  Ok(Confirm(a));
+  Ok(Confirm(b));
+  Ok(domain::OnPurchaseOrder(b, [](const PurchaseOrder& po, DecideContext&) {
+    return domain::DecideCancelPo(po, "x");
+  }));
+  auto* commitments = node().projection("commitments");
+  auto* audit = node().projection("audit");
+  ASSERT_TRUE(commitments->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  ASSERT_TRUE(audit->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  auto rows = QueryCommitments(node().store(), {"cost_center", "supplier", "month"});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].cost_center, "IT");
+  EXPECT_EQ((*rows)[0].committed, "2000.00");
+  EXPECT_EQ((*rows)[1].cost_center, "OPS");
+  EXPECT_EQ((*rows)[1].committed, "10.00");
+  AuditQuery q;
+  q.actor = "alice";
+  q.limit = 1000;
+  auto page = QueryAudit(node().store(), q);
+  ASSERT_TRUE(page.ok());
+  std::string before_audit;
+  for (const auto& r : page->events) before_audit += r.bytes;
+
+  for (auto* p : node().projections()) p->Stop();
+  for (auto* p : node().projections()) {
+    ASSERT_TRUE(p->Reset().ok());
+    ASSERT_TRUE(p->CatchUp().ok());
+  }
+  auto rebuilt = QueryCommitments(node().store(), {"cost_center", "supplier", "month"});
+  ASSERT_TRUE(rebuilt.ok());
+  ASSERT_EQ(rebuilt->size(), rows->size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    EXPECT_EQ((*rebuilt)[i].committed, (*rows)[i].committed);
+    EXPECT_EQ((*rebuilt)[i].supplier, (*rows)[i].supplier);
+  }
+  auto page2 = QueryAudit(node().store(), q);
+  std::string after_audit;
+  for (const auto& r : page2->events) after_audit += r.bytes;
+  EXPECT_EQ(after_audit, before_audit);
+  EXPECT_FALSE(before_audit.empty());
+}
+
+TEST_F(EngineTest, AuditQueriesByActorStreamTimeWithPagination) {
+  ASSERT_TRUE(node().StartProjections().ok());
+  auto a = NewPo({Line("LAPTOP", "1", "10")});
+  clock_.Advance(3'600'000'000LL);
+  Ok(Confirm(a), Actor{"bob", {"buyer"}});
+  auto* audit = node().projection("audit");
+  ASSERT_TRUE(audit->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  AuditQuery by_stream;
+  by_stream.stream_id = a;
+  auto page = QueryAudit(node().store(), by_stream);
+  ASSERT_EQ(page->events.size(), 3u);
+  AuditQuery by_bob;
+  by_bob.actor = "bob";
+  page = QueryAudit(node().store(), by_bob);
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(events::EventTypeName(*page->events[0].envelope()), "PurchaseOrderConfirmed");
+  AuditQuery late;
+  late.from_us = kT0 + 1;
+  page = QueryAudit(node().store(), late);
+  ASSERT_EQ(page->events.size(), 1u);
+  // Pages of one, following next_cursor, visit every event of the stream once.
+  AuditQuery paged = by_stream;
+  paged.limit = 1;
+  std::vector<uint64_t> versions;
+  for (int i = 0; i < 10; ++i) {
+    auto p = QueryAudit(node().store(), paged);
+    ASSERT_TRUE(p.ok());
+    for (const auto& r : p->events) versions.push_back(r.envelope()->stream_version());
+    if (p->next_cursor.empty()) break;
+    paged.cursor = p->next_cursor;
+  }
+  EXPECT_EQ(versions, (std::vector<uint64_t>{1, 2, 3}));
+  AuditQuery bad;
+  bad.cursor = "zz";
+  EXPECT_EQ(QueryAudit(node().store(), bad).status().code(), Errc::kMalformed);
+}
+
+// Random command sequences: the state served after a restart (snapshots)
+// equals the state rebuilt from the log alone.
+TEST_F(EngineTest, RandomHistoriesRebuildToTheSameState) {
+  const uint64_t seed = TestSeed("RandomHistoriesRebuildToTheSameState");
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> ids;
+  const char* products[] = {"LAPTOP", "SCREEN", "BOOK", "SERVICE"};
+  for (int step = 0; step < 300; ++step) {
+    int action = ids.empty() ? 0 : static_cast<int>(rng() % 7);
+    std::string id = ids.empty() ? "" : ids[rng() % ids.size()];
+    auto qty = std::to_string(1 + rng() % 9);
+    auto price = std::to_string(rng() % 5000) + "." + std::to_string(rng() % 100);
+    auto line = Line(products[rng() % 4], qty.c_str(), price.c_str());
+    switch (action) {
+      case 0: ids.push_back(NewPo({line}, rng() % 2 ? "ACME" : "EUROPA")); break;
+      case 1:
+        Run(domain::OnPurchaseOrder(id, [line](const PurchaseOrder& po, DecideContext& c) {
+          return domain::DecideAddPoLine(po, line, c);
+        }));
+        break;
+      case 2: Run(Confirm(id)); break;
+      case 3:
+        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
+          return domain::DecideResetPoToDraft(po);
+        }));
+        break;
+      case 4:
+        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
+          return domain::DecideCancelPo(po, "r");
+        }));
+        break;
+      case 5: {
+        uint32_t n = 1 + static_cast<uint32_t>(rng() % 3);
+        Run(domain::OnPurchaseOrder(id, [n](const PurchaseOrder& po, DecideContext&) {
+          return domain::DecideRemovePoLine(po, n);
+        }));
+        break;
+      }
+      default: Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
+        return domain::DecideSendRfq(po);
+      }));
+    }
+  }
+  std::map<std::string, std::string> served;
+  for (const auto& id : ids) served[id] = Snapshot(id);
+  // Wipe the store: everything is rebuilt from the log.
+  node_.reset();
+  std::filesystem::remove_all(dir_.path() + "/store");
+  Reopen();
+  EXPECT_EQ(engine().stats().recovered_records, CursorTotal(node().log().End())) << "seed " << seed;
+  for (const auto& id : ids) EXPECT_EQ(Snapshot(id), served[id]) << id << " seed " << seed;
+}
+
+}  // namespace
+}  // namespace ledger::testing

@@ -1,0 +1,90 @@
+// Test harness: a real node (RocksDB log and store) in a fresh temporary
+// directory, a manual clock, reference data, and scenario helpers:
+//   given commands, when a command, then these events or this rejection.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/domain/commands.h"
+#include "tools/node.h"
+
+namespace ledger::testing {
+
+// 2026-03-15T10:00:00Z
+inline constexpr int64_t kT0 = 1773568800LL * 1'000'000;
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Decimal D(const char* text);
+
+// The seed of a randomized test: $LEDGER_TEST_SEED if set, else random.
+// Printed, so that any failure replays with LEDGER_TEST_SEED=<seed>.
+uint64_t TestSeed(const char* test_name);
+
+template <class T>
+events::PayloadUnion Def(T t) {
+  events::PayloadUnion u;
+  u.Set(std::move(t));
+  return u;
+}
+
+domain::PoLineInput Line(const char* product, const char* qty, const char* price,
+                         const char* cost_center = "IT");
+
+inline const Actor kAdmin{"admin", {"admin"}};
+inline const Actor kBuyer{"alice", {"buyer"}};
+
+class NodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Closes and reopens the node on the same directory.
+  void Reopen();
+  Engine& engine() { return node_->engine(); }
+  Node& node() { return *node_; }
+
+  CommandOutcome Run(Command c, const Actor& actor = kBuyer);
+  // Runs and asserts success.
+  CommandOutcome Ok(Command c, const Actor& actor = kBuyer);
+  // Defines the reference data most tests use: settings (EUR, `rounding`),
+  // VAT20, VAT10, VAT0, fiscal position intra_eu (VAT20 -> VAT0), net30,
+  // cost centres IT and OPS, category hardware, project P1, suppliers ACME
+  // (EUR), EUROPA (intra_eu), YEN (JPY), FRANC (XOF), BLOCKED (blocked), and
+  // products LAPTOP, SCREEN, SERVICE (VAT20) and BOOK (VAT10).
+  void SeedReference(const std::string& rounding = "per_line");
+
+  // Scenario helpers. When() runs a command and records what it appended.
+  CommandOutcome When(Command c, const Actor& actor = kBuyer);
+  // The event types the last When appended, in order.
+  std::vector<std::string> appended_types() const;
+  const std::vector<LogRecord>& appended() const { return appended_; }
+  // Asserts the last When was rejected with `code` (and `rule` if given) and
+  // appended nothing.
+  void ExpectRejected(Errc code, const std::string& rule = "");
+
+  std::string NewPo(std::vector<domain::PoLineInput> lines, const char* supplier = "ACME");
+  const domain::PurchaseOrder& Po(const std::string& id);
+
+  TempDir dir_;
+  ManualClock clock_{kT0};
+  Config config_;
+  std::unique_ptr<Node> node_;
+  CommandOutcome last_;
+  std::vector<LogRecord> appended_;
+  std::shared_ptr<const AggregateState> po_holder_;
+};
+
+}  // namespace ledger::testing
