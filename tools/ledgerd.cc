@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
     spdlog::error("{}", port.status().ToString());
     return 1;
   }
+  std::printf("LISTENING=%d\n", *port);
+  std::fflush(stdout);
   spdlog::info("ledgerd listening on http://{}:{} (data in {}, log backend {})", api_options.host,
                *port, config.data_dir, config.log_backend);
   if (!config.admin_token.empty()) {

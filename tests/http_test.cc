@@ -1,0 +1,352 @@
+// HTTP end to end: a real server on loopback, driven like curl would.
+#include <thread>
+
+#include "api/server.h"
+#include "tests/http_support.h"
+#include "tests/test_support.h"
+
+namespace ledger::testing {
+namespace {
+
+using Json = nlohmann::json;
+constexpr const char* kAdminToken = "test-admin-token";
+
+class HttpTest : public NodeTest {
+ protected:
+  void SetUp() override {
+    NodeTest::SetUp();
+    clock_.Set(SystemClock().NowMicros());
+    ASSERT_TRUE(node().EnsureAdmin(kAdminToken).ok());
+    ASSERT_TRUE(node().StartProjections().ok());
+    api::ApiContext ctx{&engine(), &node().log(), node().store(), node().projections()};
+    api::ApiOptions options;
+    options.port = 0;
+    options.threads = 8;
+    options.body_bytes_max = 64 * 1024;
+    server_ = std::make_unique<api::ApiServer>(ctx, options);
+    auto port = server_->Bind();
+    ASSERT_TRUE(port.ok());
+    port_ = *port;
+    thread_ = std::thread([this] { server_->Serve(); });
+    admin_ = std::make_unique<JsonClient>(port_, kAdminToken);
+  }
+  void TearDown() override {
+    server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    NodeTest::TearDown();
+  }
+
+  // Creates a user with `roles` and returns a client holding its token.
+  std::unique_ptr<JsonClient> As(const std::string& user, std::vector<std::string> roles) {
+    auto r = admin_->Post("/v1/users", {{"id", user}, {"name", user}, {"roles", roles}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto t = admin_->Post("/v1/users/" + user + "/tokens", Json::object());
+    EXPECT_EQ(t.status, 201) << t.body;
+    return std::make_unique<JsonClient>(port_, t.json.value("token", ""));
+  }
+
+  void SeedOverHttp() {
+    auto ok = [](const HttpReply& r) { EXPECT_TRUE(r.status == 200 || r.status == 201) << r.body; };
+    ok(admin_->Put("/v1/settings", {{"currency", "EUR"}, {"tax_rounding", "per_line"}}));
+    ok(admin_->Post("/v1/tax-codes", {{"id", "VAT20"}, {"rate", "20"}, {"price_included", false}}));
+    ok(admin_->Post("/v1/tax-codes", {{"id", "VAT0"}, {"rate", "0"}}));
+    ok(admin_->Post("/v1/fiscal-positions",
+                    {{"id", "intra_eu"}, {"map", {{{"from", "VAT20"}, {"to", "VAT0"}}}}}));
+    ok(admin_->Post("/v1/payment-terms", {{"id", "net30"}, {"kind", "net"}, {"days", 30}}));
+    ok(admin_->Post("/v1/cost-centers", {{"id", "IT"}, {"name", "IT"}}));
+    ok(admin_->Post("/v1/categories", {{"id", "hardware"}, {"name", "Hardware"}}));
+    ok(admin_->Post("/v1/projects", {{"id", "P1"}, {"name", "Project"}}));
+    ok(admin_->Post("/v1/suppliers", {{"id", "ACME"},
+                                      {"name", "Acme"},
+                                      {"currency", "EUR"},
+                                      {"payment_terms", "net30"},
+                                      {"billing_method", "received"}}));
+    ok(admin_->Post("/v1/products", {{"id", "LAPTOP"},
+                                     {"name", "Laptop"},
+                                     {"kind", "good"},
+                                     {"tax_code", "VAT20"},
+                                     {"category", "hardware"}}));
+  }
+
+  static Json NewOrder() {
+    return {{"supplier", "ACME"},
+            {"currency", "EUR"},
+            {"lines",
+             {{{"product", "LAPTOP"}, {"quantity", "1"}, {"unit_price", "1.03"}, {"cost_center", "IT"}},
+              {{"product", "LAPTOP"}, {"quantity", "1"}, {"unit_price", "1.03"}, {"cost_center", "IT"}},
+              {{"product", "LAPTOP"}, {"quantity", "1"}, {"unit_price", "1.03"}, {"cost_center", "IT"}},
+              {{"product", "LAPTOP"}, {"quantity", "1"}, {"unit_price", "1.01"}, {"cost_center", "IT"}}}}};
+  }
+
+  uint64_t LogSize() { return CursorTotal(node().log().End()); }
+
+  std::unique_ptr<api::ApiServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::unique_ptr<JsonClient> admin_;
+};
+
+TEST_F(HttpTest, BuyerDraftsEditsConfirmsAndReadsAnOrder) {
+  SeedOverHttp();
+  auto buyer = As("alice", {"buyer"});
+  auto created = buyer->Post("/v1/purchase-orders", NewOrder());
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json["id"];
+  EXPECT_EQ(id.substr(0, 8), "PO-" + IsoDate(clock_.NowMicros()).substr(0, 4) + "-");
+  EXPECT_EQ(created.json["state"], "draft");
+  EXPECT_EQ(created.json["version"], 5);
+
+  auto po = buyer->Get("/v1/purchase-orders/" + id);
+  ASSERT_EQ(po.status, 200);
+  EXPECT_EQ(po.json["totals"]["untaxed"], "4.10");
+  EXPECT_EQ(po.json["totals"]["tax"], "0.83");
+  EXPECT_EQ(po.json["totals"]["total"], "4.93");
+  EXPECT_EQ(po.json["lines"][0]["subtotal"], "1.03");
+  EXPECT_EQ(po.json["lines"][0]["tax"], "0.21");
+  EXPECT_EQ(po.header("ETag"), "\"5\"");
+
+  auto added = buyer->Post("/v1/purchase-orders/" + id + "/lines",
+                           {{"product", "LAPTOP"}, {"quantity", "2"}, {"unit_price", "10"},
+                            {"discount", "10"}, {"cost_center", "IT"}, {"project", "P1"}});
+  EXPECT_EQ(added.status, 200) << added.body;
+  auto upd = buyer->Post("/v1/purchase-orders/" + id + "/lines/5/update", {{"quantity", "3"}});
+  EXPECT_EQ(upd.status, 200) << upd.body;
+  auto rm = buyer->Post("/v1/purchase-orders/" + id + "/lines/4/remove", Json::object());
+  EXPECT_EQ(rm.status, 200) << rm.body;
+  po = buyer->Get("/v1/purchase-orders/" + id);
+  ASSERT_EQ(po.json["lines"].size(), 4u);
+  EXPECT_EQ(po.json["lines"][3]["n"], 5);
+  EXPECT_EQ(po.json["lines"][3]["subtotal"], "27.00");
+  EXPECT_EQ(po.json["totals"]["untaxed"], "30.09");
+
+  auto confirmed = buyer->Post("/v1/purchase-orders/" + id + "/confirm", Json::object(),
+                               {{"If-Match", "\"8\""}});
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(confirmed.json["state"], "confirmed");
+  auto notes = buyer->Post("/v1/purchase-orders/" + id + "/notes", {{"internal", "urgent"}});
+  EXPECT_EQ(notes.status, 200) << notes.body;
+
+  auto history = buyer->Get("/v1/purchase-orders/" + id + "/history");
+  ASSERT_EQ(history.status, 200);
+  auto& ev = history.json["events"];
+  ASSERT_EQ(ev.size(), 10u);
+  EXPECT_EQ(ev[0]["type"], "PurchaseOrderCreated");
+  EXPECT_EQ(ev[0]["actor"], "alice");
+  EXPECT_EQ(ev[0]["payload"]["supplier"], "ACME");
+  EXPECT_EQ(ev[8]["type"], "PurchaseOrderConfirmed");
+  EXPECT_EQ(ev[8]["payload"]["total"], "36.12");  // 30.09 + 3 x 0.21 + 5.40
+  EXPECT_EQ(ev[9]["stream_version"], 10);
+
+  // The auditor sees who did what; the commitment is on the books.
+  auto auditor = As("carol", {"auditor"});
+  for (auto* p : node().projections()) ASSERT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  auto audit = auditor->Get("/v1/audit?actor=alice&limit=100");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_EQ(audit.json["events"].size(), 10u);
+  EXPECT_EQ(audit.json["events"][0]["stream_id"], id);
+  auto by_stream = auditor->Get("/v1/audit?stream=" + id + "&limit=3");
+  EXPECT_EQ(by_stream.json["events"].size(), 3u);
+  EXPECT_FALSE(by_stream.json["next_cursor"].get<std::string>().empty());
+  auto commitments = auditor->Get("/v1/commitments?group_by=supplier");
+  ASSERT_EQ(commitments.status, 200) << commitments.body;
+  ASSERT_EQ(commitments.json["rows"].size(), 1u);
+  EXPECT_EQ(commitments.json["rows"][0]["supplier"], "ACME");
+  EXPECT_EQ(commitments.json["rows"][0]["committed"], "30.09");
+  auto verify = auditor->Get("/v1/audit/verify");
+  EXPECT_EQ(verify.json["ok"], true);
+}
+
+TEST_F(HttpTest, ReferenceDataIsReadBack) {
+  SeedOverHttp();
+  auto s = admin_->Get("/v1/suppliers/ACME");
+  ASSERT_EQ(s.status, 200);
+  EXPECT_EQ(s.json["name"], "Acme");
+  EXPECT_EQ(s.json["billing_method"], "received");
+  EXPECT_EQ(s.json["version"], 1);
+  auto t = admin_->Get("/v1/tax-codes/VAT20");
+  EXPECT_EQ(t.json["rate"], "20");
+  auto f = admin_->Get("/v1/fiscal-positions/intra_eu");
+  EXPECT_EQ(f.json["map"][0]["to"], "VAT0");
+  auto settings = admin_->Get("/v1/settings");
+  EXPECT_EQ(settings.json["tax_rounding"], "per_line");
+  auto dup = admin_->Post("/v1/suppliers", {{"id", "ACME"}, {"name", "x"}, {"currency", "EUR"}});
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(dup.error_code(), "duplicate");
+  auto replaced = admin_->Put("/v1/suppliers/ACME",
+                              {{"name", "Acme SA"}, {"currency", "EUR"}, {"blocked", true}});
+  EXPECT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(admin_->Get("/v1/suppliers/ACME").json["status"], "blocked");
+  auto bad_ref = admin_->Post("/v1/products", {{"id", "X"}, {"name", "x"}, {"kind", "good"},
+                                               {"tax_code", "NOPE"}});
+  EXPECT_EQ(bad_ref.status, 422);
+  EXPECT_EQ(bad_ref.json["error"]["details"]["rule"], "unknown_reference");
+  EXPECT_EQ(admin_->Get("/v1/products/NOPE").status, 404);
+}
+
+TEST_F(HttpTest, BadInputGetsAClearErrorAppendsNothingAndTheServerStaysUp) {
+  SeedOverHttp();
+  auto buyer = As("alice", {"buyer"});
+  const uint64_t before = LogSize();
+  struct Case {
+    std::string path, body;
+    int status;
+    std::string code;
+  };
+  std::string line = R"({"product":"LAPTOP","quantity":"1","unit_price":"1","cost_center":"IT"})";
+  std::vector<Case> cases = {
+      {"/v1/purchase-orders", "{not json", 400, "malformed"},
+      {"/v1/purchase-orders", "[1,2]", 400, "malformed"},
+      {"/v1/purchase-orders", "", 400, "malformed"},
+      {"/v1/purchase-orders", R"({"supplier":42})", 400, "malformed"},
+      {"/v1/purchase-orders", R"({"currency":"EUR"})", 400, "malformed"},
+      {"/v1/purchase-orders", R"({"supplier":"ACME","lines":{}})", 400, "malformed"},
+      {"/v1/purchase-orders",
+       R"({"supplier":"ACME","lines":[{"product":"LAPTOP","quantity":1,"unit_price":"1","cost_center":"IT"}]})",
+       400, "malformed"},
+      {"/v1/purchase-orders",
+       R"({"supplier":"ACME","lines":[{"product":"LAPTOP","quantity":"1.1234567","unit_price":"1","cost_center":"IT"}]})",
+       400, "malformed"},
+      {"/v1/purchase-orders",
+       R"({"supplier":"ACME","lines":[{"product":"LAPTOP","quantity":"1e3","unit_price":"1","cost_center":"IT"}]})",
+       400, "malformed"},
+      {"/v1/purchase-orders", R"({"supplier":"ACME","lines":[{"quantity":"1"}]})", 400, "malformed"},
+      {"/v1/purchase-orders", R"({"supplier":"NOBODY"})", 422, "rule_violation"},
+      {"/v1/purchase-orders", R"({"supplier":"ACME","currency":"ZZZ"})", 400, "malformed"},
+      {"/v1/purchase-orders/PO-2099-00001/confirm", "{}", 404, "not_found"},
+      {"/v1/purchase-orders/PO-2099-00001/lines", line, 404, "not_found"},
+      {"/v1/purchase-orders/PO-2099-00001/lines/x/remove", "{}", 400, "malformed"},
+      {"/v1/nothing-here", "{}", 404, "not_found"},
+  };
+  for (const auto& c : cases) {
+    auto r = buyer->PostRaw(c.path, c.body);
+    EXPECT_EQ(r.status, c.status) << c.path << " " << c.body << " -> " << r.body;
+    EXPECT_EQ(r.error_code(), c.code) << c.body;
+    EXPECT_TRUE(r.json["error"].contains("message")) << r.body;
+    EXPECT_TRUE(r.json["error"].contains("details")) << r.body;
+  }
+  EXPECT_EQ(LogSize(), before);
+  EXPECT_EQ(admin_->Get("/healthz").status, 200);
+}
+
+TEST_F(HttpTest, IllegalTransitionsAndVersionConflicts) {
+  SeedOverHttp();
+  auto id = admin_->Post("/v1/purchase-orders", NewOrder()).json["id"].get<std::string>();
+  auto reset = admin_->Post("/v1/purchase-orders/" + id + "/reset-to-draft", Json::object());
+  EXPECT_EQ(reset.status, 409);
+  EXPECT_EQ(reset.error_code(), "invalid_state");
+  auto stale = admin_->Post("/v1/purchase-orders/" + id + "/confirm", Json::object(),
+                            {{"If-Match", "\"2\""}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.error_code(), "version_conflict");
+  EXPECT_EQ(stale.json["error"]["details"]["actual"], "5");
+  auto bad = admin_->Post("/v1/purchase-orders/" + id + "/confirm", Json::object(),
+                          {{"If-Match", "abc"}});
+  EXPECT_EQ(bad.status, 400);
+  auto locked = admin_->Post("/v1/purchase-orders/" + id + "/update", {{"currency", "USD"}});
+  EXPECT_EQ(locked.status, 422);
+  EXPECT_EQ(locked.json["error"]["details"]["rule"], "currency_locked");
+}
+
+TEST_F(HttpTest, AuthenticationAndRoles) {
+  SeedOverHttp();
+  JsonClient anonymous(port_, "");
+  EXPECT_EQ(anonymous.Get("/v1/suppliers/ACME").status, 401);
+  EXPECT_EQ(anonymous.Get("/v1/suppliers/ACME").error_code(), "unauthorized");
+  EXPECT_EQ(anonymous.Post("/v1/purchase-orders", NewOrder()).status, 401);
+  JsonClient forged(port_, "ldg_not_a_token");
+  EXPECT_EQ(forged.Get("/v1/suppliers/ACME").status, 401);
+  EXPECT_EQ(anonymous.Get("/healthz").status, 200);
+
+  auto auditor = As("carol", {"auditor"});
+  EXPECT_EQ(auditor->Get("/v1/suppliers/ACME").status, 200);
+  auto denied = auditor->Post("/v1/purchase-orders", NewOrder());
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(denied.error_code(), "forbidden");
+  EXPECT_EQ(auditor->Post("/v1/suppliers", {{"id", "Z"}, {"name", "z"}, {"currency", "EUR"}}).status,
+            403);
+  auto buyer = As("alice", {"buyer"});
+  EXPECT_EQ(buyer->Get("/v1/audit").status, 403);
+  EXPECT_EQ(buyer->Post("/v1/users", {{"id", "eve"}, {"name", "e"}, {"roles", {"admin"}}}).status,
+            403);
+  auto integrator = As("ivan", {"integrator"});
+  EXPECT_EQ(integrator->Get("/v1/events").status, 200);
+  EXPECT_EQ(integrator->Get("/v1/schemas").status, 200);
+  EXPECT_EQ(integrator->Get("/v1/suppliers/ACME").status, 403);
+  auto bad_role = admin_->Post("/v1/users", {{"id", "x"}, {"name", "x"}, {"roles", {"king"}}});
+  EXPECT_EQ(bad_role.status, 400);
+  // A disabled user's token stops working.
+  auto off = admin_->Put("/v1/users/alice", {{"name", "alice"}, {"roles", {"buyer"}}, {"disabled", true}});
+  EXPECT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(buyer->Get("/v1/suppliers/ACME").status, 401);
+}
+
+TEST_F(HttpTest, OversizedBodiesAreRefusedWith413) {
+  SeedOverHttp();
+  const uint64_t before = LogSize();
+  std::string huge = R"({"supplier":"ACME","padding":")" + std::string(200 * 1024, 'x') + "\"}";
+  auto r = admin_->PostRaw("/v1/purchase-orders", huge);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.error_code(), "payload_too_large");
+  EXPECT_EQ(LogSize(), before);
+  EXPECT_EQ(admin_->Get("/healthz").status, 200);
+}
+
+TEST_F(HttpTest, IdempotencyKeyReplaysTheFirstAnswer) {
+  SeedOverHttp();
+  httplib::Headers key = {{"Idempotency-Key", "order-42"}};
+  auto first = admin_->Post("/v1/purchase-orders", NewOrder(), key);
+  ASSERT_EQ(first.status, 201);
+  const uint64_t after_first = LogSize();
+  auto second = admin_->Post("/v1/purchase-orders", NewOrder(), key);
+  EXPECT_EQ(second.status, 201);
+  EXPECT_EQ(second.json, first.json);
+  EXPECT_EQ(second.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(LogSize(), after_first);
+  Json other = NewOrder();
+  other["lines"][0]["quantity"] = "2";
+  auto reused = admin_->Post("/v1/purchase-orders", other, key);
+  EXPECT_EQ(reused.status, 409);
+  EXPECT_EQ(LogSize(), after_first);
+}
+
+TEST_F(HttpTest, EventFeedSchemasMetricsAndOpenApi) {
+  SeedOverHttp();
+  admin_->Post("/v1/purchase-orders", NewOrder());
+  auto auditor = As("carol", {"auditor"});
+  std::string after;
+  size_t seen = 0;
+  std::string last_hash;
+  for (int i = 0; i < 100; ++i) {
+    auto page = auditor->Get("/v1/events?limit=7&after=" + after);
+    ASSERT_EQ(page.status, 200) << page.body;
+    for (const auto& e : page.json["events"]) {
+      EXPECT_EQ(e["hash"].get<std::string>().size(), 64u);
+      EXPECT_TRUE(e.contains("payload"));
+      ++seen;
+    }
+    if (page.json["events"].empty()) break;
+    after = page.json["next"];
+  }
+  EXPECT_EQ(seen, LogSize());
+  EXPECT_EQ(auditor->Get("/v1/events?after=1.2").status, 400);
+  EXPECT_EQ(auditor->Get("/v1/events?limit=0").status, 400);
+
+  auto schemas = auditor->Get("/v1/schemas");
+  ASSERT_EQ(schemas.status, 200);
+  bool has_envelope = false;
+  for (const auto& s : schemas.json["schemas"]) {
+    if (s["name"] == "envelope.fbs") {
+      has_envelope = s["text"].get<std::string>().find("table Envelope") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(has_envelope);
+  auto metrics = auditor->Get("/metrics");
+  EXPECT_NE(metrics.body.find("ledger_commands_total"), std::string::npos);
+  EXPECT_NE(metrics.body.find("ledger_projection_lag{projection=\"audit\"}"), std::string::npos);
+  auto openapi = auditor->Get("/v1/openapi.json");
+  EXPECT_TRUE(openapi.json["paths"].contains("/v1/purchase-orders/{id}/confirm"));
+}
+
+}  // namespace
+}  // namespace ledger::testing
