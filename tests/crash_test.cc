@@ -161,7 +161,9 @@ TEST(CrashTest, KillNineLosesNothingAcknowledgedAndDuplicatesNothing) {
     EXPECT_EQ(po.json["totals"]["total"], "1199.99");
   }
   auto created = CreatedByTag(c);
-  for (const auto& [tag, id] : acked) EXPECT_EQ(created[tag], 1) << tag;
+  for (const auto& [tag, id] : acked) {
+    EXPECT_EQ(created[tag], 1) << tag;
+  }
   for (const auto& [tag, n] : created) EXPECT_LE(n, 1) << tag;
   // Clients retry what was in flight with the same key: each ends up present
   // exactly once, whether or not the crash had made it durable.
@@ -169,11 +171,15 @@ TEST(CrashTest, KillNineLosesNothingAcknowledgedAndDuplicatesNothing) {
     if (tag.empty()) continue;
     auto r = c.Post("/v1/purchase-orders", Order(tag), {{"Idempotency-Key", tag}});
     EXPECT_EQ(r.status, 201) << r.body;
-    if (acked.count(tag)) EXPECT_EQ(r.json["id"], acked[tag]);
+    if (acked.count(tag)) {
+      EXPECT_EQ(r.json["id"], acked[tag]);
+    }
   }
   created = CreatedByTag(c);
   for (const auto& tag : in_flight) {
-    if (!tag.empty()) EXPECT_EQ(created[tag], 1) << tag;
+    if (!tag.empty()) {
+      EXPECT_EQ(created[tag], 1) << tag;
+    }
   }
   // Numbers stayed gap-free through the crash: N orders are PO-<year>-1..N.
   int total = 0;
@@ -186,7 +192,9 @@ TEST(CrashTest, KillNineLosesNothingAcknowledgedAndDuplicatesNothing) {
     ids.insert(id);
   }
   EXPECT_EQ(c.Get(fmt::format("/v1/purchase-orders/{}{:05}", series, total + 1)).status, 404);
-  for (const auto& [tag, id] : acked) EXPECT_TRUE(ids.count(id)) << id;
+  for (const auto& [tag, id] : acked) {
+    EXPECT_TRUE(ids.count(id)) << id;
+  }
   std::printf("crash test: %zu orders acknowledged before SIGKILL, %d in the log after\n",
               acked.size(), total);
   auto verify = c.Get("/v1/audit/verify");

@@ -24,7 +24,9 @@ TEST(Decimal, RejectsWhatIsNotAnExactDecimal) {
                           "0.0000001", "1.1234567", "NaN", "1000000000000000000000000"}) {
     auto r = Decimal::Parse(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.status().code(), Errc::kMalformed) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Errc::kMalformed) << bad;
+    }
   }
   EXPECT_NE(Decimal::Parse("0.1234567").status().message().find("6 fractional digits"),
             std::string::npos);

@@ -151,7 +151,9 @@ TEST_F(EngineTest, StateAndHistoryAreIdenticalAfterRestart) {
   EXPECT_EQ(Snapshot(b), snap_b);
   ASSERT_TRUE(engine().ReadStream("purchase_order", a, &after).ok());
   ASSERT_EQ(after.size(), before.size());
-  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].bytes, before[i].bytes);
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].bytes, before[i].bytes);
+  }
   EXPECT_EQ(engine().stats().recovered_records, 0u);
   // Numbering continues where it stopped.
   EXPECT_EQ(NewPo({}), "PO-2026-00003");
@@ -406,7 +408,9 @@ TEST_F(EngineTest, RandomHistoriesRebuildToTheSameState) {
   std::filesystem::remove_all(dir_.path() + "/store");
   Reopen();
   EXPECT_EQ(engine().stats().recovered_records, CursorTotal(node().log().End())) << "seed " << seed;
-  for (const auto& id : ids) EXPECT_EQ(Snapshot(id), served[id]) << id << " seed " << seed;
+  for (const auto& id : ids) {
+    EXPECT_EQ(Snapshot(id), served[id]) << id << " seed " << seed;
+  }
 }
 
 }  // namespace

@@ -140,7 +140,9 @@ TEST_F(HttpTest, BuyerDraftsEditsConfirmsAndReadsAnOrder) {
 
   // The auditor sees who did what; the commitment is on the books.
   auto auditor = As("carol", {"auditor"});
-  for (auto* p : node().projections()) ASSERT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  for (auto* p : node().projections()) {
+    ASSERT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  }
   auto audit = auditor->Get("/v1/audit?actor=alice&limit=100");
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_EQ(audit.json["events"].size(), 10u);

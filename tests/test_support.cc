@@ -90,7 +90,9 @@ std::vector<std::string> NodeTest::appended_types() const {
 
 void NodeTest::ExpectRejected(Errc code, const std::string& rule) {
   EXPECT_EQ(last_.status.code(), code) << last_.status.ToString();
-  if (!rule.empty()) EXPECT_EQ(last_.status.rule(), rule) << last_.status.ToString();
+  if (!rule.empty()) {
+    EXPECT_EQ(last_.status.rule(), rule) << last_.status.ToString();
+  }
   EXPECT_TRUE(appended_.empty()) << "a rejected command appended " << appended_.size()
                                  << " events";
 }

@@ -1,0 +1,329 @@
+// ledger_bench: throughput and latency of the write path, replay and loads.
+//
+//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load]
+//                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
+//
+// Each workload prints one JSON line:
+//   {"name","ops","seconds","ops_per_s","p50_us","p99_us"}
+// Workloads run in order on one data directory: `replay` and `load` use the
+// log that `commands` wrote.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "engine/domain/commands.h"
+#include "engine/local_log.h"
+#include "tools/node.h"
+
+using namespace ledger;
+using Clock_ = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string benchmarks = "raw_rocksdb,append,commands,replay,load";
+  size_t commands = 200'000;
+  size_t clients = 1024;
+  size_t batch = 512;
+  std::string dir;
+};
+
+double Seconds(Clock_::time_point a, Clock_::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+void Report(const std::string& name, uint64_t ops, double seconds, std::vector<double> lat_us,
+            const std::string& extra = "") {
+  std::sort(lat_us.begin(), lat_us.end());
+  auto pct = [&](double p) {
+    return lat_us.empty() ? 0.0 : lat_us[std::min(lat_us.size() - 1, size_t(p * lat_us.size()))];
+  };
+  std::printf("{\"name\":\"%s\",\"ops\":%llu,\"seconds\":%.3f,\"ops_per_s\":%.0f,\"p50_us\":%.1f,"
+              "\"p99_us\":%.1f%s}\n",
+              name.c_str(), static_cast<unsigned long long>(ops), seconds, ops / seconds, pct(0.5),
+              pct(0.99), extra.c_str());
+  std::fflush(stdout);
+}
+
+// A representative envelope (a purchase-order line), re-encoded per record.
+std::string SampleRecord(uint64_t i, events::Digest* chain) {
+  events::PurchaseOrderLineAddedT added;
+  added.line = std::make_unique<events::PurchaseOrderLineT>();
+  added.line->line_no = 1;
+  added.line->product = "LAPTOP-14";
+  added.line->description = "Laptop 14 inch";
+  added.line->quantity = "3";
+  added.line->unit_price = "1249.00";
+  added.line->discount = "0";
+  added.line->tax_code = "VAT20";
+  added.line->tax_rate = "20";
+  added.line->cost_center = "IT";
+  events::PayloadUnion u;
+  u.Set(std::move(added));
+  std::string id = fmt::format("PO-2026-{:05}", i);
+  events::EnvelopeMeta m;
+  m.event_id = {i, i};
+  m.stream_type = "purchase_order";
+  m.stream_id = id;
+  m.stream_version = 2;
+  m.recorded_at_us = 1'773'568'800'000'000 + static_cast<int64_t>(i);
+  m.effective_date = "2026-03-15";
+  m.actor = "alice";
+  m.command_id = "0000000000000000000000000000cafe";
+  m.correlation_id = m.command_id;
+  return events::EncodeEnvelope(m, u, *chain, chain);
+}
+
+void RawRocksdb(const Options& o) {
+  std::string path = o.dir + "/raw";
+  rocksdb::Options ro;
+  ro.create_if_missing = true;
+  ro.write_buffer_size = 64 << 20;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(ro, path, &raw).ok()) std::abort();
+  std::unique_ptr<rocksdb::DB> db(raw);
+  events::Digest chain{};
+  std::vector<std::string> records;
+  for (size_t i = 0; i < o.batch; ++i) records.push_back(SampleRecord(i, &chain));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  std::vector<double> lat;
+  size_t batches = std::max<size_t>(1, o.commands * 2 / o.batch);
+  auto t0 = Clock_::now();
+  uint64_t key = 0;
+  for (size_t b = 0; b < batches; ++b) {
+    auto s0 = Clock_::now();
+    rocksdb::WriteBatch wb;
+    for (const auto& r : records) wb.Put(LogKey(0, key++), r);
+    if (!db->Write(wo, &wb).ok()) std::abort();
+    double us = Seconds(s0, Clock_::now()) * 1e6;
+    for (size_t i = 0; i < o.batch; ++i) lat.push_back(us);
+  }
+  Report("raw_rocksdb", key, Seconds(t0, Clock_::now()), std::move(lat),
+         fmt::format(",\"records_per_write\":{}", o.batch));
+}
+
+void Append(const Options& o) {
+  LocalLogOptions lo;
+  auto log = LocalLog::Open(o.dir + "/append", lo);
+  if (!log.ok()) std::abort();
+  events::Digest chain{};
+  std::vector<AppendRecord> proto;
+  for (size_t i = 0; i < o.batch; ++i) proto.push_back({0, SampleRecord(i, &chain), 0});
+  std::vector<double> lat;
+  size_t batches = std::max<size_t>(1, o.commands * 2 / o.batch);
+  uint64_t n = 0;
+  auto t0 = Clock_::now();
+  for (size_t b = 0; b < batches; ++b) {
+    auto batch = proto;
+    auto s0 = Clock_::now();
+    if (!(*log)->Append(&batch).ok()) std::abort();
+    double us = Seconds(s0, Clock_::now()) * 1e6;
+    for (size_t i = 0; i < o.batch; ++i) lat.push_back(us);
+    n += batch.size();
+  }
+  Report("append", n, Seconds(t0, Clock_::now()), std::move(lat),
+         fmt::format(",\"records_per_write\":{}", o.batch));
+}
+
+void SeedReference(Engine& engine) {
+  const Actor admin{"admin", {"admin"}};
+  auto def = [&](const std::string& id, events::PayloadUnion p) {
+    Command c = domain::DefineReference(id, std::move(p), Expect::kAny);
+    c.actor = admin;
+    auto out = engine.Execute(std::move(c));
+    if (!out.status.ok()) {
+      std::fprintf(stderr, "seed: %s\n", out.status.ToString().c_str());
+      std::abort();
+    }
+  };
+  auto u = [](auto t) {
+    events::PayloadUnion p;
+    p.Set(std::move(t));
+    return p;
+  };
+  events::SettingsDefinedT s;
+  s.currency = "EUR";
+  s.tax_rounding = "global";
+  def("company", u(s));
+  events::TaxCodeDefinedT vat;
+  vat.rate = "20";
+  def("VAT20", u(vat));
+  events::CostCenterDefinedT cc;
+  cc.name = "IT";
+  def("IT", u(cc));
+  events::SupplierDefinedT sup;
+  sup.name = "Acme";
+  sup.currency = "EUR";
+  sup.billing_method = "received";
+  def("ACME", u(sup));
+  events::ProductDefinedT prod;
+  prod.name = "Laptop";
+  prod.kind = "good";
+  prod.tax_code = "VAT20";
+  def("LAPTOP", u(prod));
+}
+
+domain::PoLineInput BenchLine(int i) {
+  domain::PoLineInput l;
+  l.product = "LAPTOP";
+  l.quantity = Decimal::FromInt(1 + i % 5);
+  l.unit_price = *Decimal::Parse("1249.99");
+  l.cost_center = "IT";
+  return l;
+}
+
+// The next command of a client that cycles through: create an order with a
+// line, add two lines, confirm.
+Command NextCommand(int step, const std::string& order, int n) {
+  if (step == 0) {
+    domain::PoHeaderInput h;
+    h.supplier = "ACME";
+    return domain::CreatePurchaseOrder(h, {}, {BenchLine(n)});
+  }
+  if (step < 3) {
+    auto line = BenchLine(n);
+    return domain::OnPurchaseOrder(order, [line](const domain::PurchaseOrder& po,
+                                                 DecideContext& ctx) {
+      return domain::DecideAddPoLine(po, line, ctx);
+    });
+  }
+  return domain::OnPurchaseOrder(order, [](const domain::PurchaseOrder& po, DecideContext& ctx) {
+    return domain::DecideConfirmPo(po, ctx);
+  });
+}
+
+// Closed loop: `clients` clients each keep one command in flight; an answer
+// (given after the command's events are durable) triggers that client's next
+// command.
+void Commands(const Options& o, Node& node) {
+  Engine& engine = node.engine();
+  SeedReference(engine);
+  const Actor buyer{"alice", {"buyer"}};
+  std::vector<std::string> order_of(o.clients);
+  std::vector<int> step_of(o.clients, 0);
+  std::vector<double> lat(o.commands);
+  std::atomic<uint64_t> issued{0}, done{0}, failed{0};
+  std::mutex end_mu;
+  std::condition_variable end_cv;
+  const auto before = engine.stats();
+
+  std::function<void(size_t)> run_client = [&](size_t client) {
+    size_t n = issued.fetch_add(1);
+    if (n >= o.commands) return;
+    const int step = step_of[client];
+    Command c = NextCommand(step, order_of[client], static_cast<int>(n));
+    c.actor = buyer;
+    auto s0 = Clock_::now();
+    engine.Submit(std::move(c), [&, client, n, s0, step](CommandOutcome out) {
+      lat[n] = Seconds(s0, Clock_::now()) * 1e6;
+      if (!out.status.ok()) {
+        failed++;
+      } else if (step == 0) {
+        order_of[client] = out.stream_id;
+      }
+      step_of[client] = (step + 1) % 4;
+      if (++done == o.commands) {
+        std::lock_guard lock(end_mu);
+        end_cv.notify_all();
+      }
+      run_client(client);
+    });
+  };
+  auto t0 = Clock_::now();
+  for (size_t c = 0; c < o.clients; ++c) run_client(c);
+  {
+    std::unique_lock lock(end_mu);
+    end_cv.wait(lock, [&] { return done.load() >= o.commands; });
+  }
+  double secs = Seconds(t0, Clock_::now());
+  auto stats = engine.stats();
+  Report("commands", done.load(), secs, std::move(lat),
+         fmt::format(",\"clients\":{},\"failed\":{},\"events\":{},\"batches\":{}", o.clients,
+                     failed.load(), stats.events - before.events, stats.batches - before.batches));
+}
+
+void Replay(Node& node) {
+  uint64_t records = CursorTotal(node.log().End());
+  auto t0 = Clock_::now();
+  for (auto* p : node.projections()) {
+    p->Stop();
+    if (!p->Reset().ok() || !p->CatchUp().ok()) std::abort();
+  }
+  double secs = Seconds(t0, Clock_::now());
+  Report("replay", records * node.projections().size(), secs, {},
+         fmt::format(",\"log_records\":{},\"projections\":{}", records, node.projections().size()));
+}
+
+void Load(const Options& o, const Config& config, const ledger::Clock* clock) {
+  // A fresh node has an empty cache: every first Load reads its snapshot.
+  auto node = Node::Open(config, clock);
+  if (!node.ok()) std::abort();
+  size_t orders = o.commands / 4;
+  std::vector<size_t> order(orders);
+  for (size_t i = 0; i < orders; ++i) order[i] = i + 1;
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(42));
+  std::vector<double> lat;
+  lat.reserve(orders);
+  std::string year = IsoDate(clock->NowMicros()).substr(0, 4);
+  auto t0 = Clock_::now();
+  size_t found = 0;
+  for (size_t n : order) {
+    std::string id = fmt::format("PO-{}-{:05}", year, n);
+    auto s0 = Clock_::now();
+    auto state = (*node)->engine().Load("purchase_order", id);
+    lat.push_back(Seconds(s0, Clock_::now()) * 1e6);
+    found += state != nullptr;
+  }
+  Report("load", found, Seconds(t0, Clock_::now()), std::move(lat));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"ledger_bench"};
+  app.add_option("--benchmarks", o.benchmarks, "Comma-separated workloads");
+  app.add_option("--commands", o.commands, "Commands (and records) per workload");
+  app.add_option("--clients", o.clients, "Concurrent clients of the commands workload");
+  app.add_option("--batch", o.batch, "Records per write for raw_rocksdb and append");
+  app.add_option("--dir", o.dir, "Scratch directory (default: a fresh temporary one)");
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::warn);
+  bool temp = o.dir.empty();
+  if (temp) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "ledger_bench_XXXXXX").string();
+    o.dir = mkdtemp(tmpl.data());
+  }
+  auto want = [&](const char* name) {
+    return ("," + o.benchmarks + ",").find(std::string(",") + name + ",") != std::string::npos;
+  };
+  if (want("raw_rocksdb")) RawRocksdb(o);
+  if (want("append")) Append(o);
+  SystemClock clock;
+  Config config;
+  config.data_dir = o.dir + "/node";
+  config.engine.batch_commands_max = 4096;
+  if (want("commands") || want("replay") || want("load")) {
+    auto node = Node::Open(config, &clock);
+    if (!node.ok()) {
+      std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
+      return 1;
+    }
+    if (want("commands")) Commands(o, **node);
+    if (want("replay")) Replay(**node);
+  }
+  if (want("load")) Load(o, config, &clock);
+  if (temp) std::filesystem::remove_all(o.dir);
+  return 0;
+}
