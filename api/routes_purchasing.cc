@@ -1,4 +1,6 @@
 // Purchase-order routes.
+#include <fmt/format.h>
+
 #include "api/request_context.h"
 #include "engine/domain/commands.h"
 #include "events/event_json.h"
@@ -217,7 +219,7 @@ void ApiServer::AddPurchasingRoutes() {
         std::string id = rc.path(1);
         auto state = rc.ctx.engine->Load("purchase_order", id);
         if (!state) Fail(Status::NotFound("purchase order \"" + id + "\" does not exist"));
-        rc.res.set_header("ETag", "\"" + std::to_string(state->version) + "\"");
+        rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
         WriteJson(rc.res, 200, PurchaseOrderJson(id, *state));
       });
   Add("GET", base + "/{id}/history", {"*"}, "Every event of a purchase order",

@@ -1,6 +1,7 @@
 // Reference data routes: settings, tax codes, fiscal positions, payment
 // terms, cost centres, categories, projects, suppliers, products, users and
 // their tokens.
+#include <fmt/format.h>
 #include <openssl/rand.h>
 
 #include "api/request_context.h"
@@ -161,7 +162,7 @@ void ApiServer::AddReferenceRoutes() {
           std::string id = rc.path(1);
           auto state = rc.ctx.engine->Load(stream_type, id);
           if (!state) Fail(Status::NotFound(stream_type + " \"" + id + "\" does not exist"));
-          rc.res.set_header("ETag", "\"" + std::to_string(state->version) + "\"");
+          rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
           WriteJson(rc.res, 200, ReferenceJson(id, *state));
         });
   }

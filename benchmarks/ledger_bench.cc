@@ -249,8 +249,13 @@ void Commands(const Options& o, Node& node) {
   double secs = Seconds(t0, Clock_::now());
   auto stats = engine.stats();
   Report("commands", done.load(), secs, std::move(lat),
-         fmt::format(",\"clients\":{},\"failed\":{},\"events\":{},\"batches\":{}", o.clients,
-                     failed.load(), stats.events - before.events, stats.batches - before.batches));
+         fmt::format(",\"clients\":{},\"failed\":{},\"events\":{},\"batches\":{},"
+                     "\"writer_ms\":{{\"decide\":{},\"append\":{},\"store\":{},\"answer\":{}}}",
+                     o.clients, failed.load(), stats.events - before.events,
+                     stats.batches - before.batches, (stats.decide_us - before.decide_us) / 1000,
+                     (stats.append_us - before.append_us) / 1000,
+                     (stats.store_us - before.store_us) / 1000,
+                     (stats.answer_us - before.answer_us) / 1000));
 }
 
 void Replay(Node& node) {

@@ -3,7 +3,8 @@
 // An aggregate type is a state struct S with
 //   void Apply(S&, const events::Envelope&);         // evolve: apply one event
 //   std::string_view Label(const S&);                // status, e.g. "draft"
-//   to_json/from_json (nlohmann) for its snapshot;
+//   template <class A, class Self> void Fields(A&, Self&);  // snapshot fields
+//   bool Valid(const S&);                            // snapshot sanity check
 // and command functions `Decision Decide...(const S*, const Cmd&, DecideContext&)`
 // that return the events to append or a rejection. Neither reads a clock, a
 // global or storage: everything comes from their arguments, which is what
@@ -14,8 +15,6 @@
 // aggregate type is listed.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,6 +24,7 @@
 
 #include "engine/decimal.h"
 #include "engine/log.h"
+#include "engine/snapshot_codec.h"
 
 namespace ledger {
 
@@ -63,16 +63,17 @@ class StateOf final : public AggregateState {
   }
   void Evolve(const events::Envelope& e) override { Apply(value, e); }
   std::string Encode() const override {
-    auto bytes = nlohmann::json::to_msgpack(nlohmann::json(value));
-    return std::string(bytes.begin(), bytes.end());
+    SnapshotWriter w;
+    Fields(w, value);
+    return std::move(w.bytes());
   }
   bool Decode(std::string_view bytes) override {
-    try {
-      value = nlohmann::json::from_msgpack(bytes.begin(), bytes.end()).template get<S>();
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
+    SnapshotReader r(bytes);
+    S decoded{};
+    Fields(r, decoded);
+    if (!r.ok() || !Valid(decoded)) return false;
+    value = std::move(decoded);
+    return true;
   }
   std::string_view StatusLabel() const override { return Label(value); }
 };
@@ -167,9 +168,5 @@ struct CommandOutcome {
   std::string state_label;    // the aggregate's status after the command
   LogCursor position;         // log end after this command's batch
 };
-
-// nlohmann adapters for the snapshot of states holding decimals.
-void to_json(nlohmann::json& j, const Decimal& d);
-void from_json(const nlohmann::json& j, Decimal& d);
 
 }  // namespace ledger

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
@@ -22,12 +23,6 @@ std::string StreamKey(std::string_view type, std::string_view id) {
 
 std::string DecideContext::today() const { return IsoDate(now_us()); }
 
-void to_json(nlohmann::json& j, const Decimal& d) { j = d.ToString(); }
-void from_json(const nlohmann::json& j, Decimal& d) {
-  auto r = Decimal::Parse(j.get<std::string>());
-  if (!r.ok()) throw std::invalid_argument("bad decimal in snapshot");
-  d = *r;
-}
 
 namespace {
 
@@ -409,7 +404,16 @@ void Engine::Run() {
   }
 }
 
+namespace {
+uint64_t MicrosSince(std::chrono::steady_clock::time_point t0) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - t0)
+                                   .count());
+}
+}  // namespace
+
 void Engine::ProcessBatch(std::vector<Pending>* pending) {
+  auto t_decide = std::chrono::steady_clock::now();
   Batch batch(this);
   std::vector<CommandOutcome> outcomes(pending->size());
   std::vector<bool> appended(pending->size(), false);
@@ -542,9 +546,13 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
     out.state_label = std::string((*after)->state->StatusLabel());
   }
 
+  const uint64_t decide_us = MicrosSince(t_decide);
+  auto t_append = std::chrono::steady_clock::now();
   Status written = Status::Ok();
   auto& records = batch.records();
   if (!records.empty()) written = log_->Append(&records);
+  const uint64_t append_us = MicrosSince(t_append);
+  auto t_store = std::chrono::steady_clock::now();
   if (written.ok()) {
     LogCursor next = cursor_;
     for (const auto& r : records) next[r.partition] = std::max(next[r.partition], r.offset + 1);
@@ -556,20 +564,26 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
   } else {
     spdlog::error("engine: log write failed: {}", written.ToString());
   }
-  {
-    std::lock_guard lock(stats_mu_);
-    stats_.batches++;
-    stats_.commands += pending->size();
-    stats_.rejected += rejected;
-    if (written.ok()) stats_.events += records.size();
-    if (!written.ok()) stats_.log_write_failures++;
-  }
+  const uint64_t store_us = MicrosSince(t_store);
+  auto t_answer = std::chrono::steady_clock::now();
   for (size_t i = 0; i < pending->size(); ++i) {
     if (appended[i] && !written.ok()) {
       outcomes[i].status = Status::Unavailable("the log write failed: " + written.message());
     }
     outcomes[i].position = cursor_;
     (*pending)[i].done(std::move(outcomes[i]));
+  }
+  {
+    std::lock_guard lock(stats_mu_);
+    stats_.decide_us += decide_us;
+    stats_.append_us += append_us;
+    stats_.store_us += store_us;
+    stats_.answer_us += MicrosSince(t_answer);
+    stats_.batches++;
+    stats_.commands += pending->size();
+    stats_.rejected += rejected;
+    if (written.ok()) stats_.events += records.size();
+    if (!written.ok()) stats_.log_write_failures++;
   }
 }
 

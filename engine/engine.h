@@ -55,6 +55,11 @@ struct EngineStats {
   uint64_t log_write_failures = 0;
   uint64_t recovered_records = 0;  // records replayed by Open
   uint64_t queue_depth = 0;
+  // Writer time per phase, cumulative microseconds.
+  uint64_t decide_us = 0;   // decide, encode, chain, evolve
+  uint64_t append_us = 0;   // the durable log write
+  uint64_t store_us = 0;    // state store write and cache update
+  uint64_t answer_us = 0;   // callbacks to the callers
 };
 
 class Engine {

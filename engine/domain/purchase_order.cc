@@ -540,56 +540,8 @@ Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& n) {
   return One(Emit(std::move(u)));
 }
 
-// Snapshot shape.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoLine, line_no, product, description, quantity, unit_price,
-                                   discount, tax_code, tax_rate, price_included, cost_center,
-                                   project, category, expected_date, warehouse)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoStep, at_us, actor)
-
-void to_json(nlohmann::json& j, const PurchaseOrder& po) {
-  j = nlohmann::json{{"status", po.status},
-                     {"supplier", po.supplier},
-                     {"currency", po.currency},
-                     {"digits", po.digits},
-                     {"tax_rounding", po.tax_rounding},
-                     {"payment_terms", po.payment_terms},
-                     {"billing_method", po.billing_method},
-                     {"incoterm", po.incoterm},
-                     {"fiscal_position", po.fiscal_position},
-                     {"purchase_request", po.purchase_request},
-                     {"expected_date", po.expected_date},
-                     {"notes", {po.note_supplier, po.note_receipt, po.note_billing, po.note_internal}},
-                     {"lines", po.lines},
-                     {"next_line_no", po.next_line_no},
-                     {"steps", po.steps},
-                     {"committed_period", po.committed_period},
-                     {"has_receipts", po.has_receipts},
-                     {"has_invoices", po.has_invoices}};
-}
-
-void from_json(const nlohmann::json& j, PurchaseOrder& po) {
-  j.at("status").get_to(po.status);
-  j.at("supplier").get_to(po.supplier);
-  j.at("currency").get_to(po.currency);
-  j.at("digits").get_to(po.digits);
-  j.at("tax_rounding").get_to(po.tax_rounding);
-  j.at("payment_terms").get_to(po.payment_terms);
-  j.at("billing_method").get_to(po.billing_method);
-  j.at("incoterm").get_to(po.incoterm);
-  j.at("fiscal_position").get_to(po.fiscal_position);
-  j.at("purchase_request").get_to(po.purchase_request);
-  j.at("expected_date").get_to(po.expected_date);
-  const auto& n = j.at("notes");
-  n.at(0).get_to(po.note_supplier);
-  n.at(1).get_to(po.note_receipt);
-  n.at(2).get_to(po.note_billing);
-  n.at(3).get_to(po.note_internal);
-  j.at("lines").get_to(po.lines);
-  j.at("next_line_no").get_to(po.next_line_no);
-  j.at("steps").get_to(po.steps);
-  j.at("committed_period").get_to(po.committed_period);
-  j.at("has_receipts").get_to(po.has_receipts);
-  j.at("has_invoices").get_to(po.has_invoices);
+bool Valid(const PurchaseOrder& po) {
+  return CurrencyDigits(po.currency).value_or(-1) == po.digits || po.currency.empty();
 }
 
 }  // namespace ledger::domain

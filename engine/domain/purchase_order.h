@@ -52,8 +52,25 @@ struct PurchaseOrder {
 
 void Apply(PurchaseOrder& po, const events::Envelope& e);
 std::string_view Label(const PurchaseOrder& po);
-void to_json(nlohmann::json& j, const PurchaseOrder& po);
-void from_json(const nlohmann::json& j, PurchaseOrder& po);
+
+template <class A, class Self>
+void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, PoLine> {
+  a(l.line_no, l.product, l.description, l.quantity, l.unit_price, l.discount, l.tax_code,
+    l.tax_rate, l.price_included, l.cost_center, l.project, l.category, l.expected_date,
+    l.warehouse);
+}
+template <class A, class Self>
+void Fields(A& a, Self& s) requires std::is_same_v<std::remove_const_t<Self>, PoStep> {
+  a(s.at_us, s.actor);
+}
+template <class A, class Self>
+void Fields(A& a, Self& po) requires std::is_same_v<std::remove_const_t<Self>, PurchaseOrder> {
+  a(po.status, po.supplier, po.currency, po.digits, po.tax_rounding, po.payment_terms,
+    po.billing_method, po.incoterm, po.fiscal_position, po.purchase_request, po.expected_date,
+    po.note_supplier, po.note_receipt, po.note_billing, po.note_internal, po.lines,
+    po.next_line_no, po.steps, po.committed_period, po.has_receipts, po.has_invoices);
+}
+bool Valid(const PurchaseOrder& po);
 
 // Amounts of the order's current lines.
 Result<DocumentAmounts> Amounts(const PurchaseOrder& po);

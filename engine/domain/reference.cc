@@ -156,23 +156,14 @@ std::string_view Label(const ReferenceState& s) {
   return "active";
 }
 
-void to_json(nlohmann::json& j, const ReferenceState& s) {
-  j = {{"t", static_cast<int>(s.type)},
-       {"b", nlohmann::json::binary_t(std::vector<uint8_t>(s.table.begin(), s.table.end()))},
-       {"r", s.revoked}};
-}
-
-void from_json(const nlohmann::json& j, ReferenceState& s) {
-  s.type = static_cast<Payload>(j.at("t").get<int>());
-  const auto& bin = j.at("b").get_binary();
-  s.table.assign(bin.begin(), bin.end());
-  s.revoked = j.at("r").get<bool>();
+bool Valid(const ReferenceState& s) {
+  if (s.table.empty()) return s.type == Payload::NONE;
+  if (s.table.size() < sizeof(flatbuffers::uoffset_t)) return false;
   flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(s.table.data()), s.table.size());
-  if (!events::VerifyPayload(v, reinterpret_cast<const uint8_t*>(s.table.data()) +
-                                    flatbuffers::ReadScalar<flatbuffers::uoffset_t>(s.table.data()),
-                             s.type)) {
-    throw std::invalid_argument("reference snapshot does not verify");
-  }
+  const auto* base = reinterpret_cast<const uint8_t*>(s.table.data());
+  auto root = flatbuffers::ReadScalar<flatbuffers::uoffset_t>(base);
+  if (root >= s.table.size()) return false;
+  return events::VerifyPayload(v, base + root, s.type);
 }
 
 Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx) {

@@ -22,8 +22,12 @@ struct ReferenceState {
 
 void Apply(ReferenceState& s, const events::Envelope& e);
 std::string_view Label(const ReferenceState& s);
-void to_json(nlohmann::json& j, const ReferenceState& s);
-void from_json(const nlohmann::json& j, ReferenceState& s);
+template <class A, class Self>
+void Fields(A& a, Self& s) {
+  a(s.type, s.table, s.revoked);
+}
+// A snapshot's table must verify as its payload type.
+bool Valid(const ReferenceState& s);
 
 template <class T>
 const T* TableOf(const ReferenceState& s) {
