@@ -222,16 +222,10 @@ class Engine::Batch final : public DecideContext {
     return Apply(*events::EnvelopeOf(records_.back().bytes), records_.size() - 1);
   }
 
-  // Writes the state store: snapshots, index, counters, idempotency keys and
-  // the log cursor, in one atomic write.
+  // Writes the state store: stream index, counters, idempotency keys and the
+  // log cursor, in one atomic write. Snapshots follow in FlushSnapshots.
   Status Commit(const LogCursor& cursor) {
     rocksdb::WriteBatch wb;
-    for (auto& [key, e] : streams_) {
-      if (!e.dirty) continue;
-      wb.Put(state_keys::Snapshot(key),
-             state_keys::EncodeSnapshot(e.type->snapshot_format, e.state->version,
-                                        e.state->Encode()));
-    }
     for (const auto& ix : index_) {
       uint32_t partition = ix.partition;
       uint64_t offset = ix.offset;
@@ -296,14 +290,19 @@ Status Engine::Recover() {
   const uint32_t partitions = log_->layout().partition_count();
   cursor_.assign(partitions, 0);
   chain_.assign(partitions, events::Digest{});
-  std::string stored;
-  auto rs = store_->Get(rocksdb::ReadOptions(), state_keys::kCursor, &stored);
-  if (rs.ok()) {
+  // Replay from where the snapshots stand: everything after it is applied
+  // again (the index, idempotency and counter writes are idempotent).
+  for (auto key : {state_keys::kCursor, state_keys::kSnapshotCursor}) {
+    std::string stored;
+    auto rs = store_->Get(rocksdb::ReadOptions(), key, &stored);
+    if (rs.IsNotFound()) {
+      if (key == state_keys::kSnapshotCursor) cursor_.assign(partitions, 0);
+      continue;
+    }
+    if (!rs.ok()) return FromRocks(rs);
     auto c = DecodeCursor(stored, partitions);
     if (!c.ok()) return Status::Corruption("state store cursor: " + c.status().message());
     cursor_ = *c;
-  } else if (!rs.IsNotFound()) {
-    return FromRocks(rs);
   }
   const LogCursor end = log_->End();
   for (uint32_t p = 0; p < partitions; ++p) {
@@ -328,8 +327,9 @@ Status Engine::Recover() {
       last_event_id_ = std::max(last_event_id_, events::EventIdOf(*env));
     }
     LEDGER_RETURN_IF_ERROR(batch.Commit(reader->position()));
-    batch.Publish();
     cursor_ = reader->position();
+    batch.Publish();
+    LEDGER_RETURN_IF_ERROR(FlushSnapshots());
     replayed += records.size();
   }
   // Chain tails and the newest event id come from the last record of each
@@ -393,15 +393,42 @@ void Engine::Run() {
     batch.clear();
     {
       std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
+      queue_cv_.wait_for(lock, std::chrono::milliseconds(options_.snapshot_interval_ms),
+                         [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) break;
       while (!queue_.empty() && batch.size() < options_.batch_commands_max) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    ProcessBatch(&batch);
+    if (!batch.empty()) ProcessBatch(&batch);
+    if (unflushed_.size() >= options_.snapshot_pending_max ||
+        std::chrono::steady_clock::now() - last_flush_ >=
+            std::chrono::milliseconds(options_.snapshot_interval_ms)) {
+      Status s = FlushSnapshots();
+      if (!s.ok()) spdlog::error("engine: snapshot write failed: {}", s.ToString());
+    }
   }
+  Status s = FlushSnapshots();
+  if (!s.ok()) spdlog::error("engine: snapshot write failed: {}", s.ToString());
+}
+
+Status Engine::FlushSnapshots() {
+  last_flush_ = std::chrono::steady_clock::now();
+  if (unflushed_.empty()) return Status::Ok();
+  rocksdb::WriteBatch wb;
+  for (const auto& [key, state] : unflushed_) {
+    const StreamType* type = FindStreamType(std::string_view(key).substr(0, key.find('\x1f')));
+    LEDGER_ASSERT(type != nullptr);
+    wb.Put(state_keys::Snapshot(key),
+           state_keys::EncodeSnapshot(type->snapshot_format, state->version, state->Encode()));
+  }
+  wb.Put(state_keys::kSnapshotCursor, EncodeCursor(cursor_));
+  rocksdb::WriteOptions wo;
+  wo.sync = false;
+  LEDGER_RETURN_IF_ERROR(FromRocks(store_->Write(wo, &wb)));
+  unflushed_.clear();
+  return Status::Ok();
 }
 
 namespace {
@@ -627,15 +654,27 @@ Result<std::unique_ptr<AggregateState>> Engine::LoadFromStore(const StreamType& 
 }
 
 void Engine::Install(const std::string& key, std::unique_ptr<AggregateState> state) {
-  std::unique_lock lock(cache_mu_);
-  if (cache_.size() >= options_.cache_streams_max && !cache_.count(key)) {
-    // Committed states are all in the store: evicting any of them is safe.
-    size_t target = options_.cache_streams_max - options_.cache_streams_max / 10;
-    for (auto it = cache_.begin(); it != cache_.end() && cache_.size() > target;) {
-      it = cache_.erase(it);
+  std::shared_ptr<const AggregateState> shared(std::move(state));
+  unflushed_[key] = shared;
+  bool full;
+  {
+    std::shared_lock lock(cache_mu_);
+    full = cache_.size() >= options_.cache_streams_max && !cache_.count(key);
+  }
+  if (full) {
+    // Once every snapshot is written, evicting any state is safe: the next
+    // load reads it back from the store.
+    Status s = FlushSnapshots();
+    std::unique_lock lock(cache_mu_);
+    if (s.ok()) {
+      size_t target = options_.cache_streams_max - options_.cache_streams_max / 10;
+      for (auto it = cache_.begin(); it != cache_.end() && cache_.size() > target;) {
+        it = cache_.erase(it);
+      }
     }
   }
-  cache_[key] = std::shared_ptr<const AggregateState>(std::move(state));
+  std::unique_lock lock(cache_mu_);
+  cache_[key] = std::move(shared);
 }
 
 std::shared_ptr<const AggregateState> Engine::Load(std::string_view type_name,

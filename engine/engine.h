@@ -45,6 +45,13 @@ struct EngineOptions {
   // Records replayed between two state-store writes during recovery.
   // Default: 20000.
   size_t recovery_flush_records = 20'000;
+  // Snapshots of changed aggregates are written at most this often, so a
+  // stream changed by many batches is written once. Bounds the tail a
+  // crash leaves to replay. Default: 200 ms.
+  int64_t snapshot_interval_ms = 200;
+  // Changed aggregates waiting for their snapshot; reaching it forces a
+  // write. Default: 200000.
+  size_t snapshot_pending_max = 200'000;
 };
 
 struct EngineStats {
@@ -106,7 +113,12 @@ class Engine {
   Result<std::unique_ptr<AggregateState>> LoadFromStore(const StreamType& type,
                                                         std::string_view stream_type,
                                                         std::string_view stream_id) const;
+  // Publishes a committed state to readers; it stays pinned in the cache
+  // until its snapshot is written.
   void Install(const std::string& key, std::unique_ptr<AggregateState> state);
+  // Writes the snapshot of every changed aggregate with the cursor they
+  // reflect, in one atomic write.
+  Status FlushSnapshots();
 
   // Constant after construction.
   EventLog* const log_;
@@ -125,6 +137,9 @@ class Engine {
   mutable std::unordered_map<std::string, std::shared_ptr<const AggregateState>> cache_;
 
   // Writer-thread state.
+  // Committed states whose snapshot is not written yet.
+  std::unordered_map<std::string, std::shared_ptr<const AggregateState>> unflushed_;
+  std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
   std::vector<events::Digest> chain_;  // hash of the last record per partition
   LogCursor cursor_;                   // log position the committed state reflects
   events::EventIdValue last_event_id_;

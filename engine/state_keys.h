@@ -8,7 +8,10 @@
 
 namespace ledger::state_keys {
 
+// Log cursor that the stream index, idempotency keys and counters reflect.
 inline constexpr std::string_view kCursor = "w/cursor";
+// Log cursor that the snapshots reflect (never beyond kCursor).
+inline constexpr std::string_view kSnapshotCursor = "w/snapshot_cursor";
 
 inline void PutBE(std::string* out, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));

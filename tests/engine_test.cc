@@ -34,6 +34,27 @@ class EngineTest : public NodeTest {
     return domain::CreatePurchaseOrder(h, {}, {Line("LAPTOP", qty, "100")});
   }
   LocalLog& local_log() { return static_cast<LocalLog&>(node().log()); }
+  // With the node closed: sets both store cursors back to `at` and drops the
+  // snapshot of every order created after it, as a crash right after `at`
+  // would have left them.
+  // With the node closed: runs `fn` on its state store.
+  void WithStore(const std::function<void(rocksdb::DB*)>& fn) {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options o;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir_.path() + "/store", &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    fn(db.get());
+  }
+  void RewindStore(const LogCursor& at) {
+    WithStore([&](rocksdb::DB* db) { Rewind(db, at); });
+  }
+  static void Rewind(rocksdb::DB* db, const LogCursor& at) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), state_keys::kCursor, EncodeCursor(at)).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), state_keys::kSnapshotCursor, EncodeCursor(at)).ok());
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(),
+                           state_keys::Snapshot(StreamKey("purchase_order", "PO-2026-00008")))
+                    .ok());
+  }
   // Every PO's snapshot JSON, for comparing states across restarts.
   std::string Snapshot(const std::string& id) {
     auto s = engine().Load("purchase_order", id);
@@ -81,9 +102,8 @@ TEST_F(EngineTest, IdempotencyKeysSurviveRestartAndRecovery) {
   // Lose the store's record of the key: it must be rebuilt from the log.
   ASSERT_TRUE(node().store()->Delete(rocksdb::WriteOptions(),
                                      state_keys::Idempotency("alice\x1fk-restart")).ok());
-  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), state_keys::kCursor,
-                                  EncodeCursor(LogCursor(node().log().layout().partition_count(), 0)))
-                  .ok());
+  node_.reset();  // a clean stop writes every snapshot
+  RewindStore(LogCursor(config_.partitions_per_topic * kTopicCount, 0));
   Reopen();
   Command again = Create();
   again.idempotency_key = "k-restart";
@@ -164,11 +184,10 @@ TEST_F(EngineTest, RecoveryReplaysOnlyTheTailAfterTheStoredCursor) {
   LogCursor at = node().log().End();
   for (int i = 0; i < 3; ++i) NewPo({Line("LAPTOP", "1", "10")});
   std::string snap = Snapshot("PO-2026-00008");
-  // Pretend the store's last write was lost in a crash: its cursor is older.
-  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), state_keys::kCursor, EncodeCursor(at)).ok());
-  ASSERT_TRUE(node().store()->Delete(rocksdb::WriteOptions(),
-                                     state_keys::Snapshot(StreamKey("purchase_order", "PO-2026-00008")))
-                  .ok());
+  // Pretend the store's last writes were lost in a crash: its cursors are
+  // older and the newest order has no snapshot.
+  node_.reset();
+  RewindStore(at);
   Reopen();
   EXPECT_EQ(engine().stats().recovered_records, 6u);  // 3 orders x (created + line)
   EXPECT_EQ(Snapshot("PO-2026-00008"), snap);
@@ -180,15 +199,21 @@ TEST_F(EngineTest, ASnapshotThatNoLongerDecodesIsRebuiltFromTheLog) {
   Ok(Confirm(id));
   std::string snap = Snapshot(id);
   std::string key = state_keys::Snapshot(StreamKey("purchase_order", id));
-  std::string value;
-  ASSERT_TRUE(node().store()->Get(rocksdb::ReadOptions(), key, &value).ok());
-  value.resize(value.size() / 2);  // truncated: no longer decodes
-  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), key, value).ok());
+  node_.reset();  // a clean stop writes every snapshot
+  WithStore([&](rocksdb::DB* db) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
+    value.resize(value.size() / 2);  // truncated: no longer decodes
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
+  });
   Reopen();
   EXPECT_EQ(Snapshot(id), snap);
   // An older snapshot format is dropped the same way.
-  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), key,
-                                  state_keys::EncodeSnapshot(999, 4, "whatever")).ok());
+  node_.reset();
+  WithStore([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, state_keys::EncodeSnapshot(999, 4, "whatever"))
+                    .ok());
+  });
   Reopen();
   EXPECT_EQ(Snapshot(id), snap);
   // And the writer keeps working on the rebuilt state.
