@@ -71,6 +71,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   so.create_if_missing = true;
   so.IncreaseParallelism(2);
   so.write_buffer_size = 64 << 20;
+  so.compression = rocksdb::kLZ4Compression;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(256 << 20);
   so.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
