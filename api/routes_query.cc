@@ -78,7 +78,7 @@ void ApiServer::AddQueryRoutes() {
         q.to_us = TimeParam(rc.req, "to", INT64_MAX);
         q.limit = LimitParam(rc.req, 100, 1000);
         q.cursor = Param(rc.req, "cursor").value_or("");
-        auto page = QueryAudit(rc.ctx.store, q);
+        auto page = QueryAudit(rc.ctx.store, *rc.ctx.log, q);
         if (!page.ok()) Fail(page.status());
         Json out = HistoryJson(page->events);
         for (size_t i = 0; i < page->events.size(); ++i) {

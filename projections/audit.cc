@@ -52,39 +52,35 @@ bool FromHex(std::string_view hex, std::string* out) {
   return true;
 }
 
-Status DecodeStreamValue(std::string_view v, LogRecord* r) {
-  if (v.size() < 12) return Status::Corruption("audit record too short");
-  r->partition = static_cast<uint32_t>(GetBE(v.data(), 4));
-  r->offset = GetBE(v.data() + 4, 8);
-  r->bytes = std::string(v.substr(12));
-  return events::VerifyRecord(r->bytes, true);
+Status ReadRef(const EventLog& log, std::string_view ref, LogRecord* r) {
+  if (ref.size() != 12) return Status::Corruption("bad audit reference");
+  r->partition = static_cast<uint32_t>(GetBE(ref.data(), 4));
+  r->offset = GetBE(ref.data() + 4, 8);
+  return log.ReadAt(r->partition, r->offset, &r->bytes);
 }
 
 }  // namespace
 
 Status AuditProjection::Apply(const LogRecord& record, const events::Envelope& e,
                               ProjectionTxn& txn) {
-  std::string skey = StreamKey(events::Sv(e.stream_id()), events::Sv(e.stream_type()),
-                               e.stream_version());
-  std::string value;
-  PutBE(&value, record.partition, 4);
-  PutBE(&value, record.offset, 8);
-  value += record.bytes;
-  txn.Put(skey, std::move(value));
+  std::string ref;
+  PutBE(&ref, record.partition, 4);
+  PutBE(&ref, record.offset, 8);
   std::string suffix = TimeSuffix(e);
-  txn.Put("t/" + suffix, skey);
-  txn.Put("a/" + events::Str(e.actor()) + '\x1f' + suffix, skey);
+  txn.Put(StreamKey(events::Sv(e.stream_id()), events::Sv(e.stream_type()), e.stream_version()),
+          ref);
+  txn.Put("t/" + suffix, ref);
+  txn.Put("a/" + events::Str(e.actor()) + '\x1f' + suffix, ref);
   if (e.correlation_id() && e.correlation_id()->size() > 0) {
-    txn.Put("c/" + events::Str(e.correlation_id()) + '\x1f' + suffix, skey);
+    txn.Put("c/" + events::Str(e.correlation_id()) + '\x1f' + suffix, std::move(ref));
   }
   return Status::Ok();
 }
 
-Result<AuditPage> QueryAudit(rocksdb::DB* store, const AuditQuery& q) {
+Result<AuditPage> QueryAudit(rocksdb::DB* store, const EventLog& log, const AuditQuery& q) {
   const std::string base = ProjectionPrefix("audit");
   std::string lower, upper;
-  bool by_stream = !q.stream_id.empty();
-  if (by_stream) {
+  if (!q.stream_id.empty()) {
     lower = base + "s/" + q.stream_id + '\x1f';
     if (!q.stream_type.empty()) lower += q.stream_type + '\x1f';
     upper = lower;
@@ -115,14 +111,7 @@ Result<AuditPage> QueryAudit(rocksdb::DB* store, const AuditQuery& q) {
       break;
     }
     LogRecord r;
-    if (by_stream) {
-      LEDGER_RETURN_IF_ERROR(DecodeStreamValue(it->value().ToString(), &r));
-    } else {
-      std::string v;
-      auto s = store->Get(rocksdb::ReadOptions(), base + it->value().ToString(), &v);
-      if (!s.ok()) return Status::Corruption("audit index points at a missing event");
-      LEDGER_RETURN_IF_ERROR(DecodeStreamValue(v, &r));
-    }
+    LEDGER_RETURN_IF_ERROR(ReadRef(log, it->value().ToStringView(), &r));
     last_key = it->key().ToString();
     const auto* e = r.envelope();
     if (!q.actor.empty() && events::Sv(e->actor()) != q.actor) continue;

@@ -1,10 +1,12 @@
 // The audit trail: every event, findable by stream, by actor and by time.
 //
-// Keys (docs/FORMAT.md):
-//   "s/<stream_id>\x1f<stream_type>\x1f<version:8 BE>" -> partition:4, offset:8, envelope
-//   "t/<recorded_at_us:8 BE><event_id:16>"              -> the "s/" key
-//   "a/<actor>\x1f<recorded_at_us:8 BE><event_id:16>"   -> the "s/" key
-//   "c/<correlation_id>\x1f<recorded_at_us:8 BE><event_id:16>" -> the "s/" key
+// Every key maps to the event's log position (partition:4 BE, offset:8 BE);
+// queries read the envelope from the log, which verifies its hash, so a
+// tampered record is reported, never served. Keys (docs/FORMAT.md):
+//   "s/<stream_id>\x1f<stream_type>\x1f<version:8 BE>"
+//   "t/<recorded_at_us:8 BE><event_id:16>"
+//   "a/<actor>\x1f<recorded_at_us:8 BE><event_id:16>"
+//   "c/<correlation_id>\x1f<recorded_at_us:8 BE><event_id:16>"
 #pragma once
 
 #include "projections/projection.h"
@@ -14,7 +16,7 @@ namespace ledger {
 class AuditProjection final : public Projection {
  public:
   std::string_view name() const override { return "audit"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }
   Status Apply(const LogRecord& record, const events::Envelope& e, ProjectionTxn& txn) override;
 };
 
@@ -36,6 +38,6 @@ struct AuditPage {
 
 // Events matching every given filter, in (recorded_at, event id) order, or in
 // version order for a stream.
-Result<AuditPage> QueryAudit(rocksdb::DB* store, const AuditQuery& q);
+Result<AuditPage> QueryAudit(rocksdb::DB* store, const EventLog& log, const AuditQuery& q);
 
 }  // namespace ledger

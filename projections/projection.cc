@@ -175,6 +175,36 @@ uint64_t ProjectionRunner::lag() const {
   return end > at ? end - at : 0;
 }
 
+Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
+                          const std::function<void(uint64_t, uint64_t)>& progress) {
+  std::vector<Status> results(runners.size());
+  std::vector<std::thread> threads;
+  std::atomic<size_t> running{runners.size()};
+  uint64_t total = 0;
+  for (size_t i = 0; i < runners.size(); ++i) {
+    LEDGER_RETURN_IF_ERROR(runners[i]->Reset());
+    total += CursorTotal(runners[i]->log_->End());
+  }
+  for (size_t i = 0; i < runners.size(); ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = runners[i]->CatchUp();
+      --running;
+    });
+  }
+  while (running.load() > 0) {
+    if (progress) {
+      uint64_t done = 0;
+      for (auto* r : runners) done += r->applied();
+      progress(std::min(done, total), total);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& t : threads) t.join();
+  if (progress) progress(total, total);
+  for (const auto& s : results) LEDGER_RETURN_IF_ERROR(s);
+  return Status::Ok();
+}
+
 Status ProjectionRunner::status() const {
   std::lock_guard lock(mu_);
   return status_;

@@ -94,6 +94,8 @@ class ProjectionRunner {
   const Projection& projection() const { return *projection_; }
 
  private:
+  friend Status RebuildProjections(const std::vector<ProjectionRunner*>&,
+                                   const std::function<void(uint64_t, uint64_t)>&);
   Status LoadCursor();
   Status Step(LogReader* reader, bool* progressed);
   void Run();
@@ -112,5 +114,12 @@ class ProjectionRunner {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// Rebuilds every runner from position 0, each on its own thread (the log is
+// read once per projection, in parallel). The runners must be stopped.
+// `progress(done, total)` is called from the caller's thread about every
+// 100 ms, with records applied over all projections.
+Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
+                          const std::function<void(uint64_t done, uint64_t total)>& progress = {});
 
 }  // namespace ledger

@@ -322,7 +322,7 @@ TEST_F(EngineTest, ProjectionsRebuiltFromZeroAnswerIdentically) {
   AuditQuery q;
   q.actor = "alice";
   q.limit = 1000;
-  auto page = QueryAudit(node().store(), q);
+  auto page = QueryAudit(node().store(), node().log(), q);
   ASSERT_TRUE(page.ok());
   std::string before_audit;
   for (const auto& r : page->events) before_audit += r.bytes;
@@ -339,7 +339,7 @@ TEST_F(EngineTest, ProjectionsRebuiltFromZeroAnswerIdentically) {
     EXPECT_EQ((*rebuilt)[i].committed, (*rows)[i].committed);
     EXPECT_EQ((*rebuilt)[i].supplier, (*rows)[i].supplier);
   }
-  auto page2 = QueryAudit(node().store(), q);
+  auto page2 = QueryAudit(node().store(), node().log(), q);
   std::string after_audit;
   for (const auto& r : page2->events) after_audit += r.bytes;
   EXPECT_EQ(after_audit, before_audit);
@@ -355,23 +355,23 @@ TEST_F(EngineTest, AuditQueriesByActorStreamTimeWithPagination) {
   ASSERT_TRUE(audit->WaitFor(node().log().End(), std::chrono::seconds(10)));
   AuditQuery by_stream;
   by_stream.stream_id = a;
-  auto page = QueryAudit(node().store(), by_stream);
+  auto page = QueryAudit(node().store(), node().log(), by_stream);
   ASSERT_EQ(page->events.size(), 3u);
   AuditQuery by_bob;
   by_bob.actor = "bob";
-  page = QueryAudit(node().store(), by_bob);
+  page = QueryAudit(node().store(), node().log(), by_bob);
   ASSERT_EQ(page->events.size(), 1u);
   EXPECT_EQ(events::EventTypeName(*page->events[0].envelope()), "PurchaseOrderConfirmed");
   AuditQuery late;
   late.from_us = kT0 + 1;
-  page = QueryAudit(node().store(), late);
+  page = QueryAudit(node().store(), node().log(), late);
   ASSERT_EQ(page->events.size(), 1u);
   // Pages of one, following next_cursor, visit every event of the stream once.
   AuditQuery paged = by_stream;
   paged.limit = 1;
   std::vector<uint64_t> versions;
   for (int i = 0; i < 10; ++i) {
-    auto p = QueryAudit(node().store(), paged);
+    auto p = QueryAudit(node().store(), node().log(), paged);
     ASSERT_TRUE(p.ok());
     for (const auto& r : p->events) versions.push_back(r.envelope()->stream_version());
     if (p->next_cursor.empty()) break;
@@ -380,7 +380,7 @@ TEST_F(EngineTest, AuditQueriesByActorStreamTimeWithPagination) {
   EXPECT_EQ(versions, (std::vector<uint64_t>{1, 2, 3}));
   AuditQuery bad;
   bad.cursor = "zz";
-  EXPECT_EQ(QueryAudit(node().store(), bad).status().code(), Errc::kMalformed);
+  EXPECT_EQ(QueryAudit(node().store(), node().log(), bad).status().code(), Errc::kMalformed);
 }
 
 // Random command sequences: the state served after a restart (snapshots)

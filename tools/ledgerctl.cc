@@ -85,29 +85,30 @@ int main(int argc, char** argv) {
   }
 
   if (*replay) {
-    bool any = false;
+    std::vector<ProjectionRunner*> runners;
     for (auto* p : (*node)->projections()) {
-      if (!only.empty() && p->projection().name() != only) continue;
-      any = true;
-      auto t0 = std::chrono::steady_clock::now();
-      Status s = p->Reset();
-      Progress bar(std::string(p->projection().name()));
-      if (s.ok()) s = p->CatchUp(std::ref(bar));
-      if (!s.ok()) {
-        std::fprintf(stderr, "replay of %s failed: %s\n",
-                     std::string(p->projection().name()).c_str(), s.ToString().c_str());
-        return 1;
-      }
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("%s: %llu events in %.2f s (%.0f events/s)\n",
-                  std::string(p->projection().name()).c_str(),
-                  static_cast<unsigned long long>(p->applied()), secs,
-                  secs > 0 ? static_cast<double>(p->applied()) / secs : 0.0);
+      if (only.empty() || p->projection().name() == only) runners.push_back(p);
     }
-    if (!any) {
+    if (runners.empty()) {
       std::fprintf(stderr, "no projection named %s\n", only.c_str());
       return 2;
     }
+    auto t0 = std::chrono::steady_clock::now();
+    Progress bar("replay");
+    Status s = RebuildProjections(runners, std::ref(bar));
+    if (!s.ok()) {
+      std::fprintf(stderr, "replay failed: %s\n", s.ToString().c_str());
+      return 1;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const uint64_t records = CursorTotal((*node)->log().End());
+    for (auto* p : runners) {
+      std::printf("%s: %llu events\n", std::string(p->projection().name()).c_str(),
+                  static_cast<unsigned long long>(p->applied()));
+    }
+    std::printf("replayed %llu log records into %zu projections in %.2f s (%.0f records/s)\n",
+                static_cast<unsigned long long>(records), runners.size(), secs,
+                secs > 0 ? static_cast<double>(records) / secs : 0.0);
   }
   return 0;
 }
