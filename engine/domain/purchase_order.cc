@@ -490,41 +490,41 @@ Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
   return One(Emit(std::move(c)));
 }
 
+namespace {
+
+// Reset to draft and cancellation: refused once goods or invoices exist;
+// both release what a confirmed order committed.
+template <class Event>
+Decision ReleaseAndEmit(const PurchaseOrder& po, const char* action, Event ev) {
+  if (po.has_receipts || po.has_invoices) {
+    return Status::Rule("order_has_receipts_or_invoices",
+                        fmt::format("an order with a receipt or an invoice cannot be {}", action));
+  }
+  auto released = Released(po);
+  if (!released.ok()) return released.status();
+  ev.supplier = po.supplier;
+  ev.currency = po.currency;
+  ev.period = po.committed_period;
+  ev.released = std::move(released.value());
+  return One(Emit(std::move(ev)));
+}
+
+}  // namespace
+
 Decision DecideResetPoToDraft(const PurchaseOrder& po) {
   if (po.status == "draft" || po.status == "done") {
     return Status::InvalidState("a " + po.status + " order cannot be reset to draft");
   }
-  if (po.has_receipts || po.has_invoices) {
-    return Status::Rule("order_has_receipts_or_invoices",
-                        "an order with a receipt or an invoice cannot be reset to draft");
-  }
-  auto released = Released(po);
-  if (!released.ok()) return released.status();
-  events::PurchaseOrderResetToDraftT r;
-  r.supplier = po.supplier;
-  r.currency = po.currency;
-  r.period = po.committed_period;
-  r.released = std::move(released.value());
-  return One(Emit(std::move(r)));
+  return ReleaseAndEmit(po, "reset to draft", events::PurchaseOrderResetToDraftT{});
 }
 
 Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason) {
   if (po.status == "cancelled" || po.status == "done") {
     return Status::InvalidState("a " + po.status + " order cannot be cancelled");
   }
-  if (po.has_receipts || po.has_invoices) {
-    return Status::Rule("order_has_receipts_or_invoices",
-                        "an order with a receipt or an invoice cannot be cancelled");
-  }
-  auto released = Released(po);
-  if (!released.ok()) return released.status();
   events::PurchaseOrderCancelledT c;
   c.reason = reason;
-  c.supplier = po.supplier;
-  c.currency = po.currency;
-  c.period = po.committed_period;
-  c.released = std::move(released.value());
-  return One(Emit(std::move(c)));
+  return ReleaseAndEmit(po, "cancelled", std::move(c));
 }
 
 Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& n) {
