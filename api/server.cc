@@ -113,7 +113,7 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
     : ctx_(std::move(ctx)), options_(std::move(options)), http_(new httplib::Server()) {
   http_->new_task_queue = [n = options_.threads] { return new httplib::ThreadPool(n); };
   http_->set_payload_max_length(options_.body_bytes_max);
-  http_->set_read_timeout(10, 0);
+  http_->set_read_timeout(options_.read_timeout_ms / 1000, (options_.read_timeout_ms % 1000) * 1000);
   http_->set_write_timeout(10, 0);
   http_->set_keep_alive_max_count(10'000);
   http_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
@@ -127,6 +127,11 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
                                                           options_.body_bytes_max)));
     } else if (res.status == 404) {
       WriteError(res, Status::NotFound("no such route"));
+    } else if (res.status == 400) {
+      // cpp-httplib refuses, before routing, a request it cannot read, most
+      // often a POST without Content-Length (curl -X POST with no data).
+      WriteError(res, Status::Malformed("the request could not be read; a POST needs a body or "
+                                        "Content-Length: 0 (e.g. curl -d '{}')"));
     } else {
       WriteJson(res, res.status,
                 Json{{"error", {{"code", "http_" + std::to_string(res.status)},

@@ -35,6 +35,9 @@ struct ApiOptions {
   int port = 8080;                 // Default: 8080; 0 picks a free port
   size_t body_bytes_max = 1 << 20;  // Default: 1 MiB; larger bodies get 413
   size_t threads = 32;             // Default: 32 worker threads
+  // How long a request may take to arrive. Also how long a POST without
+  // Content-Length waits before its 400. Default: 10 s.
+  int read_timeout_ms = 10'000;
 };
 
 struct ApiContext {

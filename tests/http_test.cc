@@ -1,4 +1,8 @@
 // HTTP end to end: a real server on loopback, driven like curl would.
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "api/server.h"
@@ -10,6 +14,36 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr const char* kAdminToken = "test-admin-token";
+
+// Sends raw bytes and returns whatever the server answers.
+std::string RawRequest(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  (void)!write(fd, request.data(), request.size());
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+    out.append(buf, static_cast<size_t>(n));
+    // Stop once one whole response is in (the connection may stay open).
+    auto head_end = out.find("\r\n\r\n");
+    auto length_at = out.find("Content-Length: ");
+    if (head_end != std::string::npos && length_at != std::string::npos &&
+        out.size() >= head_end + 4 + std::stoul(out.substr(length_at + 16))) {
+      break;
+    }
+  }
+  close(fd);
+  return out;
+}
 
 class HttpTest : public NodeTest {
  protected:
@@ -23,6 +57,7 @@ class HttpTest : public NodeTest {
     options.port = 0;
     options.threads = 8;
     options.body_bytes_max = 64 * 1024;
+    options.read_timeout_ms = 300;
     server_ = std::make_unique<api::ApiServer>(ctx, options);
     auto port = server_->Bind();
     ASSERT_TRUE(port.ok());
@@ -227,6 +262,15 @@ TEST_F(HttpTest, BadInputGetsAClearErrorAppendsNothingAndTheServerStaysUp) {
     EXPECT_TRUE(r.json["error"].contains("message")) << r.body;
     EXPECT_TRUE(r.json["error"].contains("details")) << r.body;
   }
+  // A POST without Content-Length (curl -X POST with no data) and garbage
+  // that is not HTTP at all get a JSON error too.
+  auto raw = RawRequest(port_, "POST /v1/purchase-orders/PO-2099-00001/confirm HTTP/1.1\r\n"
+                               "Host: x\r\nAuthorization: Bearer " + std::string(kAdminToken) +
+                               "\r\n\r\n");
+  EXPECT_NE(raw.find(" 400 "), std::string::npos) << raw;
+  EXPECT_NE(raw.find("\"malformed\""), std::string::npos) << raw;
+  raw = RawRequest(port_, std::string("\x16\x03\x01 not http at all\r\n\r\n", 27));
+  EXPECT_EQ(raw.find("ledger"), std::string::npos);
   EXPECT_EQ(LogSize(), before);
   EXPECT_EQ(admin_->Get("/healthz").status, 200);
 }
