@@ -46,7 +46,9 @@ struct MdCtxDeleter {
 // SHA-256 of `bytes` as if the 32 bytes at `hole` were zero.
 Digest HashWithHole(const uint8_t* bytes, size_t size, size_t hole) {
   static const uint8_t kZeros[32] = {};
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  // One context per thread, reused: allocating one per record cost more
+  // than hashing a small record.
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   LEDGER_ASSERT(ctx != nullptr);
   LEDGER_ASSERT(hole + 32 <= size);
   Digest d{};

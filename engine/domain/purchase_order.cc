@@ -70,10 +70,13 @@ struct LineContext {
 
 // Merges `in` over `base`, checks every field and reference, and resolves the
 // product's tax through the fiscal position.
-Result<std::unique_ptr<events::PurchaseOrderLineT>> ResolveLine(const PoLine& base,
-                                                                const PoLineInput& in,
-                                                                const LineContext& lc,
-                                                                DecideContext& ctx) {
+struct ResolvedLine {
+  PoLine line;                                     // for amount checks
+  std::unique_ptr<events::PurchaseOrderLineT> event;  // for the event
+};
+
+Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
+                                 const LineContext& lc, DecideContext& ctx) {
   PoLine l = base;
   if (in.product) l.product = *in.product;
   if (in.description) l.description = *in.description;
@@ -128,13 +131,14 @@ Result<std::unique_ptr<events::PurchaseOrderLineT>> ResolveLine(const PoLine& ba
       }
     }
   }
-  Decimal rate;
-  bool included = false;
+  l.tax_code = tax_code;
+  l.tax_rate = Decimal();
+  l.price_included = false;
   if (!tax_code.empty()) {
     const auto* tax = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
     if (tax == nullptr) return MissingRef("tax_code", tax_code);
-    rate = Dec(tax->rate());
-    included = tax->price_included();
+    l.tax_rate = Dec(tax->rate());
+    l.price_included = tax->price_included();
   }
 
   auto out = std::make_unique<events::PurchaseOrderLineT>();
@@ -144,15 +148,15 @@ Result<std::unique_ptr<events::PurchaseOrderLineT>> ResolveLine(const PoLine& ba
   out->quantity = l.quantity.ToString();
   out->unit_price = l.unit_price.ToString();
   out->discount = l.discount.ToString();
-  out->tax_code = tax_code;
-  out->tax_rate = rate.ToString();
-  out->tax_price_included = included;
+  out->tax_code = l.tax_code;
+  out->tax_rate = l.tax_rate.ToString();
+  out->tax_price_included = l.price_included;
   out->cost_center = l.cost_center;
   out->project = l.project;
   out->category = l.category;
   out->expected_date = l.expected_date;
   out->warehouse = l.warehouse;
-  return out;
+  return ResolvedLine{std::move(l), std::move(out)};
 }
 
 // Checks that the order's amounts still fit once `lines` replace its lines.
@@ -161,12 +165,6 @@ Status CheckAmounts(const PurchaseOrder& po, std::vector<PoLine> lines) {
                           po.tax_rounding == "global" ? TaxRounding::kGlobal
                                                       : TaxRounding::kPerLine);
   return a.ok() ? Status::Ok() : a.status();
-}
-
-PoLine PoLineOf(const events::PurchaseOrderLineT& t) {
-  flatbuffers::FlatBufferBuilder fbb;
-  fbb.Finish(events::PurchaseOrderLine::Pack(fbb, &t));
-  return LineFrom(*flatbuffers::GetRoot<events::PurchaseOrderLine>(fbb.GetBufferPointer()));
 }
 
 std::vector<std::unique_ptr<events::CommitmentLineT>> Commitments(const PurchaseOrder& po,
@@ -354,9 +352,9 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
       return Status(s.code(), fmt::format("line {}: {}", base.line_no, s.message()), s.rule(),
                     s.details());
     }
-    resolved.push_back(PoLineOf(**line));
+    resolved.push_back(std::move(line->line));
     events::PurchaseOrderLineAddedT added;
-    added.line = std::move(line.value());
+    added.line = std::move(line->event);
     out.push_back(Emit(std::move(added)));
   }
   LEDGER_RETURN_IF_ERROR(CheckAmounts(draft, resolved));
@@ -425,10 +423,10 @@ Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideC
   auto line = ResolveLine(base, in, LineContext{po.fiscal_position}, ctx);
   if (!line.ok()) return line.status();
   auto lines = po.lines;
-  lines.push_back(PoLineOf(**line));
+  lines.push_back(std::move(line->line));
   LEDGER_RETURN_IF_ERROR(CheckAmounts(po, std::move(lines)));
   events::PurchaseOrderLineAddedT added;
-  added.line = std::move(line.value());
+  added.line = std::move(line->event);
   return One(Emit(std::move(added)));
 }
 
@@ -443,10 +441,10 @@ Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoL
   auto line = ResolveLine(*it, in, LineContext{po.fiscal_position}, ctx);
   if (!line.ok()) return line.status();
   auto lines = po.lines;
-  lines[it - po.lines.begin()] = PoLineOf(**line);
+  lines[it - po.lines.begin()] = std::move(line->line);
   LEDGER_RETURN_IF_ERROR(CheckAmounts(po, std::move(lines)));
   events::PurchaseOrderLineUpdatedT updated;
-  updated.line = std::move(line.value());
+  updated.line = std::move(line->event);
   return One(Emit(std::move(updated)));
 }
 
