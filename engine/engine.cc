@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <cstring>
 #include <random>
 
 #include "engine/state_keys.h"
@@ -238,6 +239,11 @@ class Engine::Batch final : public DecideContext {
     for (const auto& [k, n] : counters_) wb.Put(state_keys::Counter(k), std::to_string(n));
     for (const auto& [k, r] : idem_) wb.Put(state_keys::Idempotency(k), EncodeIdem(r));
     wb.Put(state_keys::kCursor, EncodeCursor(cursor));
+    std::string chain;
+    for (const auto& d : chain_) chain.append(reinterpret_cast<const char*>(d.data()), d.size());
+    state_keys::PutBE(&chain, engine_->last_event_id_.hi, 8);
+    state_keys::PutBE(&chain, engine_->last_event_id_.lo, 8);
+    wb.Put(state_keys::kChain, chain);
     rocksdb::WriteOptions wo;
     wo.sync = false;
     return FromRocks(engine_->store_->Write(wo, &wb));
@@ -253,6 +259,7 @@ class Engine::Batch final : public DecideContext {
 
   std::vector<AppendRecord>& records() { return records_; }
   const std::vector<events::Digest>& chain() const { return chain_; }
+  void set_chain_tail(uint32_t partition, const events::Digest& hash) { chain_[partition] = hash; }
   size_t streams_touched() const { return streams_.size(); }
 
  private:
@@ -312,6 +319,22 @@ Status Engine::Recover() {
     }
   }
 
+  // Where the chains continue, as of the store's cursor.
+  std::string chain;
+  bool have_chain = false;
+  auto cs = store_->Get(rocksdb::ReadOptions(), state_keys::kChain, &chain);
+  if (cs.ok() && chain.size() == partitions * 32 + 16) {
+    for (uint32_t p = 0; p < partitions; ++p) std::memcpy(chain_[p].data(), chain.data() + 32 * p, 32);
+    last_event_id_ = {state_keys::GetBE(chain.data() + 32 * partitions, 8),
+                      state_keys::GetBE(chain.data() + 32 * partitions + 8, 8)};
+    have_chain = true;
+  } else if (!cs.ok() && !cs.IsNotFound()) {
+    return FromRocks(cs);
+  }
+  // Replaying from the start recomputes every chain tail.
+  if (CursorTotal(cursor_) == 0) have_chain = true;
+  // The chain key is written with the index cursor, which may be ahead of
+  // the snapshot cursor replayed from: replay recomputes it up to the end.
   // Replay the tail, flushing to the store every recovery_flush_records.
   auto reader = log_->NewReader(cursor_, true);
   std::vector<LogRecord> records;
@@ -324,17 +347,19 @@ Status Engine::Recover() {
     for (const auto& r : records) {
       const auto* env = r.envelope();
       LEDGER_RETURN_IF_ERROR(batch.Apply(*env, Batch::kNoRecord, r.partition, r.offset));
+      batch.set_chain_tail(r.partition, events::HashOf(*env));
       last_event_id_ = std::max(last_event_id_, events::EventIdOf(*env));
     }
+    chain_ = batch.chain();
     LEDGER_RETURN_IF_ERROR(batch.Commit(reader->position()));
     cursor_ = reader->position();
     batch.Publish();
     LEDGER_RETURN_IF_ERROR(FlushSnapshots());
     replayed += records.size();
   }
-  // Chain tails and the newest event id come from the last record of each
-  // partition.
-  for (uint32_t p = 0; p < partitions; ++p) {
+  // A store without chain tails (or a log the store never saw) takes them
+  // from the last record of each partition.
+  for (uint32_t p = 0; p < partitions && !have_chain; ++p) {
     if (end[p] == 0) continue;
     std::string bytes;
     LEDGER_RETURN_IF_ERROR(log_->ReadAt(p, end[p] - 1, &bytes));

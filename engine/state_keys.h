@@ -22,6 +22,10 @@ inline uint64_t GetBE(const char* p, int bytes) {
   return v;
 }
 
+// Hash of the last record of every partition (32 bytes each), then the
+// newest event id (16 bytes): where the writer's chains continue.
+inline constexpr std::string_view kChain = "w/chain";
+
 // w/a/<type>\x1f<id> -> snapshot
 inline std::string Snapshot(std::string_view stream_key) {
   return "w/a/" + std::string(stream_key);

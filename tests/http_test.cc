@@ -269,7 +269,7 @@ TEST_F(HttpTest, BadInputGetsAClearErrorAppendsNothingAndTheServerStaysUp) {
                                "\r\n\r\n");
   EXPECT_NE(raw.find(" 400 "), std::string::npos) << raw;
   EXPECT_NE(raw.find("\"malformed\""), std::string::npos) << raw;
-  raw = RawRequest(port_, std::string("\x16\x03\x01 not http at all\r\n\r\n", 27));
+  raw = RawRequest(port_, "\x16\x03\x01 not http at all\r\n\r\n");
   EXPECT_EQ(raw.find("ledger"), std::string::npos);
   EXPECT_EQ(LogSize(), before);
   EXPECT_EQ(admin_->Get("/healthz").status, 200);

@@ -2,10 +2,13 @@
 //
 //   ledgerctl replay [--data-dir DIR] [--projection NAME]   rebuild projections from 0
 //   ledgerctl verify [--data-dir DIR]                       check every hash chain
+//   ledgerctl kafka-mock [--brokers N]                      run a mock Kafka cluster
+// --log kafka --kafka-brokers LIST reads a Kafka log (never as its writer).
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 
 #include "engine/verify.h"
@@ -36,6 +39,28 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// Runs a mock cluster with the ledger topics until SIGINT or SIGTERM.
+int RunKafkaMock(int brokers, uint32_t partitions) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto cluster = KafkaMockCluster::Start(brokers, partitions);
+  if (!cluster.ok()) {
+    std::fprintf(stderr, "%s\n", cluster.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("BOOTSTRAP_SERVERS=%s\n", (*cluster)->bootstrap_servers().c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "mock kafka cluster with %d brokers; topics %s... with %u partition(s); "
+               "not durable; Ctrl-C stops it\n", brokers, std::string(kTopicNames[0]).c_str(),
+               partitions);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,11 +75,24 @@ int main(int argc, char** argv) {
   std::string only;
   replay->add_option("--projection", only, "Rebuild only this projection");
   auto* verify = app.add_subcommand("verify", "Verify every record's hash and every chain");
+  std::string log_backend = "local", brokers;
+  app.add_option("--log", log_backend, "Log backend: local (default) or kafka")
+      ->check(CLI::IsMember({"local", "kafka"}));
+  app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
+  auto* mock = app.add_subcommand(
+      "kafka-mock", "Run a mock Kafka cluster (librdkafka's, real protocol on loopback, not durable)");
+  int mock_brokers = 3;
+  mock->add_option("--brokers", mock_brokers, "Number of brokers (default 3)");
   CLI11_PARSE(app, argc, argv);
+
+  if (*mock) return RunKafkaMock(mock_brokers, partitions);
 
   Config config;
   config.data_dir = data_dir;
   config.partitions_per_topic = partitions;
+  config.log_backend = log_backend;
+  config.kafka_brokers = brokers;
+  config.log_read_only = true;
   SystemClock clock;
   auto node = Node::Open(config, &clock);
   if (!node.ok()) {

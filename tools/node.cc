@@ -26,6 +26,8 @@ Result<Config> LoadConfigFile(const std::string& path) {
     c.admin_token = j.value("admin_token", c.admin_token);
     c.log_backend = j.value("log", c.log_backend);
     c.kafka_brokers = j.value("kafka_brokers", c.kafka_brokers);
+    c.kafka_transactional_id = j.value("kafka_transactional_id", c.kafka_transactional_id);
+    c.kafka_replication_factor = j.value("kafka_replication_factor", c.kafka_replication_factor);
     c.demo = j.value("demo", c.demo);
     c.partitions_per_topic = j.value("partitions_per_topic", c.partitions_per_topic);
     c.http_threads = j.value("http_threads", c.http_threads);
@@ -48,9 +50,8 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
 }
 
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* clock) {
-  if (config.log_backend != "local") {
-    return Status::Unavailable("log backend \"" + config.log_backend +
-                               "\" is not available in this build; use \"local\"");
+  if (config.log_backend != "local" && config.log_backend != "kafka") {
+    return Status::Malformed("log backend must be \"local\" or \"kafka\"");
   }
   if (config.partitions_per_topic == 0 || config.partitions_per_topic > 64) {
     return Status::Malformed("partitions_per_topic must be between 1 and 64");
@@ -60,12 +61,33 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   if (ec) return Status::IoError("cannot create " + config.data_dir + ": " + ec.message());
 
   std::unique_ptr<Node> node(new Node());
-  LocalLogOptions lo;
-  lo.layout.partitions_per_topic = config.partitions_per_topic;
-  lo.sync = config.sync;
-  auto log = LocalLog::Open(config.data_dir + "/log", lo);
-  if (!log.ok()) return log.status();
-  node->log_ = std::move(log.value());
+  if (config.log_backend == "local") {
+    LocalLogOptions lo;
+    lo.layout.partitions_per_topic = config.partitions_per_topic;
+    lo.sync = config.sync;
+    auto log = LocalLog::Open(config.data_dir + "/log", lo);
+    if (!log.ok()) return log.status();
+    node->log_ = std::move(log.value());
+  } else {
+    KafkaLogOptions ko;
+    ko.layout.partitions_per_topic = config.partitions_per_topic;
+    ko.brokers = config.kafka_brokers;
+    ko.transactional_id = config.kafka_transactional_id;
+    ko.replication_factor = config.kafka_replication_factor;
+    ko.writer = !config.log_read_only;
+    if (ko.brokers == "embedded") {
+      // In-process mock cluster: the real protocol, but nothing survives the
+      // process. For trying things out only.
+      auto mock = KafkaMockCluster::Start(3, config.partitions_per_topic);
+      if (!mock.ok()) return mock.status();
+      node->mock_ = std::move(mock.value());
+      ko.brokers = node->mock_->bootstrap_servers();
+      spdlog::warn("kafka: embedded mock cluster at {} (NOT durable)", ko.brokers);
+    }
+    auto log = KafkaLog::Open(ko);
+    if (!log.ok()) return log.status();
+    node->log_ = std::move(log.value());
+  }
 
   rocksdb::Options so;
   so.create_if_missing = true;

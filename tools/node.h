@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/kafka_log.h"
 #include "projections/projection.h"
 
 namespace ledger {
@@ -19,12 +20,17 @@ struct Config {
   std::string listen = "127.0.0.1:8080";  // Default: loopback, port 8080
   std::string admin_token;             // Default: none (ensure no admin)
   std::string log_backend = "local";   // Default: local ("local" | "kafka")
-  std::string kafka_brokers;           // Default: none
+  std::string kafka_brokers;           // Default: none; "embedded" starts a mock cluster
+  std::string kafka_transactional_id = "ledgerd";  // Default: "ledgerd"
+  int kafka_replication_factor = 3;    // Default: 3 (with min.insync.replicas 2)
   bool demo = false;                   // Default: no demo data
   uint32_t partitions_per_topic = 1;   // Default: 1
   size_t http_threads = 32;            // Default: 32
   size_t body_bytes_max = 1 << 20;     // Default: 1 MiB
   bool sync = true;                    // Default: fsync every group commit
+  // Open the log without a writer (ledgerctl): a Kafka log opened this way
+  // never fences the running ledgerd's producer. Default: false.
+  bool log_read_only = false;
   EngineOptions engine;
 };
 
@@ -54,6 +60,7 @@ class Node {
 
  private:
   Node() = default;
+  std::unique_ptr<KafkaMockCluster> mock_;  // --kafka-brokers embedded
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<rocksdb::DB> store_;
   std::unique_ptr<Engine> engine_;

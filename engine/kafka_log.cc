@@ -1,0 +1,438 @@
+#include "engine/kafka_log.h"
+
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace ledger {
+namespace {
+
+struct ErrorDeleter {
+  void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
+};
+using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
+
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
+uint64_t CacheKey(uint32_t partition, uint64_t offset) {
+  return (static_cast<uint64_t>(partition) << 48) | (offset & ((1ull << 48) - 1));
+}
+
+// Outcome of one produced record, filled by the delivery report.
+struct Delivery {
+  AppendRecord* record;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  bool delivered = false;
+};
+
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  auto* d = static_cast<Delivery*>(m->_private);
+  if (d == nullptr) return;
+  d->delivered = true;
+  d->err = m->err;
+  if (!m->err) d->record->offset = static_cast<uint64_t>(m->offset);
+}
+
+Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, const Settings& settings,
+                              bool delivery_reports = false) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[512];
+  for (const auto& [k, v] : settings) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return Status::Malformed(fmt::format("kafka setting {}: {}", k, err));
+    }
+  }
+  if (delivery_reports) rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);  // takes conf on success
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return Status::Unavailable(std::string("kafka client: ") + err);
+  }
+  return rk;
+}
+
+Settings ReaderSettings(const std::string& brokers) {
+  return {{"bootstrap.servers", brokers},
+          {"group.id", "ledgerd-reader"},
+          {"enable.auto.commit", "false"},
+          {"enable.auto.offset.store", "false"},
+          {"isolation.level", "read_committed"},
+          {"enable.partition.eof", "true"},
+          {"fetch.wait.max.ms", "10"},
+          {"log_level", "3"}};
+}
+
+class KafkaReader final : public LogReader {
+ public:
+  KafkaReader(const KafkaLog* log, LogCursor from, bool verify, rd_kafka_t* consumer)
+      : log_(log), pos_(std::move(from)), verify_(verify), consumer_(consumer),
+        eof_(pos_.size(), false) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(
+        static_cast<int>(pos_.size()));
+    const auto& layout = log_->layout();
+    for (uint32_t p = 0; p < pos_.size(); ++p) {
+      rd_kafka_topic_partition_list_add(list, log_->TopicOf(p).c_str(),
+                                        static_cast<int32_t>(layout.IndexInTopic(p)))
+          ->offset = static_cast<int64_t>(pos_[p]);
+    }
+    rd_kafka_assign(consumer_, list);
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+  ~KafkaReader() override {
+    rd_kafka_consumer_close(consumer_);
+    rd_kafka_destroy(consumer_);
+  }
+
+  Status Next(size_t max_records, std::vector<LogRecord>* out) override {
+    if (!failed_.ok()) return failed_;
+    const auto& layout = log_->layout();
+    size_t produced = 0;
+    // Wait for the first record at most this long; then take what is ready.
+    int wait_ms = 200;
+    while (produced < max_records) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, produced ? 0 : wait_ms);
+      if (m == nullptr) break;
+      std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> guard(
+          m, rd_kafka_message_destroy);
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (auto p = PartitionOf(m)) eof_[*p] = true;
+        if (std::all_of(eof_.begin(), eof_.end(), [](bool b) { return b; })) break;
+        continue;
+      }
+      if (m->err) {
+        if (m->err == RD_KAFKA_RESP_ERR__TRANSPORT || m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+          continue;  // retried by the client
+        }
+        return Status::Unavailable(std::string("kafka read: ") + rd_kafka_message_errstr(m));
+      }
+      auto p = PartitionOf(m);
+      if (!p) continue;
+      LogRecord r{*p, static_cast<uint64_t>(m->offset),
+                  std::string(static_cast<const char*>(m->payload), m->len)};
+      Status s = events::VerifyRecord(r.bytes, verify_);
+      if (!s.ok()) {
+        failed_ = CorruptionStatus(layout, *p, r.offset, s.message());
+        if (produced > 0) return Status::Ok();
+        return failed_;
+      }
+      eof_[*p] = false;
+      pos_[*p] = r.offset + 1;
+      out->push_back(std::move(r));
+      ++produced;
+    }
+    return Status::Ok();
+  }
+
+  const LogCursor& position() const override { return pos_; }
+
+ private:
+  std::optional<uint32_t> PartitionOf(const rd_kafka_message_t* m) const {
+    if (m->rkt == nullptr) return std::nullopt;
+    std::string_view topic = rd_kafka_topic_name(m->rkt);
+    const auto& layout = log_->layout();
+    for (size_t t = 0; t < kTopicCount; ++t) {
+      if (kTopicNames[t] == topic) {
+        return static_cast<uint32_t>(t) * layout.partitions_per_topic +
+               static_cast<uint32_t>(m->partition);
+      }
+    }
+    return std::nullopt;
+  }
+
+  const KafkaLog* log_;
+  LogCursor pos_;
+  bool verify_;
+  rd_kafka_t* consumer_;
+  std::vector<bool> eof_;
+  Status failed_;
+};
+
+}  // namespace
+
+std::string KafkaLog::TopicOf(uint32_t partition) const {
+  return std::string(kTopicNames[static_cast<size_t>(options_.layout.TopicOf(partition))]);
+}
+
+KafkaLog::KafkaLog(KafkaLogOptions options)
+    : options_(std::move(options)), appended_end_(options_.layout.partition_count(), 0) {}
+
+KafkaLog::~KafkaLog() {
+  if (producer_) {
+    rd_kafka_flush(producer_, 5000);
+    rd_kafka_destroy(producer_);
+  }
+  if (reader_) {
+    rd_kafka_consumer_close(reader_);
+    rd_kafka_destroy(reader_);
+  }
+}
+
+Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options) {
+  if (options.brokers.empty()) return Status::Malformed("the kafka backend needs --kafka-brokers");
+  std::unique_ptr<KafkaLog> log(new KafkaLog(options));
+  Settings producer = {{"bootstrap.servers", options.brokers},
+                       {"enable.idempotence", "true"},
+                       {"acks", "all"},
+                       {"linger.ms", "1"},
+                       {"message.timeout.ms", std::to_string(options.timeout_ms)},
+                       {"log_level", "3"}};
+  if (options.writer) {
+    producer.push_back({"transactional.id", options.transactional_id});
+    producer.push_back({"transaction.timeout.ms", std::to_string(options.timeout_ms)});
+  }
+  auto p = NewClient(RD_KAFKA_PRODUCER, producer, true);
+  if (!p.ok()) return p.status();
+  log->producer_ = *p;
+  LEDGER_RETURN_IF_ERROR(log->EnsureTopics());
+  if (options.writer) {
+    // Fences every older producer with the same transactional.id.
+    ErrorPtr e(rd_kafka_init_transactions(log->producer_, options.timeout_ms));
+    if (e) {
+      return Status::Unavailable(std::string("kafka init_transactions: ") +
+                                 rd_kafka_error_string(e.get()));
+    }
+  }
+  auto r = NewClient(RD_KAFKA_CONSUMER, ReaderSettings(options.brokers));
+  if (!r.ok()) return r.status();
+  log->reader_ = *r;
+  log->appended_end_ = log->End();
+  return log;
+}
+
+Status KafkaLog::EnsureTopics() {
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(producer_, 1, nullptr, &md, options_.timeout_ms);
+  if (err) return Status::Unavailable(std::string("kafka metadata: ") + rd_kafka_err2str(err));
+  std::vector<std::string> missing;
+  for (auto topic : kTopicNames) {
+    bool found = false;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        found = true;
+        if (md->topics[i].partition_cnt < static_cast<int>(options_.layout.partitions_per_topic)) {
+          rd_kafka_metadata_destroy(md);
+          return Status::InvalidState(fmt::format(
+              "topic {} has {} partitions, ledgerd is configured for {}", topic,
+              md->topics[i].partition_cnt, options_.layout.partitions_per_topic));
+        }
+      }
+    }
+    if (!found) missing.emplace_back(topic);
+  }
+  rd_kafka_metadata_destroy(md);
+  if (missing.empty()) return Status::Ok();
+  if (!options_.create_topics) {
+    return Status::InvalidState("missing kafka topic " + missing.front());
+  }
+  std::vector<rd_kafka_NewTopic_t*> topics;
+  char errstr[512];
+  for (const auto& t : missing) {
+    auto* nt = rd_kafka_NewTopic_new(t.c_str(), static_cast<int>(options_.layout.partitions_per_topic),
+                                     options_.replication_factor, errstr, sizeof errstr);
+    if (nt == nullptr) return Status::Malformed(errstr);
+    rd_kafka_NewTopic_set_config(nt, "min.insync.replicas",
+                                 std::to_string(options_.min_insync_replicas).c_str());
+    topics.push_back(nt);
+  }
+  rd_kafka_queue_t* q = rd_kafka_queue_new(producer_);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(producer_, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_request_timeout(opts, options_.timeout_ms, errstr, sizeof errstr);
+  rd_kafka_CreateTopics(producer_, topics.data(), topics.size(), opts, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, options_.timeout_ms + 1000);
+  Status result = Status::Ok();
+  if (ev == nullptr) {
+    result = Status::Unavailable("kafka: creating the ledger topics timed out");
+  } else if (rd_kafka_event_error(ev)) {
+    result = Status::Unavailable(std::string("kafka create topics: ") + rd_kafka_event_error_string(ev));
+  } else if (const auto* res = rd_kafka_event_CreateTopics_result(ev)) {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** tr = rd_kafka_CreateTopics_result_topics(res, &n);
+    for (size_t i = 0; i < n && result.ok(); ++i) {
+      auto e = rd_kafka_topic_result_error(tr[i]);
+      if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        result = Status::Unavailable(fmt::format("kafka create topic {}: {}",
+                                                 rd_kafka_topic_result_name(tr[i]),
+                                                 rd_kafka_err2str(e)));
+      }
+    }
+  }
+  if (ev) rd_kafka_event_destroy(ev);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(q);
+  for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
+  if (result.ok()) spdlog::info("kafka: created {} ledger topics", missing.size());
+  return result;
+}
+
+Status KafkaLog::Append(std::vector<AppendRecord>* records) {
+  if (records->empty()) return Status::Ok();
+  if (!options_.writer) return Status::Unavailable("this kafka log was opened read-only");
+  if (fenced_) return Status::Unavailable("the kafka writer is fenced or failed; restart it");
+  auto fail = [&](rd_kafka_error_t* raw, const char* what) -> Status {
+    ErrorPtr e(raw);
+    std::string msg = fmt::format("kafka {}: {}", what, rd_kafka_error_string(e.get()));
+    if (rd_kafka_error_is_fatal(e.get())) {
+      fenced_ = true;
+      spdlog::error("{} (fatal: this writer stops)", msg);
+    } else if (rd_kafka_error_txn_requires_abort(e.get())) {
+      ErrorPtr a(rd_kafka_abort_transaction(producer_, options_.timeout_ms));
+      if (a && rd_kafka_error_is_fatal(a.get())) fenced_ = true;
+    } else {
+      ErrorPtr a(rd_kafka_abort_transaction(producer_, options_.timeout_ms));
+    }
+    return Status::Unavailable(msg);
+  };
+  if (auto* e = rd_kafka_begin_transaction(producer_)) return fail(e, "begin_transaction");
+  std::vector<Delivery> deliveries(records->size());
+  for (size_t i = 0; i < records->size(); ++i) {
+    AppendRecord& r = (*records)[i];
+    deliveries[i].record = &r;
+    const auto* env = events::EnvelopeOf(r.bytes);
+    auto key = events::Sv(env->stream_id());
+    auto type = events::EventTypeName(*env);
+    std::string version = std::to_string(env->schema_version());
+    std::string topic = TopicOf(r.partition);
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_, RD_KAFKA_V_TOPIC(topic.c_str()),
+        RD_KAFKA_V_PARTITION(static_cast<int32_t>(options_.layout.IndexInTopic(r.partition))),
+        RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(r.bytes.data()), r.bytes.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_HEADER("event_type", type.data(), static_cast<ssize_t>(type.size())),
+        RD_KAFKA_V_HEADER("schema_version", version.data(), static_cast<ssize_t>(version.size())),
+        RD_KAFKA_V_OPAQUE(&deliveries[i]), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(producer_, 100);
+      --i;
+      continue;
+    }
+    if (err) {
+      return fail(rd_kafka_error_new(err, "%s", rd_kafka_err2str(err)), "produce");
+    }
+  }
+  // Commits (flushing every record and serving the delivery reports).
+  if (auto* e = rd_kafka_commit_transaction(producer_, options_.timeout_ms)) {
+    return fail(e, "commit_transaction");
+  }
+  for (const auto& d : deliveries) {
+    if (!d.delivered || d.err) {
+      // Committed but a record reports no offset: should not happen.
+      return Status::Internal("kafka: a committed record has no delivery report");
+    }
+  }
+  for (const auto& r : *records) {
+    appended_end_[r.partition] = std::max(appended_end_[r.partition], r.offset + 1);
+    Remember(r.partition, r.offset, r.bytes);
+  }
+  return Status::Ok();
+}
+
+LogCursor KafkaLog::End() const {
+  LogCursor end(options_.layout.partition_count(), 0);
+  for (uint32_t p = 0; p < end.size(); ++p) {
+    int64_t low = 0, high = 0;
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        producer_, TopicOf(p).c_str(), static_cast<int32_t>(options_.layout.IndexInTopic(p)), &low,
+        &high, options_.timeout_ms);
+    if (!err) end[p] = static_cast<uint64_t>(high);
+  }
+  return end;
+}
+
+void KafkaLog::Remember(uint32_t partition, uint64_t offset, const std::string& bytes) const {
+  std::lock_guard lock(cache_mu_);
+  uint64_t key = CacheKey(partition, offset);
+  if (cache_.emplace(key, bytes).second) cache_order_.push_back(key);
+  while (cache_order_.size() > options_.cache_records_max) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
+}
+
+Status KafkaLog::ReadAt(uint32_t partition, uint64_t offset, std::string* bytes) const {
+  if (partition >= options_.layout.partition_count()) return Status::NotFound("no such partition");
+  bytes->clear();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(CacheKey(partition, offset));
+    if (it != cache_.end()) *bytes = it->second;
+  }
+  if (bytes->empty()) {
+    std::lock_guard lock(read_mu_);
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, TopicOf(partition).c_str(),
+                                      static_cast<int32_t>(options_.layout.IndexInTopic(partition)))
+        ->offset = static_cast<int64_t>(offset);
+    rd_kafka_assign(reader_, list);
+    rd_kafka_topic_partition_list_destroy(list);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.timeout_ms);
+    while (bytes->empty() && std::chrono::steady_clock::now() < deadline) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(reader_, 100);
+      if (m == nullptr) continue;
+      if (!m->err && static_cast<uint64_t>(m->offset) == offset) {
+        bytes->assign(static_cast<const char*>(m->payload), m->len);
+      } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ||
+                 (!m->err && static_cast<uint64_t>(m->offset) > offset)) {
+        rd_kafka_message_destroy(m);
+        rd_kafka_assign(reader_, nullptr);
+        return Status::NotFound(fmt::format("no record at {}@{}",
+                                            options_.layout.PartitionName(partition), offset));
+      }
+      rd_kafka_message_destroy(m);
+    }
+    rd_kafka_assign(reader_, nullptr);
+    if (bytes->empty()) return Status::Unavailable("kafka: reading a record timed out");
+    Remember(partition, offset, *bytes);
+  }
+  Status s = events::VerifyRecord(*bytes, true);
+  if (!s.ok()) return CorruptionStatus(options_.layout, partition, offset, s.message());
+  return s;
+}
+
+std::unique_ptr<LogReader> KafkaLog::NewReader(const LogCursor& from, bool verify_hashes) const {
+  LEDGER_ASSERT(from.size() == options_.layout.partition_count());
+  auto consumer = NewClient(RD_KAFKA_CONSUMER, ReaderSettings(options_.brokers));
+  LEDGER_ASSERT(consumer.ok());
+  return std::make_unique<KafkaReader>(this, from, verify_hashes, *consumer);
+}
+
+bool KafkaLog::WaitBeyond(const LogCursor& cursor, std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    LogCursor end = End();
+    for (size_t p = 0; p < end.size(); ++p) {
+      if (end[p] > cursor[p]) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Result<std::unique_ptr<KafkaMockCluster>> KafkaMockCluster::Start(int brokers,
+                                                                  uint32_t partitions_per_topic) {
+  std::unique_ptr<KafkaMockCluster> m(new KafkaMockCluster());
+  auto owner = NewClient(RD_KAFKA_PRODUCER, {{"log_level", "3"}});
+  if (!owner.ok()) return owner.status();
+  m->owner_ = *owner;
+  m->cluster_ = rd_kafka_mock_cluster_new(m->owner_, brokers);
+  if (m->cluster_ == nullptr) return Status::Unavailable("cannot start the mock kafka cluster");
+  m->bootstraps_ = rd_kafka_mock_cluster_bootstraps(m->cluster_);
+  for (auto topic : kTopicNames) {
+    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(
+        m->cluster_, std::string(topic).c_str(), static_cast<int>(partitions_per_topic),
+        std::min(brokers, 3));
+    if (err) return Status::Unavailable(std::string("mock topic: ") + rd_kafka_err2str(err));
+  }
+  return m;
+}
+
+KafkaMockCluster::~KafkaMockCluster() {
+  if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
+  if (owner_) rd_kafka_destroy(owner_);
+}
+
+}  // namespace ledger
