@@ -45,7 +45,7 @@ std::string RawRequest(int port, const std::string& request) {
   return out;
 }
 
-class HttpTest : public NodeTest {
+class HttpFixture : public NodeTest {
  protected:
   void SetUp() override {
     NodeTest::SetUp();
@@ -122,7 +122,10 @@ class HttpTest : public NodeTest {
   std::unique_ptr<JsonClient> admin_;
 };
 
-TEST_F(HttpTest, BuyerDraftsEditsConfirmsAndReadsAnOrder) {
+using HttpTest = OnBothBackends<HttpFixture>;
+INSTANTIATE_TEST_SUITE_P(Backends, HttpTest, BothBackends(), BackendName);
+
+TEST_P(HttpTest, BuyerDraftsEditsConfirmsAndReadsAnOrder) {
   SeedOverHttp();
   auto buyer = As("alice", {"buyer"});
   auto created = buyer->Post("/v1/purchase-orders", NewOrder());
@@ -194,7 +197,7 @@ TEST_F(HttpTest, BuyerDraftsEditsConfirmsAndReadsAnOrder) {
   EXPECT_EQ(verify.json["ok"], true);
 }
 
-TEST_F(HttpTest, ReferenceDataIsReadBack) {
+TEST_P(HttpTest, ReferenceDataIsReadBack) {
   SeedOverHttp();
   auto s = admin_->Get("/v1/suppliers/ACME");
   ASSERT_EQ(s.status, 200);
@@ -221,7 +224,7 @@ TEST_F(HttpTest, ReferenceDataIsReadBack) {
   EXPECT_EQ(admin_->Get("/v1/products/NOPE").status, 404);
 }
 
-TEST_F(HttpTest, BadInputGetsAClearErrorAppendsNothingAndTheServerStaysUp) {
+TEST_P(HttpTest, BadInputGetsAClearErrorAppendsNothingAndTheServerStaysUp) {
   SeedOverHttp();
   auto buyer = As("alice", {"buyer"});
   const uint64_t before = LogSize();
@@ -275,7 +278,7 @@ TEST_F(HttpTest, BadInputGetsAClearErrorAppendsNothingAndTheServerStaysUp) {
   EXPECT_EQ(admin_->Get("/healthz").status, 200);
 }
 
-TEST_F(HttpTest, IllegalTransitionsAndVersionConflicts) {
+TEST_P(HttpTest, IllegalTransitionsAndVersionConflicts) {
   SeedOverHttp();
   auto id = admin_->Post("/v1/purchase-orders", NewOrder()).json["id"].get<std::string>();
   auto reset = admin_->Post("/v1/purchase-orders/" + id + "/reset-to-draft", Json::object());
@@ -294,7 +297,7 @@ TEST_F(HttpTest, IllegalTransitionsAndVersionConflicts) {
   EXPECT_EQ(locked.json["error"]["details"]["rule"], "currency_locked");
 }
 
-TEST_F(HttpTest, AuthenticationAndRoles) {
+TEST_P(HttpTest, AuthenticationAndRoles) {
   SeedOverHttp();
   JsonClient anonymous(port_, "");
   EXPECT_EQ(anonymous.Get("/v1/suppliers/ACME").status, 401);
@@ -327,7 +330,7 @@ TEST_F(HttpTest, AuthenticationAndRoles) {
   EXPECT_EQ(buyer->Get("/v1/suppliers/ACME").status, 401);
 }
 
-TEST_F(HttpTest, OversizedBodiesAreRefusedWith413) {
+TEST_P(HttpTest, OversizedBodiesAreRefusedWith413) {
   SeedOverHttp();
   const uint64_t before = LogSize();
   std::string huge = R"({"supplier":"ACME","padding":")" + std::string(200 * 1024, 'x') + "\"}";
@@ -338,7 +341,7 @@ TEST_F(HttpTest, OversizedBodiesAreRefusedWith413) {
   EXPECT_EQ(admin_->Get("/healthz").status, 200);
 }
 
-TEST_F(HttpTest, IdempotencyKeyReplaysTheFirstAnswer) {
+TEST_P(HttpTest, IdempotencyKeyReplaysTheFirstAnswer) {
   SeedOverHttp();
   httplib::Headers key = {{"Idempotency-Key", "order-42"}};
   auto first = admin_->Post("/v1/purchase-orders", NewOrder(), key);
@@ -356,7 +359,7 @@ TEST_F(HttpTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_EQ(LogSize(), after_first);
 }
 
-TEST_F(HttpTest, EventFeedSchemasMetricsAndOpenApi) {
+TEST_P(HttpTest, EventFeedSchemasMetricsAndOpenApi) {
   SeedOverHttp();
   admin_->Post("/v1/purchase-orders", NewOrder());
   auto auditor = As("carol", {"auditor"});

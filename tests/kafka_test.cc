@@ -18,19 +18,7 @@ using domain::PurchaseOrder;
 
 class KafkaTest : public NodeTest {
  protected:
-  void SetUp() override {
-    auto cluster = KafkaMockCluster::Start(3, 1);
-    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-    cluster_ = std::move(cluster.value());
-    config_.log_backend = "kafka";
-    config_.kafka_brokers = cluster_->bootstrap_servers();
-    config_.kafka_transactional_id = "ledgerd-test";
-    NodeTest::SetUp();
-  }
-  void TearDown() override {
-    NodeTest::TearDown();
-    cluster_.reset();
-  }
+  Backend backend() const override { return Backend::kKafka; }
   Command Confirm(const std::string& id) {
     return domain::OnPurchaseOrder(
         id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideConfirmPo(po, c); });
@@ -39,7 +27,6 @@ class KafkaTest : public NodeTest {
     auto s = engine().Load("purchase_order", id);
     return s ? std::to_string(s->version) + s->Encode() : "absent";
   }
-  std::unique_ptr<KafkaMockCluster> cluster_;
 };
 
 TEST_F(KafkaTest, PurchaseOrdersOnKafkaSurviveRestartFromStoredOffsets) {

@@ -44,14 +44,30 @@ domain::PoLineInput Line(const char* product, const char* qty, const char* price
   return l;
 }
 
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kLocal ? "local" : "kafka";
+}
+
 void NodeTest::SetUp() {
+  if (backend() == Backend::kKafka) {
+    auto cluster = KafkaMockCluster::Start(3, 1);
+    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+    cluster_ = std::move(cluster.value());
+    config_.log_backend = "kafka";
+    config_.kafka_brokers = cluster_->bootstrap_servers();
+    config_.kafka_transactional_id = "ledgerd-test";
+  }
   config_.data_dir = dir_.path();
   auto n = Node::Open(config_, &clock_);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   node_ = std::move(n.value());
 }
 
-void NodeTest::TearDown() { node_.reset(); }
+void NodeTest::TearDown() {
+  po_holder_.reset();
+  node_.reset();
+  cluster_.reset();
+}
 
 void NodeTest::Reopen() {
   po_holder_.reset();

@@ -46,10 +46,15 @@ domain::PoLineInput Line(const char* product, const char* qty, const char* price
 inline const Actor kAdmin{"admin", {"admin"}};
 inline const Actor kBuyer{"alice", {"buyer"}};
 
+enum class Backend { kLocal, kKafka };
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
 class NodeTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // The log backend this test runs on; kKafka starts a mock Kafka cluster.
+  virtual Backend backend() const { return Backend::kLocal; }
 
   // Closes and reopens the node on the same directory.
   void Reopen();
@@ -78,6 +83,7 @@ class NodeTest : public ::testing::Test {
   std::string NewPo(std::vector<domain::PoLineInput> lines, const char* supplier = "ACME");
   const domain::PurchaseOrder& Po(const std::string& id);
 
+  std::unique_ptr<KafkaMockCluster> cluster_;  // with Backend::kKafka
   TempDir dir_;
   ManualClock clock_{kT0};
   Config config_;
@@ -86,5 +92,14 @@ class NodeTest : public ::testing::Test {
   std::vector<LogRecord> appended_;
   std::shared_ptr<const AggregateState> po_holder_;
 };
+
+// A fixture run once per backend: TEST_P, and
+// INSTANTIATE_TEST_SUITE_P(Backends, Fixture, BothBackends(), BackendName).
+template <class Fixture>
+class OnBothBackends : public Fixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  Backend backend() const override { return this->GetParam(); }
+};
+inline auto BothBackends() { return ::testing::Values(Backend::kLocal, Backend::kKafka); }
 
 }  // namespace ledger::testing
