@@ -6,6 +6,15 @@
 // librdkafka 2.0.2 (Debian 12) serves records of aborted transactions and
 // does not fence an older producer with the same transactional.id, so
 // neither can be shown against it.
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
 #include "engine/kafka_log.h"
 #include "engine/verify.h"
 #include "projections/commitments.h"
@@ -64,6 +73,93 @@ TEST_F(KafkaTest, PurchaseOrdersOnKafkaSurviveRestartFromStoredOffsets) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->ok) << report->reason;
   EXPECT_EQ(report->records, records);
+}
+
+// Kafka protocol API keys (the public headers do not name them).
+constexpr int16_t kApiProduce = 0;
+constexpr int16_t kApiAddPartitionsToTxn = 24;
+
+// Broker failures and request errors during load: the client retries what is
+// safe to retry; afterwards every acknowledged command is in the log exactly
+// once, and no command is there twice.
+TEST_F(KafkaTest, AcknowledgedCommandsSurviveBrokerFailuresExactlyOnce) {
+  SeedReference();
+  constexpr int kClients = 4, kPerClient = 25;
+  std::mutex mu;
+  std::map<std::string, std::string> acked;  // tag -> order id
+  int failed = 0;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kPerClient; ++i) {
+        std::string tag = fmt::format("c{}-{}", c, i);
+        domain::PoHeaderInput h;
+        h.supplier = "ACME";
+        domain::PoNotesInput notes;
+        notes.internal = tag;
+        Command cmd = domain::CreatePurchaseOrder(h, notes, {Line("LAPTOP", "1", "10")});
+        cmd.idempotency_key = tag;
+        cmd.request_hash = tag;
+        auto out = Run(std::move(cmd));
+        std::lock_guard lock(mu);
+        if (out.status.ok()) {
+          acked[tag] = out.stream_id;
+        } else {
+          ++failed;
+        }
+      }
+    });
+  }
+  // Faults while the clients run.
+  auto* mock = cluster_->handle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  rd_kafka_mock_push_request_errors(mock, kApiProduce, 4, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                                    RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                    RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE);
+  rd_kafka_mock_push_request_errors(mock, kApiAddPartitionsToTxn, 2,
+                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                    RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  rd_kafka_mock_broker_set_down(mock, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  rd_kafka_mock_broker_set_up(mock, 2);
+  for (auto& t : clients) t.join();
+  EXPECT_GT(acked.size(), 0u);
+  std::printf("fault test: %zu acknowledged, %d failed cleanly\n", acked.size(), failed);
+
+  // Count creations per tag in the log itself.
+  auto count_log = [&] {
+    std::map<std::string, int> created;
+    auto reader = node().log().NewReader(LogCursor(node().log().layout().partition_count(), 0), true);
+    std::vector<LogRecord> batch;
+    for (int rounds = 0; rounds < 100; ++rounds) {
+      batch.clear();
+      EXPECT_TRUE(reader->Next(1000, &batch).ok());
+      if (batch.empty() && CursorTotal(reader->position()) >= CursorTotal(node().log().End())) break;
+      for (const auto& r : batch) {
+        const auto* e = r.envelope();
+        if (e->payload_type() == events::Payload::PurchaseOrderCreated) {
+          ++created[events::Str(e->payload_as_PurchaseOrderCreated()->note_internal())];
+        }
+      }
+    }
+    return created;
+  };
+  auto created = count_log();
+  for (const auto& [tag, id] : acked) EXPECT_EQ(created[tag], 1) << tag;
+  for (const auto& [tag, n] : created) EXPECT_LE(n, 1) << tag;
+  auto report = VerifyLog(node().log());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok) << report->reason;
+
+  // And after a restart every acknowledged order is served.
+  Reopen();
+  for (const auto& [tag, id] : acked) {
+    auto s = engine().Load("purchase_order", id);
+    ASSERT_NE(s, nullptr) << id;
+    EXPECT_EQ(StateCast<PurchaseOrder>(s.get())->note_internal, tag);
+  }
 }
 
 }  // namespace
