@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""Integrator test: a third-party Kafka client reads the ledger.
+
+Starts a mock Kafka cluster (ledgerctl kafka-mock) and ledgerd on it, drives
+a purchase-order flow over HTTP, then, as an integrator would: downloads the
+.fbs schemas from GET /v1/schemas, generates Python code with flatc, consumes
+ledger.purchasing with confluent-kafka in a consumer group with
+isolation.level=read_committed, and decodes every record. Checks keys,
+headers, per-stream order and payloads.
+
+Usage: integrator_test.py LEDGERD LEDGERCTL FLATC
+"""
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from confluent_kafka import Consumer
+
+LEDGERD, LEDGERCTL, FLATC = sys.argv[1:4]
+TOKEN = "integrator-test-admin"
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def read_value(proc, prefix, timeout_s=30):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if line.startswith(prefix):
+            return line[len(prefix):].strip()
+    raise RuntimeError("no %s from %s" % (prefix, proc.args[0]))
+
+
+def http(port, method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method)
+    req.add_header("Authorization", "Bearer " + TOKEN)
+    req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="ledger_integrator_")
+    mock = subprocess.Popen([LEDGERCTL, "kafka-mock", "--brokers", "3"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    ledgerd = None
+    try:
+        brokers = read_value(mock, "BOOTSTRAP_SERVERS=")
+        ledgerd = subprocess.Popen(
+            [LEDGERD, "--data-dir", os.path.join(work, "data"), "--listen", "127.0.0.1:0",
+             "--admin-token", TOKEN, "--log", "kafka", "--kafka-brokers", brokers],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        port = int(read_value(ledgerd, "LISTENING="))
+
+        for path, body in [
+                ("/v1/tax-codes", {"id": "VAT20", "rate": "20"}),
+                ("/v1/cost-centers", {"id": "IT", "name": "IT"}),
+                ("/v1/suppliers", {"id": "ACME", "name": "Acme", "currency": "EUR"}),
+                ("/v1/products", {"id": "LAPTOP", "name": "Laptop", "kind": "good",
+                                  "tax_code": "VAT20"})]:
+            status, out = http(port, "POST", path, body)
+            check(status == 201, "create %s: %s %s" % (path, status, out))
+        orders = []
+        for qty in ("2", "5"):
+            status, out = http(port, "POST", "/v1/purchase-orders", {
+                "supplier": "ACME",
+                "lines": [{"product": "LAPTOP", "quantity": qty, "unit_price": "999.50",
+                           "cost_center": "IT"}]})
+            check(status == 201, "create order: %s %s" % (status, out))
+            orders.append(out["id"])
+        status, _ = http(port, "POST", "/v1/purchase-orders/%s/lines" % orders[0],
+                         {"product": "LAPTOP", "quantity": "1", "unit_price": "10",
+                          "cost_center": "IT"})
+        check(status == 200, "add line")
+        for order in orders:
+            status, _ = http(port, "POST", "/v1/purchase-orders/%s/confirm" % order, {})
+            check(status == 200, "confirm %s" % order)
+
+        # The integrator's side: schemas from the API, code from flatc.
+        status, schemas = http(port, "GET", "/v1/schemas")
+        check(status == 200, "schemas")
+        schema_dir = os.path.join(work, "fbs")
+        gen_dir = os.path.join(work, "gen")
+        os.makedirs(schema_dir)
+        for s in schemas["schemas"]:
+            with open(os.path.join(schema_dir, s["name"]), "w") as f:
+                f.write(s["text"])
+        subprocess.run([FLATC, "--python", "-o", gen_dir] +
+                       [os.path.join(schema_dir, s["name"]) for s in schemas["schemas"]],
+                       check=True)
+        sys.path.insert(0, gen_dir)
+        Envelope = importlib.import_module("ledger.events.Envelope").Envelope
+        Payload = importlib.import_module("ledger.events.Payload").Payload
+        Confirmed = importlib.import_module(
+            "ledger.events.PurchaseOrderConfirmed").PurchaseOrderConfirmed
+        payload_names = {v: k for k, v in vars(Payload).items() if not k.startswith("_")}
+
+        consumer = Consumer({"bootstrap.servers": brokers, "group.id": "erp-integration",
+                             "isolation.level": "read_committed",
+                             "auto.offset.reset": "earliest", "enable.auto.commit": True})
+        consumer.subscribe(["ledger.purchasing"])
+        seen = {}  # stream id -> [(version, type)]
+        totals = {}
+        deadline = time.time() + 60
+        while time.time() < deadline and sum(len(v) for v in seen.values()) < 7:
+            msg = consumer.poll(1.0)
+            if msg is None or msg.error():
+                continue
+            env = Envelope.GetRootAs(msg.value(), 0)
+            stream = env.StreamId().decode()
+            kind = payload_names[env.PayloadType()]
+            headers = dict(msg.headers() or [])
+            check(msg.key().decode() == stream, "record key is the stream id")
+            check(headers.get("event_type", b"").decode() == kind, "event_type header")
+            check(headers.get("schema_version", b"").decode() == str(env.SchemaVersion()),
+                  "schema_version header")
+            check(env.StreamType().decode() == "purchase_order", "stream type")
+            seen.setdefault(stream, []).append((env.StreamVersion(), kind))
+            if kind == "PurchaseOrderConfirmed":
+                confirmed = Confirmed()
+                confirmed.Init(env.Payload().Bytes, env.Payload().Pos)
+                totals[stream] = confirmed.Total().decode()
+        consumer.close()
+        print("integrator: %d records of %d orders decoded, totals %s" %
+              (sum(len(v) for v in seen.values()), len(seen), totals))
+
+        check(sorted(seen) == sorted(orders), "both orders seen: %s" % sorted(seen))
+        for stream, events in seen.items():
+            versions = [v for v, _ in events]
+            check(versions == list(range(1, len(versions) + 1)),
+                  "%s in order, each once: %s" % (stream, versions))
+            check(events[0][1] == "PurchaseOrderCreated", "%s starts with its creation" % stream)
+            check(events[-1][1] == "PurchaseOrderConfirmed", "%s ends confirmed" % stream)
+        check(totals.get(orders[0]) == "2410.80", "order total decoded: %s" % totals)
+        check(totals.get(orders[1]) == "5997.00", "order total decoded: %s" % totals)
+    finally:
+        for p in (ledgerd, mock):
+            if p is not None:
+                p.terminate()
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+    print("%d passed, %d failed" % (0 if failures else 1, 1 if failures else 0))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
