@@ -1,7 +1,12 @@
 // ledger_bench: throughput and latency of the write path, replay and loads.
 //
-//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load]
+//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,raw_kafka]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
+//                [--log=local|kafka]
+// With --log=kafka, `commands`, `replay` and `load` run on a mock Kafka
+// cluster started in this process, and `raw_kafka` sends the same bytes
+// through a bare transactional producer (one transaction per batch): the
+// limit of that path.
 //
 // Each workload prints one JSON line:
 //   {"name","ops","seconds","ops_per_s","p50_us","p99_us"}
@@ -21,6 +26,8 @@
 #include <random>
 #include <thread>
 
+#include <librdkafka/rdkafka.h>
+
 #include "engine/domain/commands.h"
 #include "engine/local_log.h"
 #include "tools/node.h"
@@ -36,6 +43,7 @@ struct Options {
   size_t clients = 1024;
   size_t batch = 512;
   std::string dir;
+  std::string log = "local";
 };
 
 double Seconds(Clock_::time_point a, Clock_::time_point b) {
@@ -134,6 +142,51 @@ void Append(const Options& o) {
   }
   Report("append", n, Seconds(t0, Clock_::now()), std::move(lat),
          fmt::format(",\"records_per_write\":{}", o.batch));
+}
+
+void RawKafka(const Options& o, const std::string& brokers) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (auto [k, v] : {std::pair{"bootstrap.servers", brokers.c_str()},
+                      {"transactional.id", "raw-bench"}, {"enable.idempotence", "true"},
+                      {"acks", "all"}, {"linger.ms", "1"}}) {
+    rd_kafka_conf_set(conf, k, v, err, sizeof err);
+  }
+  rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (p == nullptr || rd_kafka_init_transactions(p, 30000)) std::abort();
+  events::Digest chain{};
+  std::vector<std::string> records;
+  for (size_t i = 0; i < o.batch; ++i) records.push_back(SampleRecord(i, &chain));
+  std::vector<double> lat;
+  size_t batches = std::max<size_t>(1, o.commands * 2 / o.batch / 4);
+  uint64_t n = 0;
+  Clock_::time_point t0;
+  // Batch 0 warms the connections up and is not measured.
+  for (size_t b = 0; b <= batches; ++b) {
+    if (b == 1) {
+      t0 = Clock_::now();
+      lat.clear();
+      n = 0;
+    }
+    auto s0 = Clock_::now();
+    if (rd_kafka_begin_transaction(p)) std::abort();
+    for (const auto& r : records) {
+      while (rd_kafka_producev(p, RD_KAFKA_V_TOPIC("ledger.purchasing"), RD_KAFKA_V_PARTITION(0),
+                               RD_KAFKA_V_KEY("PO-2026-00001", 13),
+                               RD_KAFKA_V_VALUE(const_cast<char*>(r.data()), r.size()),
+                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                               RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_poll(p, 10);
+      }
+    }
+    if (rd_kafka_commit_transaction(p, 30000)) std::abort();
+    double us = Seconds(s0, Clock_::now()) * 1e6;
+    for (size_t i = 0; i < o.batch; ++i) lat.push_back(us);
+    n += records.size();
+  }
+  Report("raw_kafka", n, Seconds(t0, Clock_::now()), std::move(lat),
+         fmt::format(",\"records_per_transaction\":{}", o.batch));
+  rd_kafka_destroy(p);
 }
 
 void SeedReference(Engine& engine) {
@@ -304,6 +357,8 @@ int main(int argc, char** argv) {
   app.add_option("--clients", o.clients, "Concurrent clients of the commands workload");
   app.add_option("--batch", o.batch, "Records per write for raw_rocksdb and append");
   app.add_option("--dir", o.dir, "Scratch directory (default: a fresh temporary one)");
+  app.add_option("--log", o.log, "Log backend of commands/replay/load: local or kafka (mock)")
+      ->check(CLI::IsMember({"local", "kafka"}));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   bool temp = o.dir.empty();
@@ -320,6 +375,22 @@ int main(int argc, char** argv) {
   Config config;
   config.data_dir = o.dir + "/node";
   config.engine.batch_commands_max = 4096;
+  auto start_cluster = [] {
+    auto c = KafkaMockCluster::Start(3, 1);
+    if (!c.ok()) {
+      std::fprintf(stderr, "%s\n", c.status().ToString().c_str());
+      std::exit(1);
+    }
+    return std::move(c.value());
+  };
+  if (want("raw_kafka")) RawKafka(o, start_cluster()->bootstrap_servers());
+  std::unique_ptr<KafkaMockCluster> cluster;
+  if (o.log == "kafka") {
+    cluster = start_cluster();
+    config.log_backend = "kafka";
+    config.kafka_brokers = cluster->bootstrap_servers();
+    config.kafka_transactional_id = "bench";
+  }
   if (want("commands") || want("replay") || want("load")) {
     auto node = Node::Open(config, &clock);
     if (!node.ok()) {

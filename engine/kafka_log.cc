@@ -69,8 +69,7 @@ Settings ReaderSettings(const std::string& brokers) {
 class KafkaReader final : public LogReader {
  public:
   KafkaReader(const KafkaLog* log, LogCursor from, bool verify, rd_kafka_t* consumer)
-      : log_(log), pos_(std::move(from)), verify_(verify), consumer_(consumer),
-        eof_(pos_.size(), false) {
+      : log_(log), pos_(std::move(from)), verify_(verify), consumer_(consumer) {
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(
         static_cast<int>(pos_.size()));
     const auto& layout = log_->layout();
@@ -87,20 +86,39 @@ class KafkaReader final : public LogReader {
     rd_kafka_destroy(consumer_);
   }
 
+  // Returns records as soon as some are there. Returns none only once every
+  // partition is at its end (as of this call): an empty answer means "caught
+  // up", never "the consumer was slow". Gives up with `unavailable` after
+  // the log's timeout.
   Status Next(size_t max_records, std::vector<LogRecord>* out) override {
     if (!failed_.ok()) return failed_;
     const auto& layout = log_->layout();
+    const LogCursor target = log_->End();
+    // An end-of-partition event moves the position to the end, past any
+    // transaction marker, so the position alone says whether we are there.
+    auto caught_up = [&] {
+      for (size_t p = 0; p < pos_.size(); ++p) {
+        if (pos_[p] < target[p]) return false;
+      }
+      return true;
+    };
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(log_->options().timeout_ms);
     size_t produced = 0;
-    // Wait for the first record at most this long; then take what is ready.
-    int wait_ms = 200;
     while (produced < max_records) {
-      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, produced ? 0 : wait_ms);
-      if (m == nullptr) break;
+      if (produced == 0 && caught_up()) break;
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, produced ? 0 : 100);
+      if (m == nullptr) {
+        if (produced > 0) break;
+        if (std::chrono::steady_clock::now() > deadline) {
+          return Status::Unavailable("kafka: no record arrived before the timeout");
+        }
+        continue;
+      }
       std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> guard(
           m, rd_kafka_message_destroy);
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (auto p = PartitionOf(m)) eof_[*p] = true;
-        if (std::all_of(eof_.begin(), eof_.end(), [](bool b) { return b; })) break;
+        if (auto p = PartitionOf(m)) pos_[*p] = std::max(pos_[*p], static_cast<uint64_t>(m->offset));
         continue;
       }
       if (m->err) {
@@ -119,7 +137,6 @@ class KafkaReader final : public LogReader {
         if (produced > 0) return Status::Ok();
         return failed_;
       }
-      eof_[*p] = false;
       pos_[*p] = r.offset + 1;
       out->push_back(std::move(r));
       ++produced;
@@ -147,7 +164,6 @@ class KafkaReader final : public LogReader {
   LogCursor pos_;
   bool verify_;
   rd_kafka_t* consumer_;
-  std::vector<bool> eof_;
   Status failed_;
 };
 

@@ -144,6 +144,12 @@ void ProjectionRunner::Run() {
   while (!stop_) {
     bool progressed = false;
     Status s = Step(reader.get(), &progressed);
+    if (s.code() == Errc::kUnavailable) {
+      // The log is unreachable for now (e.g. brokers down): try again.
+      spdlog::warn("projection {}: {}; retrying", projection_->name(), s.ToString());
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
     if (!s.ok()) {
       spdlog::error("projection {} stopped: {}", projection_->name(), s.ToString());
       std::lock_guard lock(mu_);
