@@ -182,7 +182,11 @@ void ApiServer::AddQueryRoutes() {
     metric("ledger_log_write_failures_total", "counter", "Failed log writes.", s.log_write_failures);
     metric("ledger_command_queue_depth", "gauge", "Commands waiting for the writer.", s.queue_depth);
     metric("ledger_recovered_records", "gauge", "Log records replayed at start.", s.recovered_records);
-    metric("ledger_log_records", "gauge", "Records in the log.", CursorTotal(rc.ctx.log->End()));
+    metric("ledger_log_records", "gauge", "Records (offsets) in the log.",
+           CursorTotal(rc.ctx.log->End()));
+    metric("ledger_log_writer_failed", "gauge",
+           "1 once this process can no longer append (e.g. fenced by a newer writer).",
+           rc.ctx.log->writer_failed() ? 1 : 0);
     out += "# HELP ledger_projection_lag Records not yet applied by a projection.\n"
            "# TYPE ledger_projection_lag gauge\n";
     for (const auto* p : rc.ctx.projections) {
@@ -204,7 +208,12 @@ void ApiServer::AddQueryRoutes() {
   Add("GET", "/healthz", {}, "Liveness", [](RequestContext& rc) {
     WriteJson(rc.res, 200, Json{{"status", "ok"}});
   });
-  Add("GET", "/readyz", {}, "Readiness: every projection running", [](RequestContext& rc) {
+  Add("GET", "/readyz", {}, "Readiness: the writer can write, every projection runs",
+      [](RequestContext& rc) {
+    if (rc.ctx.log->writer_failed()) {
+      WriteJson(rc.res, 503, Json{{"status", "the log writer is fenced or failed; restart it"}});
+      return;
+    }
     for (const auto* p : rc.ctx.projections) {
       if (!p->status().ok()) {
         WriteJson(rc.res, 503, Json{{"status", "projection " + std::string(p->projection().name()) +

@@ -55,6 +55,7 @@ class KafkaLog final : public EventLog {
 
   // True once the producer was fenced by a newer writer or failed fatally.
   bool fenced() const { return fenced_.load(); }
+  bool writer_failed() const override { return fenced(); }
   std::string TopicOf(uint32_t partition) const;
   const KafkaLogOptions& options() const { return options_; }
 

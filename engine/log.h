@@ -105,6 +105,10 @@ class EventLog {
   // Blocks until the log has a record beyond `cursor` or `timeout` passes.
   // Returns true if it has one. Thread-safe.
   virtual bool WaitBeyond(const LogCursor& cursor, std::chrono::milliseconds timeout) const = 0;
+
+  // True once this process can never append again (e.g. a Kafka writer
+  // fenced by a newer one). Thread-safe.
+  virtual bool writer_failed() const { return false; }
 };
 
 }  // namespace ledger

@@ -162,5 +162,48 @@ TEST_F(KafkaTest, AcknowledgedCommandsSurviveBrokerFailuresExactlyOnce) {
   }
 }
 
+// An empty batch means "at the end", never "the consumer was still
+// connecting": recovery and projections rely on it.
+TEST_F(KafkaTest, AFreshReaderNeverAnswersEmptyWhileRecordsRemain) {
+  SeedReference();
+  const uint64_t total = CursorTotal(node().log().End());
+  ASSERT_GT(total, 10u);
+  for (int i = 0; i < 5; ++i) {
+    auto reader = node().log().NewReader(LogCursor(node().log().layout().partition_count(), 0), true);
+    std::vector<LogRecord> records;
+    while (true) {
+      size_t before = records.size();
+      ASSERT_TRUE(reader->Next(7, &records).ok());
+      if (records.size() == before) break;
+    }
+    EXPECT_EQ(records.size(), total) << "round " << i;
+  }
+}
+
+// A newer writer fences this one: the broker answers PRODUCER_FENCED (the
+// 2.0.2 mock does not fence by itself, so the answer is injected). The writer
+// stops for good: every later command is refused with `unavailable` (HTTP
+// 503) and nothing more is appended.
+TEST_F(KafkaTest, AFencedWriterStopsAcceptingCommands) {
+  SeedReference();
+  auto id = NewPo({Line("LAPTOP", "1", "10")});
+  rd_kafka_mock_push_request_errors(cluster_->handle(), kApiAddPartitionsToTxn, 1,
+                                    RD_KAFKA_RESP_ERR_PRODUCER_FENCED);
+  auto out = Run(Confirm(id));
+  EXPECT_EQ(out.status.code(), Errc::kUnavailable) << out.status.ToString();
+  auto* log = dynamic_cast<KafkaLog*>(&node().log());
+  ASSERT_NE(log, nullptr);
+  EXPECT_TRUE(log->fenced());
+  EXPECT_TRUE(node().log().writer_failed());
+  const LogCursor end = node().log().End();
+  for (int i = 0; i < 3; ++i) {
+    auto again = Run(Confirm(id));
+    EXPECT_EQ(again.status.code(), Errc::kUnavailable);
+    EXPECT_NE(again.status.message().find("fenced"), std::string::npos) << again.status.ToString();
+  }
+  EXPECT_EQ(node().log().End(), end);
+  EXPECT_EQ(Po(id).status, "draft");  // the refused confirmation changed nothing
+}
+
 }  // namespace
 }  // namespace ledger::testing
