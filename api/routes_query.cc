@@ -66,6 +66,61 @@ void ApiServer::AddQueryRoutes() {
         WriteJsonText(rc.res, 200, std::move(body));
       });
 
+  // Server-sent events: `id` is the log cursor after the event, so a client
+  // resumes with ?after=<id> or the Last-Event-ID header; without either the
+  // stream starts at the current end of the log (live events only).
+  Add("GET", "/v1/events/stream", {"auditor", "integrator"},
+      "Server-sent events of every event, live; resume with ?after= or Last-Event-ID",
+      [this](RequestContext& rc) {
+        const EventLog* log = rc.ctx.log;
+        const uint32_t partitions = log->layout().partition_count();
+        std::string after = Param(rc.req, "after").value_or(
+            rc.req.get_header_value("Last-Event-ID"));
+        LogCursor from = log->End();
+        if (!after.empty()) {
+          auto c = DecodeCursor(after, partitions);
+          if (!c.ok()) FailMalformed("after must be a cursor (an event's id)");
+          from = *c;
+        }
+        if (event_streams_.fetch_add(1) >= options_.event_streams_max) {
+          --event_streams_;
+          Fail(Status(Errc::kOverloaded, "too many event streams open; retry later"));
+        }
+        struct Stream {
+          std::unique_ptr<LogReader> reader;
+          LogCursor cursor;
+        };
+        auto stream = std::make_shared<Stream>(Stream{log->NewReader(from, true), from});
+        rc.res.set_header("Cache-Control", "no-cache");
+        rc.res.set_chunked_content_provider(
+            "text/event-stream",
+            [this, log, stream](size_t, httplib::DataSink& sink) {
+              if (stopping_ || !sink.is_writable()) return false;
+              std::vector<LogRecord> records;
+              Status s = stream->reader->Next(100, &records);
+              if (!s.ok()) {
+                std::string text = "event: error\ndata: " + events::JsonQuote(s.ToString()) + "\n\n";
+                sink.write(text.data(), text.size());
+                return false;
+              }
+              if (records.empty()) {
+                log->WaitBeyond(stream->reader->position(), std::chrono::seconds(1));
+                static const std::string kKeepAlive = ": keep-alive\n\n";
+                return sink.write(kKeepAlive.data(), kKeepAlive.size());
+              }
+              std::string text;
+              for (const auto& r : records) {
+                stream->cursor[r.partition] = r.offset + 1;
+                const auto* e = r.envelope();
+                text += "id: " + EncodeCursor(stream->cursor) + "\nevent: " +
+                        std::string(events::EventTypeName(*e)) + "\ndata: " +
+                        events::EnvelopeJson(*e, static_cast<int64_t>(r.offset)) + "\n\n";
+              }
+              return sink.write(text.data(), text.size());
+            },
+            [this](bool) { --event_streams_; });
+      });
+
   Add("GET", "/v1/audit", auditors,
       "Events by actor, stream, correlation and time range (cursor pagination)",
       [](RequestContext& rc) {

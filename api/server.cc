@@ -159,6 +159,7 @@ Result<int> ApiServer::Bind() {
 void ApiServer::Serve() { http_->listen_after_bind(); }
 
 void ApiServer::Stop() {
+  stopping_ = true;  // ends event streams within a second
   if (http_) http_->stop();
 }
 

@@ -38,6 +38,9 @@ struct ApiOptions {
   // How long a request may take to arrive. Also how long a POST without
   // Content-Length waits before its 400. Default: 10 s.
   int read_timeout_ms = 10'000;
+  // Concurrent GET /v1/events/stream connections; each holds a worker
+  // thread. Beyond it: 429. Default: 8.
+  size_t event_streams_max = 8;
 };
 
 struct ApiContext {
@@ -83,6 +86,8 @@ class ApiServer {
   std::unique_ptr<httplib::Server> http_;
   std::vector<Route> routes_;
   int socket_port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> event_streams_{0};
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> errors_4xx_{0};
   std::atomic<uint64_t> errors_5xx_{0};

@@ -397,5 +397,48 @@ TEST_P(HttpTest, EventFeedSchemasMetricsAndOpenApi) {
   EXPECT_TRUE(openapi.json["paths"].contains("/v1/purchase-orders/{id}/confirm"));
 }
 
+TEST_P(HttpTest, ServerSentEventsReplayTheBacklogThenFollowLive) {
+  SeedOverHttp();
+  const uint64_t backlog = LogSize();
+  const std::string zero = EncodeCursor(LogCursor(node().log().layout().partition_count(), 0));
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(30, 0);
+  httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+  std::string data;
+  std::thread creator;
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = data.find(what); at != std::string::npos; at = data.find(what, at + 1)) ++n;
+    return n;
+  };
+  auto res = client.Get(("/v1/events/stream?after=" + zero).c_str(), auth,
+                        [&](const char* chunk, size_t size) {
+                          data.append(chunk, size);
+                          if (!creator.joinable() && count("\nevent: ") >= backlog) {
+                            // The backlog is in: an order created now must arrive live.
+                            creator = std::thread([&] {
+                              EXPECT_EQ(admin_->Post("/v1/purchase-orders", NewOrder()).status, 201);
+                            });
+                          }
+                          return data.find("event: PurchaseOrderCreated") == std::string::npos;
+                        });
+  if (creator.joinable()) creator.join();
+  EXPECT_NE(data.find("event: PurchaseOrderCreated"), std::string::npos) << data.substr(0, 500);
+  EXPECT_GE(count("\nevent: "), backlog + 1);
+  EXPECT_EQ(data.find("id: "), 0u);  // every event carries its resume cursor
+  // Resuming from the last id before the order delivers the order first.
+  auto created_at = data.find("event: PurchaseOrderCreated");
+  auto id_at = data.rfind("id: ", data.rfind("id: ", created_at) - 1);
+  std::string last_id = data.substr(id_at + 4, data.find('\n', id_at) - id_at - 4);
+  std::string resumed;
+  client.Get(("/v1/events/stream?after=" + last_id).c_str(), auth,
+             [&](const char* chunk, size_t size) {
+               resumed.append(chunk, size);
+               return resumed.find("\n\n") == std::string::npos;
+             });
+  EXPECT_NE(resumed.find("event: PurchaseOrderCreated"), std::string::npos) << resumed;
+  EXPECT_EQ(client.Get("/v1/events/stream?after=nonsense", auth)->status, 400);
+}
+
 }  // namespace
 }  // namespace ledger::testing
