@@ -9,6 +9,7 @@
 #include <cstring>
 #include <random>
 
+#include "engine/coding.h"
 #include "engine/state_keys.h"
 
 namespace ledger {
@@ -27,11 +28,6 @@ std::string DecideContext::today() const { return IsoDate(now_us()); }
 
 namespace {
 
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  if (s.IsNotFound()) return Status::NotFound(s.ToString());
-  return Status::IoError(s.ToString());
-}
 
 // "PO-2026-00042" with series "PO": the series-year key "PO-2026" and 42.
 bool ParseNumbered(std::string_view series, std::string_view id, std::string* series_year,

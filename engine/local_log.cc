@@ -1,5 +1,7 @@
 #include "engine/local_log.h"
 
+#include "engine/coding.h"
+
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -10,22 +12,8 @@ namespace {
 
 constexpr std::string_view kLayoutKey = "\xff\xff\xff\xff" "layout";
 
-void PutBE(std::string* out, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
 
-uint64_t GetBE(const char* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
 
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  if (s.IsNotFound()) return Status::NotFound(s.ToString());
-  if (s.IsCorruption()) return Status::Corruption(s.ToString());
-  return Status::IoError(s.ToString());
-}
 
 class LocalReader final : public LogReader {
  public:

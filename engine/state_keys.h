@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/coding.h"
+
 namespace ledger::state_keys {
 
 // Log cursor that the stream index, idempotency keys and counters reflect.
@@ -13,14 +15,8 @@ inline constexpr std::string_view kCursor = "w/cursor";
 // Log cursor that the snapshots reflect (never beyond kCursor).
 inline constexpr std::string_view kSnapshotCursor = "w/snapshot_cursor";
 
-inline void PutBE(std::string* out, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-inline uint64_t GetBE(const char* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
+using ::ledger::GetBE;
+using ::ledger::PutBE;
 
 // Hash of the last record of every partition (32 bytes each), then the
 // newest event id (16 bytes): where the writer's chains continue.

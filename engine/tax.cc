@@ -29,7 +29,6 @@ Result<DocumentAmounts> ComputeAmounts(const std::vector<TaxLineInput>& lines, i
   std::map<std::string, Exact> tax_by_code;
   Exact untaxed{0, 0};
   Exact tax_sum{0, 0};
-  Exact total_sum{0, 0};
   const Exact hundred_pct = Exact::Integer(1);
 
   for (const auto& in : lines) {
@@ -103,7 +102,6 @@ Result<DocumentAmounts> ComputeAmounts(const std::vector<TaxLineInput>& lines, i
   out.untaxed = *u;
   out.tax = *t;
   out.total = *tt;
-  (void)total_sum;
   return out;
 }
 

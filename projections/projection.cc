@@ -2,17 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/coding.h"
+
 namespace ledger {
 namespace {
 
 constexpr std::string_view kCursorKey = "\x01" "cursor";
 constexpr std::string_view kVersionKey = "\x01" "version";
 
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  if (s.IsNotFound()) return Status::NotFound(s.ToString());
-  return Status::IoError(s.ToString());
-}
 
 }  // namespace
 
