@@ -242,6 +242,9 @@ void ApiServer::AddQueryRoutes() {
     metric("ledger_log_writer_failed", "gauge",
            "1 once this process can no longer append (e.g. fenced by a newer writer).",
            rc.ctx.log->writer_failed() ? 1 : 0);
+    for (const auto& [name, value] : rc.ctx.log->Counters()) {
+      out += fmt::format("# TYPE ledger_{} counter\nledger_{} {}\n", name, name, value);
+    }
     out += "# HELP ledger_projection_lag Records not yet applied by a projection.\n"
            "# TYPE ledger_projection_lag gauge\n";
     for (const auto* p : rc.ctx.projections) {

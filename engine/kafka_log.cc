@@ -290,6 +290,8 @@ Status KafkaLog::Append(std::vector<AppendRecord>* records) {
   if (fenced_) return Status::Unavailable("the kafka writer is fenced or failed; restart it");
   auto fail = [&](rd_kafka_error_t* raw, const char* what) -> Status {
     ErrorPtr e(raw);
+    ++producer_errors_;
+    ++aborted_;
     std::string msg = fmt::format("kafka {}: {}", what, rd_kafka_error_string(e.get()));
     if (rd_kafka_error_is_fatal(e.get())) {
       fenced_ = true;
@@ -340,11 +342,19 @@ Status KafkaLog::Append(std::vector<AppendRecord>* records) {
       return Status::Internal("kafka: a committed record has no delivery report");
     }
   }
+  ++committed_;
   for (const auto& r : *records) {
     appended_end_[r.partition] = std::max(appended_end_[r.partition], r.offset + 1);
     Remember(r.partition, r.offset, r.bytes);
   }
   return Status::Ok();
+}
+
+std::vector<std::pair<std::string, uint64_t>> KafkaLog::Counters() const {
+  return {{"kafka_transactions_committed_total", committed_.load()},
+          {"kafka_transactions_failed_total", aborted_.load()},
+          {"kafka_producer_errors_total", producer_errors_.load()},
+          {"kafka_read_errors_total", read_errors_.load()}};
 }
 
 LogCursor KafkaLog::End() const {
@@ -401,7 +411,10 @@ Status KafkaLog::ReadAt(uint32_t partition, uint64_t offset, std::string* bytes)
       rd_kafka_message_destroy(m);
     }
     rd_kafka_assign(reader_, nullptr);
-    if (bytes->empty()) return Status::Unavailable("kafka: reading a record timed out");
+    if (bytes->empty()) {
+      ++read_errors_;
+      return Status::Unavailable("kafka: reading a record timed out");
+    }
     Remember(partition, offset, *bytes);
   }
   Status s = events::VerifyRecord(*bytes, true);

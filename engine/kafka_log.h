@@ -56,6 +56,7 @@ class KafkaLog final : public EventLog {
   // True once the producer was fenced by a newer writer or failed fatally.
   bool fenced() const { return fenced_.load(); }
   bool writer_failed() const override { return fenced(); }
+  std::vector<std::pair<std::string, uint64_t>> Counters() const override;
   std::string TopicOf(uint32_t partition) const;
   const KafkaLogOptions& options() const { return options_; }
 
@@ -67,6 +68,10 @@ class KafkaLog final : public EventLog {
   const KafkaLogOptions options_;
   rd_kafka_s* producer_ = nullptr;   // also used for metadata and watermarks
   std::atomic<bool> fenced_{false};
+  std::atomic<uint64_t> committed_{0};       // transactions committed
+  std::atomic<uint64_t> aborted_{0};         // transactions aborted or failed
+  std::atomic<uint64_t> producer_errors_{0};  // failed producer calls
+  mutable std::atomic<uint64_t> read_errors_{0};  // failed random reads
   LogCursor appended_end_;            // writer thread
 
   // Random-access reads: one consumer, one read at a time.

@@ -109,6 +109,11 @@ class EventLog {
   // True once this process can never append again (e.g. a Kafka writer
   // fenced by a newer one). Thread-safe.
   virtual bool writer_failed() const { return false; }
+
+  // Backend counters for /metrics, as (name, value): e.g. Kafka
+  // transactions committed and aborted, producer and consumer errors.
+  // Thread-safe.
+  virtual std::vector<std::pair<std::string, uint64_t>> Counters() const { return {}; }
 };
 
 }  // namespace ledger

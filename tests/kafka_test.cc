@@ -195,6 +195,10 @@ TEST_F(KafkaTest, AFencedWriterStopsAcceptingCommands) {
   ASSERT_NE(log, nullptr);
   EXPECT_TRUE(log->fenced());
   EXPECT_TRUE(node().log().writer_failed());
+  std::map<std::string, uint64_t> counters;
+  for (const auto& [k, v] : node().log().Counters()) counters[k] = v;
+  EXPECT_GE(counters["kafka_transactions_committed_total"], 1u);
+  EXPECT_EQ(counters["kafka_transactions_failed_total"], 1u);
   const LogCursor end = node().log().End();
   for (int i = 0; i < 3; ++i) {
     auto again = Run(Confirm(id));
