@@ -29,6 +29,9 @@ class RequestContext {
   void Reply(const CommandOutcome& out);
 };
 
+// The events of one stream as {"events":[{type, stream_version, ...}]}.
+Json HistoryJson(const std::vector<LogRecord>& records);
+
 // Stream ids supplied by clients: 1 to 64 of [A-Za-z0-9._:@-].
 void CheckClientId(const std::string& id);
 

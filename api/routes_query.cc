@@ -11,8 +11,6 @@
 
 namespace ledger::api {
 
-Json HistoryJson(const std::vector<LogRecord>& records);
-
 namespace {
 
 int64_t TimeParam(const httplib::Request& req, const char* name, int64_t fallback) {

@@ -166,7 +166,6 @@ struct CommandOutcome {
   bool created = false;       // the command created the stream
   bool replayed = false;      // answered from an earlier command with the same key
   std::string state_label;    // the aggregate's status after the command
-  LogCursor position;         // log end after this command's batch
 };
 
 }  // namespace ledger

@@ -88,10 +88,4 @@ std::optional<Decimal> DivRound(Exact a, Exact b, int digits);
 // currency is unknown.
 std::optional<int> CurrencyDigits(std::string_view code);
 
-// A monetary amount: a Decimal and its currency.
-struct Money {
-  Decimal amount;
-  std::string currency;
-};
-
 }  // namespace ledger

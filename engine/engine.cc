@@ -79,8 +79,6 @@ class Engine::Batch final : public DecideContext {
  public:
   struct Entry {
     const StreamType* type = nullptr;
-    std::string stream_type;
-    std::string stream_id;
     std::unique_ptr<AggregateState> state;
     bool dirty = false;
   };
@@ -103,7 +101,7 @@ class Engine::Batch final : public DecideContext {
     if (type == nullptr) return Status::Internal("unknown stream type " + std::string(type_name));
     auto loaded = engine_->LoadForWrite(*type, key);
     if (!loaded.ok()) return loaded.status();
-    Entry e{type, std::string(type_name), std::string(id), std::move(loaded.value()), false};
+    Entry e{type, std::move(loaded.value()), false};
     return &streams_.emplace(std::move(key), std::move(e)).first->second;
   }
 
@@ -618,7 +616,6 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
     if (appended[i] && !written.ok()) {
       outcomes[i].status = Status::Unavailable("the log write failed: " + written.message());
     }
-    outcomes[i].position = cursor_;
     (*pending)[i].done(std::move(outcomes[i]));
   }
   {

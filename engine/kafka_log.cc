@@ -174,7 +174,7 @@ std::string KafkaLog::TopicOf(uint32_t partition) const {
 }
 
 KafkaLog::KafkaLog(KafkaLogOptions options)
-    : options_(std::move(options)), appended_end_(options_.layout.partition_count(), 0) {}
+    : options_(std::move(options)) {}
 
 KafkaLog::~KafkaLog() {
   if (producer_) {
@@ -215,7 +215,6 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(KafkaLogOptions options) {
   auto r = NewClient(RD_KAFKA_CONSUMER, ReaderSettings(options.brokers));
   if (!r.ok()) return r.status();
   log->reader_ = *r;
-  log->appended_end_ = log->End();
   return log;
 }
 
@@ -343,10 +342,7 @@ Status KafkaLog::Append(std::vector<AppendRecord>* records) {
     }
   }
   ++committed_;
-  for (const auto& r : *records) {
-    appended_end_[r.partition] = std::max(appended_end_[r.partition], r.offset + 1);
-    Remember(r.partition, r.offset, r.bytes);
-  }
+  for (const auto& r : *records) Remember(r.partition, r.offset, r.bytes);
   return Status::Ok();
 }
 

@@ -72,7 +72,6 @@ class KafkaLog final : public EventLog {
   std::atomic<uint64_t> aborted_{0};         // transactions aborted or failed
   std::atomic<uint64_t> producer_errors_{0};  // failed producer calls
   mutable std::atomic<uint64_t> read_errors_{0};  // failed random reads
-  LogCursor appended_end_;            // writer thread
 
   // Random-access reads: one consumer, one read at a time.
   mutable std::mutex read_mu_;

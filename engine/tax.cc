@@ -17,10 +17,6 @@ std::optional<TaxRounding> ParseTaxRounding(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view TaxRoundingName(TaxRounding r) {
-  return r == TaxRounding::kPerLine ? "per_line" : "global";
-}
-
 Result<DocumentAmounts> ComputeAmounts(const std::vector<TaxLineInput>& lines, int digits,
                                        TaxRounding rounding) {
   DocumentAmounts out;

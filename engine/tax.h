@@ -17,7 +17,6 @@ namespace ledger {
 enum class TaxRounding { kPerLine, kGlobal };
 
 std::optional<TaxRounding> ParseTaxRounding(std::string_view s);
-std::string_view TaxRoundingName(TaxRounding r);
 
 struct TaxLineInput {
   Decimal quantity;

@@ -159,11 +159,15 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   return ResolvedLine{std::move(l), std::move(out)};
 }
 
+// Amounts of `lines` in the order's currency and rounding mode.
+Result<DocumentAmounts> AmountsOf(const PurchaseOrder& po, const std::vector<PoLine>& lines) {
+  return ComputeAmounts(TaxInputs(lines), po.digits,
+                        ParseTaxRounding(po.tax_rounding).value_or(TaxRounding::kPerLine));
+}
+
 // Checks that the order's amounts still fit once `lines` replace its lines.
-Status CheckAmounts(const PurchaseOrder& po, std::vector<PoLine> lines) {
-  auto a = ComputeAmounts(TaxInputs(lines), po.digits,
-                          po.tax_rounding == "global" ? TaxRounding::kGlobal
-                                                      : TaxRounding::kPerLine);
+Status CheckAmounts(const PurchaseOrder& po, const std::vector<PoLine>& lines) {
+  auto a = AmountsOf(po, lines);
   return a.ok() ? Status::Ok() : a.status();
 }
 
@@ -298,11 +302,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
 
 std::string_view Label(const PurchaseOrder& po) { return po.status; }
 
-Result<DocumentAmounts> Amounts(const PurchaseOrder& po) {
-  return ComputeAmounts(TaxInputs(po.lines), po.digits,
-                        po.tax_rounding == "global" ? TaxRounding::kGlobal
-                                                    : TaxRounding::kPerLine);
-}
+Result<DocumentAmounts> Amounts(const PurchaseOrder& po) { return AmountsOf(po, po.lines); }
 
 Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
                         const std::vector<PoLineInput>& lines, DecideContext& ctx) {
@@ -424,7 +424,7 @@ Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideC
   if (!line.ok()) return line.status();
   auto lines = po.lines;
   lines.push_back(std::move(line->line));
-  LEDGER_RETURN_IF_ERROR(CheckAmounts(po, std::move(lines)));
+  LEDGER_RETURN_IF_ERROR(CheckAmounts(po, lines));
   events::PurchaseOrderLineAddedT added;
   added.line = std::move(line->event);
   return One(Emit(std::move(added)));
@@ -442,7 +442,7 @@ Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoL
   if (!line.ok()) return line.status();
   auto lines = po.lines;
   lines[it - po.lines.begin()] = std::move(line->line);
-  LEDGER_RETURN_IF_ERROR(CheckAmounts(po, std::move(lines)));
+  LEDGER_RETURN_IF_ERROR(CheckAmounts(po, lines));
   events::PurchaseOrderLineUpdatedT updated;
   updated.line = std::move(line->event);
   return One(Emit(std::move(updated)));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/tax.h"
+
 namespace ledger::domain {
 namespace {
 
@@ -40,7 +42,7 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
     case Payload::SettingsDefined: {
       auto* t = u.AsSettingsDefined();
       LEDGER_RETURN_IF_ERROR(CheckCurrency(t->currency));
-      return Require(ParseTaxRoundingName(t->tax_rounding),
+      return Require(ParseTaxRounding(t->tax_rounding).has_value(),
                      "tax_rounding must be \"per_line\" or \"global\"");
     }
     case Payload::TaxCodeDefined:
@@ -112,8 +114,6 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
 }
 
 }  // namespace
-
-bool ParseTaxRoundingName(const std::string& s) { return s == "per_line" || s == "global"; }
 
 std::string_view ReferenceStreamType(events::Payload type) {
   switch (type) {

@@ -55,7 +55,6 @@ Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx
 Decision DecideIssueToken(const std::string& user_id, const std::string& label,
                           DecideContext& ctx);
 Decision DecideRevokeToken(const ReferenceState* token, const std::string& reason);
-bool ParseTaxRoundingName(const std::string& s);
 
 // Company settings with their defaults when never defined.
 struct CompanySettings {
