@@ -198,13 +198,13 @@ void ApiServer::AddPurchasingRoutes() {
   action("/confirm", "Confirm the order (commits the budget)",
          [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideConfirmPo(po, ctx); });
   action("/reset-to-draft", "Reset to draft (releases the commitment)",
-         [](const PurchaseOrder& po, DecideContext&) { return domain::DecideResetPoToDraft(po); });
+         [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideResetPoToDraft(po, ctx); });
   Add("POST", base + "/{id}/cancel", buyers, "Cancel the order", [](RequestContext& rc) {
     std::string reason;
     if (!rc.req.body.empty()) reason = rc.body().opt_str("reason").value_or("");
     rc.Reply(rc.Execute(domain::OnPurchaseOrder(
-        rc.path(1), [reason](const PurchaseOrder& po, DecideContext&) {
-          return domain::DecideCancelPo(po, reason);
+        rc.path(1), [reason](const PurchaseOrder& po, DecideContext& ctx) {
+          return domain::DecideCancelPo(po, reason, ctx);
         })));
   });
   Add("POST", base + "/{id}/notes", buyers, "Change the notes (any state)", [](RequestContext& rc) {

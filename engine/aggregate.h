@@ -128,6 +128,10 @@ class DecideContext {
   // The id of the command's stream (for numbered documents, the number just
   // assigned).
   virtual const std::string& stream_id() const = 0;
+  // The number of a new document of a numbered stream type (e.g. the orders
+  // a request is converted into). Numbers stay gap-free: one that no event
+  // of the command uses is given to the next command.
+  virtual Result<std::string> NewDocumentId(std::string_view type) = 0;
 
   template <class S>
   const S* Get(std::string_view type, std::string_view id) {

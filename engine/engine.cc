@@ -114,6 +114,13 @@ class Engine::Batch final : public DecideContext {
   int64_t now_us() const override { return now_us_; }
   const Actor& actor() const override { return *actor_; }
   const std::string& stream_id() const override { return *stream_id_; }
+  Result<std::string> NewDocumentId(std::string_view type_name) override {
+    const StreamType* type = FindStreamType(type_name);
+    if (type == nullptr || type->series.empty()) {
+      return Status::Internal("stream type " + std::string(type_name) + " is not numbered");
+    }
+    return NextNumber(type->series, now_us_);
+  }
 
   void BeginCommand(const Actor* actor, const std::string* stream_id, int64_t now_us) {
     actor_ = actor;
@@ -196,12 +203,19 @@ class Engine::Batch final : public DecideContext {
     return n;
   }
 
+  // Reserves the next number of a series for the current command. The
+  // counter itself moves only when the document's first event is applied, so
+  // a command that is rejected (or never writes to the document) leaves no
+  // gap: its reservations are dropped by BeginNumbering.
   std::string NextNumber(std::string_view series, int64_t now_us) {
     std::string series_year = fmt::format("{}-{}", series, IsoDate(now_us).substr(0, 4));
     auto it = counters_.find(series_year);
     uint64_t last = it != counters_.end() ? it->second : StoredCounter(series_year);
-    return fmt::format("{}-{:05}", series_year, last + 1);
+    uint64_t& reserved = reserved_[series_year];
+    reserved = std::max(reserved, last) + 1;
+    return fmt::format("{}-{:05}", series_year, reserved);
   }
+  void BeginNumbering() { reserved_.clear(); }
 
   // Builds the record of one new event and applies it.
   Status AddEvent(const events::EnvelopeMeta& meta_in, const events::PayloadUnion& payload,
@@ -261,6 +275,7 @@ class Engine::Batch final : public DecideContext {
   std::unordered_map<std::string, Entry> streams_;
   std::unordered_map<std::string, uint64_t> counters_;
   std::unordered_map<std::string, uint64_t> stored_counters_;
+  std::unordered_map<std::string, uint64_t> reserved_;  // this command's numbers
   std::unordered_map<std::string, IdemRecord> idem_;
   std::vector<IndexEntry> index_;
   std::vector<AppendRecord> records_;
@@ -497,6 +512,7 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
         continue;
       }
     }
+    batch.BeginNumbering();
     if (cmd.stream_id.empty()) {
       if (type->series.empty()) {
         reject(Status::Malformed("missing id"));

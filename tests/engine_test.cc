@@ -305,8 +305,8 @@ TEST_F(EngineTest, ProjectionsRebuiltFromZeroAnswerIdentically) {
   auto b = NewPo({Line("SCREEN", "3", "10")}, "EUROPA");
   Ok(Confirm(a));
   Ok(Confirm(b));
-  Ok(domain::OnPurchaseOrder(b, [](const PurchaseOrder& po, DecideContext&) {
-    return domain::DecideCancelPo(po, "x");
+  Ok(domain::OnPurchaseOrder(b, [](const PurchaseOrder& po, DecideContext& c) {
+    return domain::DecideCancelPo(po, "x", c);
   }));
   auto* commitments = node().projection("commitments");
   auto* audit = node().projection("audit");
@@ -405,13 +405,13 @@ TEST_F(EngineTest, RandomHistoriesRebuildToTheSameState) {
         break;
       case 2: Run(Confirm(id)); break;
       case 3:
-        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
-          return domain::DecideResetPoToDraft(po);
+        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
+          return domain::DecideResetPoToDraft(po, c);
         }));
         break;
       case 4:
-        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
-          return domain::DecideCancelPo(po, "r");
+        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
+          return domain::DecideCancelPo(po, "r", c);
         }));
         break;
       case 5: {

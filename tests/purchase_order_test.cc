@@ -52,11 +52,11 @@ class PurchaseOrderScenarios : public NodeTest {
   }
   Command Reset(const std::string& id) {
     return OnPurchaseOrder(
-        id, [](const PurchaseOrder& po, DecideContext&) { return domain::DecideResetPoToDraft(po); });
+        id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideResetPoToDraft(po, c); });
   }
   Command Cancel(const std::string& id) {
-    return OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
-      return domain::DecideCancelPo(po, "no longer needed");
+    return OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
+      return domain::DecideCancelPo(po, "no longer needed", c);
     });
   }
   Command Notes(const std::string& id, const char* internal) {

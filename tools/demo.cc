@@ -152,8 +152,8 @@ Status LoadDemoData(Engine& engine) {
   if (!po3.ok()) return po3.status();
   auto po4 = create("ACME", {Line("MONITOR-27", "1", "329.90", "HR")});
   if (!po4.ok()) return po4.status();
-  LEDGER_RETURN_IF_ERROR(act(po4->stream_id, [](const domain::PurchaseOrder& po, DecideContext&) {
-    return domain::DecideCancelPo(po, "ordered by mistake");
+  LEDGER_RETURN_IF_ERROR(act(po4->stream_id, [](const domain::PurchaseOrder& po, DecideContext& c) {
+    return domain::DecideCancelPo(po, "ordered by mistake", c);
   }));
   spdlog::info("demo data loaded: suppliers ACME, GLOBEX, INITECH; orders {} {} {} {}",
                po1->stream_id, po2->stream_id, po3->stream_id, po4->stream_id);

@@ -39,14 +39,17 @@ Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
 
 Command OnPurchaseOrder(std::string id,
                         std::function<Decision(const PurchaseOrder&, DecideContext&)> decide) {
+  return OnStream<PurchaseOrder>("purchase_order", std::move(id), std::move(decide));
+}
+
+Command NewDocument(std::string type, std::string id,
+                    std::function<Decision(DecideContext&)> decide) {
   Command c;
-  c.stream_type = "purchase_order";
+  c.stream_type = std::move(type);
   c.stream_id = std::move(id);
-  c.expect = Expect::kExisting;
-  c.decide = [d = std::move(decide)](const AggregateState* s, DecideContext& ctx) -> Decision {
-    const auto* po = StateCast<PurchaseOrder>(s);
-    if (po == nullptr) return Status::NotFound("no such purchase order");
-    return d(*po, ctx);
+  c.expect = Expect::kNew;
+  c.decide = [d = std::move(decide)](const AggregateState*, DecideContext& ctx) {
+    return d(ctx);
   };
   return c;
 }

@@ -3,7 +3,10 @@
 // actor and the optional idempotency key, If-Match version and correlation.
 #pragma once
 
+#include "engine/domain/budget.h"
 #include "engine/domain/purchase_order.h"
+#include "engine/domain/purchase_request.h"
+#include "engine/domain/supplier_invoice.h"
 #include "engine/domain/reference.h"
 
 namespace ledger::domain {
@@ -21,5 +24,27 @@ Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
 // Any decision on an existing purchase order.
 Command OnPurchaseOrder(std::string id,
                         std::function<Decision(const PurchaseOrder&, DecideContext&)> decide);
+
+// A new document of stream type `type`: numbered by the ledger when the type
+// has a series, else named `id`.
+Command NewDocument(std::string type, std::string id,
+                    std::function<Decision(DecideContext&)> decide);
+
+// Any decision on an existing stream whose state is an S.
+template <class S>
+Command OnStream(std::string type, std::string id,
+                 std::function<Decision(const S&, DecideContext&)> decide) {
+  Command c;
+  c.stream_type = std::move(type);
+  c.stream_id = std::move(id);
+  c.expect = Expect::kExisting;
+  c.decide = [d = std::move(decide), t = c.stream_type](const AggregateState* s,
+                                                         DecideContext& ctx) -> Decision {
+    const S* state = StateCast<S>(s);
+    if (state == nullptr) return Status::NotFound("no such " + t);
+    return d(*state, ctx);
+  };
+  return c;
+}
 
 }  // namespace ledger::domain

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "engine/clock.h"
+#include "engine/domain/budget.h"
+#include "engine/domain/money.h"
 #include "engine/domain/reference.h"
 
 namespace ledger::domain {
@@ -51,6 +53,7 @@ PoLine LineFrom(const events::PurchaseOrderLine& l) {
   p.category = Str(l.category());
   p.expected_date = Str(l.expected_date());
   p.warehouse = Str(l.warehouse());
+  p.request_line = l.request_line();
   return p;
 }
 
@@ -87,6 +90,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   if (in.project) l.project = *in.project;
   if (in.expected_date) l.expected_date = *in.expected_date;
   if (in.warehouse) l.warehouse = *in.warehouse;
+  if (in.request_line != 0) l.request_line = in.request_line;
 
   if (l.product.empty()) return Status::Malformed("a line needs a product");
   const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
@@ -156,6 +160,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   out->category = l.category;
   out->expected_date = l.expected_date;
   out->warehouse = l.warehouse;
+  out->request_line = l.request_line;
   return ResolvedLine{std::move(l), std::move(out)};
 }
 
@@ -171,27 +176,54 @@ Status CheckAmounts(const PurchaseOrder& po, const std::vector<PoLine>& lines) {
   return a.ok() ? Status::Ok() : a.status();
 }
 
-std::vector<std::unique_ptr<events::CommitmentLineT>> Commitments(const PurchaseOrder& po,
+// What a confirmed order still commits, line by line, to release it.
+std::vector<std::unique_ptr<events::CommitmentLineT>> Outstanding(const PurchaseOrder& po,
                                                                   const DocumentAmounts& a) {
   std::vector<std::unique_ptr<events::CommitmentLineT>> out;
+  if (po.status == "draft" || po.status == "rfq_sent" || po.status == "cancelled") return out;
   for (size_t i = 0; i < po.lines.size(); ++i) {
+    const PoLine& l = po.lines[i];
     auto c = std::make_unique<events::CommitmentLineT>();
-    c->line_no = po.lines[i].line_no;
-    c->cost_center = po.lines[i].cost_center;
-    c->project = po.lines[i].project;
-    c->category = po.lines[i].category;
+    c->line_no = l.line_no;
+    c->cost_center = l.cost_center;
+    c->project = l.project;
+    c->category = l.category;
     c->untaxed = a.lines[i].subtotal.ToString(po.digits);
+    c->company_amount = l.commitment.CheckedSub(l.released).value_or(Decimal()).ToString();
     out.push_back(std::move(c));
   }
   return out;
 }
 
-// What a confirmed order committed, to release it.
-Result<std::vector<std::unique_ptr<events::CommitmentLineT>>> Released(const PurchaseOrder& po) {
-  if (po.status != "confirmed") return std::vector<std::unique_ptr<events::CommitmentLineT>>{};
-  auto a = Amounts(po);
-  if (!a.ok()) return a.status();
-  return Commitments(po, *a);
+BudgetSource SourceOf(const PurchaseOrder& po, const std::string& id, Decimal rate) {
+  return {"purchase_order", id, po.supplier, po.currency, rate};
+}
+
+std::vector<BudgetUse> UsesOf(const std::vector<std::unique_ptr<events::CommitmentLineT>>& lines,
+                              const std::string& period) {
+  std::vector<BudgetUse> uses;
+  for (const auto& c : lines) {
+    uses.push_back({{c->cost_center, c->category, c->project},
+                    period,
+                    Decimal::Parse(c->company_amount).value_or(Decimal()),
+                    Decimal::Parse(c->untaxed).value_or(Decimal()),
+                    c->line_no});
+  }
+  return uses;
+}
+
+// The status a confirmed order has from its receipts and invoices.
+std::string ProgressStatus(const PurchaseOrder& po) {
+  bool all_received = true, any_received = false, all_invoiced = true;
+  for (const auto& l : po.lines) {
+    all_received = all_received && l.received >= l.quantity;
+    any_received = any_received || l.received > Decimal();
+    all_invoiced = all_invoiced && l.invoiced >= l.quantity;
+  }
+  if (all_invoiced && (all_received || po.billing_method == "ordered")) return "done";
+  if (all_received) return "received";
+  if (any_received) return "partially_received";
+  return "confirmed";
 }
 
 Status ResolveSupplier(const std::string& id, const events::SupplierDefined** out,
@@ -255,7 +287,10 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
     case Payload::PurchaseOrderLineUpdated: {
       PoLine l = LineFrom(*e.payload_as_PurchaseOrderLineUpdated()->line());
       for (auto& existing : po.lines) {
-        if (existing.line_no == l.line_no) existing = l;
+        if (existing.line_no == l.line_no) {
+          if (l.request_line == 0) l.request_line = existing.request_line;
+          existing = l;
+        }
       }
       break;
     }
@@ -268,14 +303,65 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       po.status = "rfq_sent";
       step("rfq_sent");
       break;
-    case Payload::PurchaseOrderConfirmed:
+    case Payload::PurchaseOrderConfirmed: {
+      const auto* c = e.payload_as_PurchaseOrderConfirmed();
       po.status = "confirmed";
-      po.committed_period = Str(e.payload_as_PurchaseOrderConfirmed()->period());
+      po.committed_period = Str(c->period());
+      po.budget_rate = Dec(c->rate());
+      if (c->commitments()) {
+        for (const auto* cl : *c->commitments()) {
+          for (auto& l : po.lines) {
+            if (l.line_no == cl->line_no()) {
+              l.commitment = Dec(cl->company_amount());
+              l.released = Decimal();
+            }
+          }
+        }
+      }
       step("confirmed");
       break;
+    }
+    case Payload::PurchaseOrderReceived: {
+      const auto* r = e.payload_as_PurchaseOrderReceived();
+      if (r->lines()) {
+        for (const auto* q : *r->lines()) {
+          for (auto& l : po.lines) {
+            if (l.line_no == q->line_no()) AddTo(l.received, Dec(q->quantity()));
+          }
+        }
+      }
+      po.has_receipts = true;
+      po.status = ProgressStatus(po);
+      break;
+    }
+    case Payload::PurchaseOrderInvoiced: {
+      const auto* inv = e.payload_as_PurchaseOrderInvoiced();
+      if (inv->lines()) {
+        for (const auto* q : *inv->lines()) {
+          for (auto& l : po.lines) {
+            if (l.line_no == q->line_no()) AddTo(l.invoiced, Dec(q->quantity()));
+          }
+        }
+      }
+      if (inv->released()) {
+        for (const auto* q : *inv->released()) {
+          for (auto& l : po.lines) {
+            if (l.line_no == q->line_no()) AddTo(l.released, Dec(q->quantity()));
+          }
+        }
+      }
+      std::string id = Str(inv->invoice());
+      if (std::find(po.invoices.begin(), po.invoices.end(), id) == po.invoices.end()) {
+        po.invoices.push_back(id);
+      }
+      po.has_invoices = true;
+      po.status = ProgressStatus(po);
+      break;
+    }
     case Payload::PurchaseOrderResetToDraft:
       po.status = "draft";
       po.committed_period.clear();
+      for (auto& l : po.lines) l.commitment = l.released = Decimal();
       // Resetting clears the step dates (SPEC §4.4).
       po.steps.erase("rfq_sent");
       po.steps.erase("confirmed");
@@ -285,6 +371,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
     case Payload::PurchaseOrderCancelled:
       po.status = "cancelled";
       po.committed_period.clear();
+      for (auto& l : po.lines) l.commitment = l.released = Decimal();
       step("cancelled");
       break;
     case Payload::PurchaseOrderNotesUpdated: {
@@ -477,6 +564,9 @@ Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
   LEDGER_RETURN_IF_ERROR(ResolveSupplier(po.supplier, &supplier, ctx));
   auto a = Amounts(po);
   if (!a.ok()) return a.status();
+  auto rate = RateToCompany(ctx, po.currency);
+  if (!rate.ok()) return rate.status();
+  const int company_digits = CurrencyDigits(GetSettings(ctx).currency).value_or(2);
   events::PurchaseOrderConfirmedT c;
   c.untaxed = a->untaxed.ToString(po.digits);
   c.tax = a->tax.ToString(po.digits);
@@ -484,8 +574,25 @@ Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
   c.supplier = po.supplier;
   c.currency = po.currency;
   c.period = ctx.today().substr(0, 7);
-  c.commitments = Commitments(po, *a);
-  return One(Emit(std::move(c)));
+  c.rate = rate->ToString();
+  for (size_t i = 0; i < po.lines.size(); ++i) {
+    auto company = Times(a->lines[i].subtotal, *rate, company_digits);
+    if (!company.ok()) return company.status();
+    auto cl = std::make_unique<events::CommitmentLineT>();
+    cl->line_no = po.lines[i].line_no;
+    cl->cost_center = po.lines[i].cost_center;
+    cl->project = po.lines[i].project;
+    cl->category = po.lines[i].category;
+    cl->untaxed = a->lines[i].subtotal.ToString(po.digits);
+    cl->company_amount = company->ToString(company_digits);
+    c.commitments.push_back(std::move(cl));
+  }
+  auto budget = BudgetMovements(ctx, Movement::kCommit, SourceOf(po, ctx.stream_id(), *rate),
+                                UsesOf(c.commitments, c.period), /*check=*/true);
+  if (!budget.ok()) return budget.status();
+  std::vector<NewEvent> out = One(Emit(std::move(c)));
+  for (auto& e : *budget) out.push_back(std::move(e));
+  return out;
 }
 
 namespace {
@@ -493,36 +600,44 @@ namespace {
 // Reset to draft and cancellation: refused once goods or invoices exist;
 // both release what a confirmed order committed.
 template <class Event>
-Decision ReleaseAndEmit(const PurchaseOrder& po, const char* action, Event ev) {
+Decision ReleaseAndEmit(const PurchaseOrder& po, const char* action, Event ev,
+                        DecideContext& ctx) {
   if (po.has_receipts || po.has_invoices) {
     return Status::Rule("order_has_receipts_or_invoices",
                         fmt::format("an order with a receipt or an invoice cannot be {}", action));
   }
-  auto released = Released(po);
-  if (!released.ok()) return released.status();
+  auto a = Amounts(po);
+  if (!a.ok()) return a.status();
   ev.supplier = po.supplier;
   ev.currency = po.currency;
   ev.period = po.committed_period;
-  ev.released = std::move(released.value());
-  return One(Emit(std::move(ev)));
+  ev.released = Outstanding(po, *a);
+  auto budget =
+      BudgetMovements(ctx, Movement::kReleaseCommitment,
+                      SourceOf(po, ctx.stream_id(), po.budget_rate), UsesOf(ev.released, ev.period),
+                      /*check=*/false);
+  if (!budget.ok()) return budget.status();
+  std::vector<NewEvent> out = One(Emit(std::move(ev)));
+  for (auto& e : *budget) out.push_back(std::move(e));
+  return out;
 }
 
 }  // namespace
 
-Decision DecideResetPoToDraft(const PurchaseOrder& po) {
+Decision DecideResetPoToDraft(const PurchaseOrder& po, DecideContext& ctx) {
   if (po.status == "draft" || po.status == "done") {
     return Status::InvalidState("a " + po.status + " order cannot be reset to draft");
   }
-  return ReleaseAndEmit(po, "reset to draft", events::PurchaseOrderResetToDraftT{});
+  return ReleaseAndEmit(po, "reset to draft", events::PurchaseOrderResetToDraftT{}, ctx);
 }
 
-Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason) {
+Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, DecideContext& ctx) {
   if (po.status == "cancelled" || po.status == "done") {
     return Status::InvalidState("a " + po.status + " order cannot be cancelled");
   }
   events::PurchaseOrderCancelledT c;
   c.reason = reason;
-  return ReleaseAndEmit(po, "cancelled", std::move(c));
+  return ReleaseAndEmit(po, "cancelled", std::move(c), ctx);
 }
 
 Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& n) {
@@ -536,6 +651,26 @@ Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& n) {
     return std::vector<NewEvent>{};  // nothing changed: nothing appended
   }
   return One(Emit(std::move(u)));
+}
+
+const PoLine* FindLine(const PurchaseOrder& po, uint32_t line_no) {
+  for (const auto& l : po.lines) {
+    if (l.line_no == line_no) return &l;
+  }
+  return nullptr;
+}
+
+Decimal NetUnitPrice(const PoLine& l) {
+  if (l.discount.is_zero()) return l.unit_price;
+  auto keep = CheckedSub(Exact::Integer(1), Exact::Percent(l.discount));
+  auto net = keep ? CheckedMul(Exact::Of(l.unit_price), *keep) : std::nullopt;
+  auto r = net ? RoundExact(*net, Decimal::kScale) : std::nullopt;
+  return r.value_or(l.unit_price);
+}
+
+bool IsOpenForReceiptsAndInvoices(const PurchaseOrder& po) {
+  return po.status == "confirmed" || po.status == "partially_received" ||
+         po.status == "received" || po.status == "done";
 }
 
 bool Valid(const PurchaseOrder& po) {

@@ -26,6 +26,10 @@ struct PoLine {
   Decimal tax_rate;
   bool price_included = false;
   std::string cost_center, project, category, expected_date, warehouse;
+  uint32_t request_line = 0;
+  // Progress once confirmed: quantities received and invoiced, and the
+  // budget commitment (company currency) with what invoices moved to actual.
+  Decimal received, invoiced, commitment, released;
 };
 
 struct PoStep {
@@ -48,6 +52,8 @@ struct PurchaseOrder {
   std::string committed_period;  // "YYYY-MM" while confirmed
   bool has_receipts = false;
   bool has_invoices = false;
+  Decimal budget_rate;                // company currency per unit, at confirmation
+  std::vector<std::string> invoices;  // supplier invoices on this order
 };
 
 void Apply(PurchaseOrder& po, const events::Envelope& e);
@@ -57,7 +63,7 @@ template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, PoLine> {
   a(l.line_no, l.product, l.description, l.quantity, l.unit_price, l.discount, l.tax_code,
     l.tax_rate, l.price_included, l.cost_center, l.project, l.category, l.expected_date,
-    l.warehouse);
+    l.warehouse, l.request_line, l.received, l.invoiced, l.commitment, l.released);
 }
 template <class A, class Self>
 void Fields(A& a, Self& s) requires std::is_same_v<std::remove_const_t<Self>, PoStep> {
@@ -68,7 +74,8 @@ void Fields(A& a, Self& po) requires std::is_same_v<std::remove_const_t<Self>, P
   a(po.status, po.supplier, po.currency, po.digits, po.tax_rounding, po.payment_terms,
     po.billing_method, po.incoterm, po.fiscal_position, po.purchase_request, po.expected_date,
     po.note_supplier, po.note_receipt, po.note_billing, po.note_internal, po.lines,
-    po.next_line_no, po.steps, po.committed_period, po.has_receipts, po.has_invoices);
+    po.next_line_no, po.steps, po.committed_period, po.has_receipts, po.has_invoices,
+    po.budget_rate, po.invoices);
 }
 bool Valid(const PurchaseOrder& po);
 
@@ -81,6 +88,7 @@ struct PoLineInput {
   std::optional<std::string> product, description;
   std::optional<Decimal> quantity, unit_price, discount;
   std::optional<std::string> cost_center, project, expected_date, warehouse;
+  uint32_t request_line = 0;  // set by a request's conversion
 };
 
 struct PoHeaderInput {
@@ -102,8 +110,15 @@ Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoL
 Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no);
 Decision DecideSendRfq(const PurchaseOrder& po);
 Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx);
-Decision DecideResetPoToDraft(const PurchaseOrder& po);
-Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason);
+Decision DecideResetPoToDraft(const PurchaseOrder& po, DecideContext& ctx);
+Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, DecideContext& ctx);
+
+// The order line numbered `line_no`, or nullptr.
+const PoLine* FindLine(const PurchaseOrder& po, uint32_t line_no);
+// The line's unit price net of its discount (6 decimals).
+Decimal NetUnitPrice(const PoLine& l);
+// Orders that goods and invoices may be recorded against.
+bool IsOpenForReceiptsAndInvoices(const PurchaseOrder& po);
 Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& notes);
 
 }  // namespace ledger::domain

@@ -101,6 +101,53 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       }
       return Status::Ok();
     }
+    case Payload::ApprovalPolicyDefined: {
+      const auto& bands = u.AsApprovalPolicyDefined()->bands;
+      LEDGER_RETURN_IF_ERROR(Require(!bands.empty(), "an approval policy needs bands"));
+      std::optional<Decimal> previous;
+      for (size_t i = 0; i < bands.size(); ++i) {
+        const auto& b = *bands[i];
+        const bool last = i + 1 == bands.size();
+        if (b.up_to.empty()) {
+          LEDGER_RETURN_IF_ERROR(Require(last, "only the last band may have no upper bound"));
+        } else {
+          auto d = Decimal::Parse(b.up_to);
+          if (!d.ok()) return Status::Malformed("up_to: " + d.status().message());
+          LEDGER_RETURN_IF_ERROR(Require(!d->is_negative(), "up_to must not be negative"));
+          LEDGER_RETURN_IF_ERROR(Require(!previous || *d > *previous,
+                                         "bands must be sorted by increasing up_to"));
+          previous = *d;
+        }
+        LEDGER_RETURN_IF_ERROR(Require(!b.levels.empty(), "every band needs levels"));
+        for (const auto& level : b.levels) {
+          LEDGER_RETURN_IF_ERROR(Require(
+              std::find(kApprovalLevels.begin(), kApprovalLevels.end(), level) !=
+                  kApprovalLevels.end(),
+              "unknown approval level \"" + level + "\" (manager, finance, direction)"));
+        }
+        std::vector<std::string> sorted = b.levels;
+        std::sort(sorted.begin(), sorted.end());
+        LEDGER_RETURN_IF_ERROR(Require(std::adjacent_find(sorted.begin(), sorted.end()) ==
+                                           sorted.end(),
+                                       "a band names a level twice"));
+      }
+      return Require(bands.back()->up_to.empty(),
+                     "the last band must have no upper bound (up_to: null)");
+    }
+    case Payload::MatchingPolicyDefined: {
+      auto* t = u.AsMatchingPolicyDefined();
+      LEDGER_RETURN_IF_ERROR(CheckPercent(t->quantity_pct, "quantity_pct"));
+      LEDGER_RETURN_IF_ERROR(CheckPercent(t->price_pct, "price_pct"));
+      LEDGER_RETURN_IF_ERROR(CheckPercent(t->over_receipt_pct, "over_receipt_pct"));
+      auto abs = Decimal::Parse(t->amount_abs);
+      if (!abs.ok()) return Status::Malformed("amount_abs: " + abs.status().message());
+      return Require(!abs->is_negative(), "amount_abs must not be negative");
+    }
+    case Payload::ExchangeRateDefined: {
+      auto rate = Decimal::Parse(u.AsExchangeRateDefined()->rate);
+      if (!rate.ok()) return Status::Malformed("rate: " + rate.status().message());
+      return Require(*rate > Decimal(), "rate must be positive");
+    }
     case Payload::UserDefined:
       for (const auto& r : u.AsUserDefined()->roles) {
         if (std::find(kRoles.begin(), kRoles.end(), r) == kRoles.end()) {
@@ -127,6 +174,9 @@ std::string_view ReferenceStreamType(events::Payload type) {
     case Payload::SupplierDefined: return "supplier";
     case Payload::ProductDefined: return "product";
     case Payload::UserDefined: return "user";
+    case Payload::ApprovalPolicyDefined: return "approval_policy";
+    case Payload::MatchingPolicyDefined: return "matching_policy";
+    case Payload::ExchangeRateDefined: return "exchange_rate";
     case Payload::ApiTokenIssued:
     case Payload::ApiTokenRevoked: return "api_token";
     default: return "";
@@ -204,6 +254,71 @@ CompanySettings GetSettings(DecideContext& ctx) {
     s.tax_rounding = events::Str(t->tax_rounding());
   }
   return s;
+}
+
+}  // namespace ledger::domain
+
+namespace ledger::domain {
+
+ApprovalPolicy GetApprovalPolicy(DecideContext& ctx) {
+  ApprovalPolicy p;
+  const AggregateState* st = ctx.Find("approval_policy", kSettingsId);
+  const auto* s = st ? StateCast<ReferenceState>(st) : nullptr;
+  const auto* t = s ? TableOf<events::ApprovalPolicyDefined>(*s) : nullptr;
+  if (t == nullptr || t->bands() == nullptr) {
+    // SPEC §4.3's example until the company defines its own.
+    p.bands = {{Decimal::FromInt(1000), {"manager"}},
+               {Decimal::FromInt(10000), {"manager", "finance"}},
+               {std::nullopt, {"manager", "finance", "direction"}}};
+    return p;
+  }
+  p.version = st->version;
+  for (const auto* b : *t->bands()) {
+    ApprovalPolicy::Band band;
+    if (b->up_to() && b->up_to()->size() > 0) {
+      band.up_to = Decimal::Parse(events::Sv(b->up_to())).value_or(Decimal());
+    }
+    if (b->levels()) {
+      for (const auto* l : *b->levels()) band.levels.push_back(l->str());
+    }
+    p.bands.push_back(std::move(band));
+  }
+  return p;
+}
+
+const std::vector<std::string>& ApprovalPolicy::LevelsFor(const Decimal& amount) const {
+  for (const auto& b : bands) {
+    if (!b.up_to || amount <= *b.up_to) return b.levels;
+  }
+  return bands.back().levels;
+}
+
+MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
+  MatchingPolicy p;
+  const AggregateState* st = ctx.Find("matching_policy", kSettingsId);
+  const auto* s = st ? StateCast<ReferenceState>(st) : nullptr;
+  const auto* t = s ? TableOf<events::MatchingPolicyDefined>(*s) : nullptr;
+  if (t == nullptr) return p;
+  auto dec = [](const flatbuffers::String* v) {
+    return Decimal::Parse(events::Sv(v)).value_or(Decimal());
+  };
+  p.quantity_pct = dec(t->quantity_pct());
+  p.price_pct = dec(t->price_pct());
+  p.amount_abs = dec(t->amount_abs());
+  p.over_receipt_pct = dec(t->over_receipt_pct());
+  p.version = st->version;
+  return p;
+}
+
+Result<Decimal> RateToCompany(DecideContext& ctx, const std::string& currency) {
+  if (currency == GetSettings(ctx).currency) return Decimal::FromInt(1);
+  const auto* t = FindReference<events::ExchangeRateDefined>(ctx, "exchange_rate", currency);
+  if (t == nullptr) {
+    return Status::Rule("missing_exchange_rate",
+                        "no exchange rate from " + currency + " to the company currency",
+                        {{"currency", currency}});
+  }
+  return Decimal::Parse(events::Sv(t->rate()));
 }
 
 }  // namespace ledger::domain

@@ -63,7 +63,37 @@ struct CompanySettings {
 };
 CompanySettings GetSettings(DecideContext& ctx);
 
+// The company's approval policy (SPEC §4.3) and its version (0 while the
+// default applies).
+struct ApprovalPolicy {
+  struct Band {
+    std::optional<Decimal> up_to;  // none: no upper bound
+    std::vector<std::string> levels;
+  };
+  std::vector<Band> bands;
+  uint64_t version = 0;
+  const std::vector<std::string>& LevelsFor(const Decimal& amount) const;
+};
+ApprovalPolicy GetApprovalPolicy(DecideContext& ctx);
+
+// Matching and receipt tolerances (SPEC §4.5, §4.6); all zero by default.
+struct MatchingPolicy {
+  Decimal quantity_pct, price_pct, amount_abs, over_receipt_pct;
+  uint64_t version = 0;
+};
+MatchingPolicy GetMatchingPolicy(DecideContext& ctx);
+
+// Company-currency value of one unit of `currency`: 1 for the company
+// currency, else its exchange rate (`missing_exchange_rate` without one).
+Result<Decimal> RateToCompany(DecideContext& ctx, const std::string& currency);
+
 inline constexpr std::string_view kSettingsId = "company";
+inline constexpr std::array<std::string_view, 3> kApprovalLevels = {"manager", "finance",
+                                                                     "direction"};
+// The role that approves a level: "approver_" + level.
+inline std::string ApproverRole(std::string_view level) {
+  return "approver_" + std::string(level);
+}
 inline constexpr std::array<std::string_view, 13> kRoles = {
     "admin",      "requester",       "buyer",   "approver_manager", "approver_finance",
     "approver_direction", "receiver", "accountant", "licence_manager", "billing",

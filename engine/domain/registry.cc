@@ -1,5 +1,8 @@
 // The registry of stream types: the one place a new aggregate type is listed.
+#include "engine/domain/budget.h"
 #include "engine/domain/purchase_order.h"
+#include "engine/domain/purchase_request.h"
+#include "engine/domain/supplier_invoice.h"
 #include "engine/domain/reference.h"
 
 namespace ledger {
@@ -10,7 +13,13 @@ std::unique_ptr<AggregateState> Make() {
   return std::make_unique<StateOf<S>>();
 }
 
+using domain::Budget;
+using domain::BudgetScope;
 using domain::PurchaseOrder;
+using domain::PurchaseRequest;
+using domain::Receipt;
+using domain::SupplierDocument;
+using domain::SupplierInvoice;
 using domain::ReferenceState;
 
 }  // namespace
@@ -28,7 +37,16 @@ const std::vector<StreamType>& AllStreamTypes() {
       {"product", Topic::kReference, "", 1, &Make<ReferenceState>},
       {"user", Topic::kReference, "", 1, &Make<ReferenceState>},
       {"api_token", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"purchase_order", Topic::kPurchasing, "PO", 1, &Make<PurchaseOrder>},
+      {"approval_policy", Topic::kReference, "", 1, &Make<ReferenceState>},
+      {"matching_policy", Topic::kReference, "", 1, &Make<ReferenceState>},
+      {"exchange_rate", Topic::kReference, "", 1, &Make<ReferenceState>},
+      {"purchase_order", Topic::kPurchasing, "PO", 2, &Make<PurchaseOrder>},
+      {"purchase_request", Topic::kPurchasing, "PR", 1, &Make<PurchaseRequest>},
+      {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>},
+      {"supplier_invoice", Topic::kPurchasing, "SI", 1, &Make<SupplierInvoice>},
+      {"supplier_document", Topic::kPurchasing, "", 1, &Make<SupplierDocument>},
+      {"budget", Topic::kBudgets, "", 1, &Make<Budget>},
+      {"budget_scope", Topic::kBudgets, "", 1, &Make<BudgetScope>},
   };
   return kTypes;
 }
