@@ -82,6 +82,13 @@ class NodeTest : public ::testing::Test {
 
   std::string NewPo(std::vector<domain::PoLineInput> lines, const char* supplier = "ACME");
   const domain::PurchaseOrder& Po(const std::string& id);
+  // The current state of any stream (kept alive until the test ends).
+  template <class S>
+  const S& State(const std::string& type, const std::string& id) {
+    holders_.push_back(engine().Load(type, id));
+    LEDGER_ASSERT(holders_.back() != nullptr);
+    return *StateCast<S>(holders_.back().get());
+  }
 
   std::unique_ptr<KafkaMockCluster> cluster_;  // with Backend::kKafka
   TempDir dir_;
@@ -91,6 +98,7 @@ class NodeTest : public ::testing::Test {
   CommandOutcome last_;
   std::vector<LogRecord> appended_;
   std::shared_ptr<const AggregateState> po_holder_;
+  std::vector<std::shared_ptr<const AggregateState>> holders_;
 };
 
 // A fixture run once per backend: TEST_P, and
