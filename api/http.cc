@@ -122,6 +122,13 @@ std::vector<std::string> Body::strings(const char* key) const {
   return out;
 }
 
+Body Body::object(const char* key) const {
+  const Json* f = field(key);
+  if (f == nullptr) FailMalformed(fmt::format("missing field \"{}\"", where(key)));
+  if (!f->is_object()) FailMalformed(fmt::format("\"{}\" must be an object", where(key)));
+  return Body(*f, path_ + key + ".");
+}
+
 std::vector<Body> Body::objects(const char* key) const {
   std::vector<Body> out;
   const Json* f = field(key);

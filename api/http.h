@@ -49,6 +49,7 @@ class Body {
   int64_t integer(const char* key, int64_t fallback) const;
   std::vector<std::string> strings(const char* key) const;  // absent: empty
   std::vector<Body> objects(const char* key) const;         // absent: empty
+  Body object(const char* key) const;                       // required object
   const Json& json() const { return j_; }
 
  private:

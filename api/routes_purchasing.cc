@@ -72,6 +72,24 @@ Json StepsJson(const PurchaseOrder& po) {
   return steps;
 }
 
+// What is still to receive, one expected receipt per warehouse and date (as
+// Open-Prod prepares them at confirmation).
+Json PendingReceiptsJson(const PurchaseOrder& po) {
+  Json out = Json::array();
+  if (po.status != "confirmed" && po.status != "partially_received") return out;
+  std::map<std::pair<std::string, std::string>, Json> groups;
+  for (const auto& l : po.lines) {
+    auto left = l.quantity.CheckedSub(l.received);
+    if (!left || *left <= Decimal()) continue;
+    std::string date = l.expected_date.empty() ? po.expected_date : l.expected_date;
+    Json& g = groups[{l.warehouse, date}];
+    if (g.is_null()) g = {{"warehouse", l.warehouse}, {"date", date}, {"lines", Json::array()}};
+    g["lines"].push_back({{"line", l.line_no}, {"quantity", left->ToString()}});
+  }
+  for (auto& [k, g] : groups) out.push_back(std::move(g));
+  return out;
+}
+
 Json PurchaseOrderJson(const std::string& id, const AggregateState& state) {
   const auto& po = *StateCast<PurchaseOrder>(&state);
   auto amounts = domain::Amounts(po);
@@ -92,6 +110,9 @@ Json PurchaseOrderJson(const std::string& id, const AggregateState& state) {
                      {"category", l.category},
                      {"expected_date", l.expected_date},
                      {"warehouse", l.warehouse},
+                     {"request_line", l.request_line},
+                     {"received", l.received.ToString()},
+                     {"invoiced", l.invoiced.ToString()},
                      {"subtotal", amounts->lines[i].subtotal.ToString(po.digits)},
                      {"tax", amounts->lines[i].tax.ToString(po.digits)},
                      {"total", amounts->lines[i].total.ToString(po.digits)}});
@@ -118,7 +139,9 @@ Json PurchaseOrderJson(const std::string& id, const AggregateState& state) {
                {{"untaxed", amounts->untaxed.ToString(po.digits)},
                 {"tax", amounts->tax.ToString(po.digits)},
                 {"total", amounts->total.ToString(po.digits)}}},
-              {"steps", StepsJson(po)}};
+              {"steps", StepsJson(po)},
+              {"invoices", po.invoices},
+              {"pending_receipts", PendingReceiptsJson(po)}};
 }
 
 }  // namespace
@@ -139,6 +162,27 @@ Json HistoryJson(const std::vector<LogRecord>& records) {
                       {"payload", Json::parse(events::PayloadJson(*e), nullptr, false)}});
   }
   return Json{{"events", events}};
+}
+
+void ApiServer::AddDocumentReads(
+    const std::string& base, const std::string& type, const std::string& what,
+    std::function<Json(const std::string& id, const AggregateState& state)> render) {
+  Add("GET", base + "/{id}", {"*"}, "Read a " + what, [type, what, render](RequestContext& rc) {
+    std::string id = rc.path(1);
+    auto state = rc.ctx.engine->Load(type, id);
+    if (!state) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
+    rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
+    WriteJson(rc.res, 200, render(id, *state));
+  });
+  Add("GET", base + "/{id}/history", {"*"}, "Every event of a " + what,
+      [type, what](RequestContext& rc) {
+        std::string id = rc.path(1);
+        std::vector<LogRecord> records;
+        Status s = rc.ctx.engine->ReadStream(type, id, &records);
+        if (!s.ok()) Fail(s);
+        if (records.empty()) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
+        WriteJson(rc.res, 200, HistoryJson(records));
+      });
 }
 
 void ApiServer::AddPurchasingRoutes() {
@@ -214,23 +258,7 @@ void ApiServer::AddPurchasingRoutes() {
         [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); })));
   });
 
-  Add("GET", base + "/{id}", {"*"}, "Read a purchase order with its totals",
-      [](RequestContext& rc) {
-        std::string id = rc.path(1);
-        auto state = rc.ctx.engine->Load("purchase_order", id);
-        if (!state) Fail(Status::NotFound("purchase order \"" + id + "\" does not exist"));
-        rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
-        WriteJson(rc.res, 200, PurchaseOrderJson(id, *state));
-      });
-  Add("GET", base + "/{id}/history", {"*"}, "Every event of a purchase order",
-      [](RequestContext& rc) {
-        std::string id = rc.path(1);
-        std::vector<LogRecord> records;
-        Status s = rc.ctx.engine->ReadStream("purchase_order", id, &records);
-        if (!s.ok()) Fail(s);
-        if (records.empty()) Fail(Status::NotFound("purchase order \"" + id + "\" does not exist"));
-        WriteJson(rc.res, 200, HistoryJson(records));
-      });
+  AddDocumentReads(base, "purchase_order", "purchase order", PurchaseOrderJson);
 }
 
 }  // namespace ledger::api

@@ -209,6 +209,7 @@ void ApiServer::Add(const std::string& method, const std::string& path,
 void ApiServer::AddRoutes() {
   AddReferenceRoutes();
   AddPurchasingRoutes();
+  AddP2pRoutes();
   AddQueryRoutes();
 }
 

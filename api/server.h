@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "engine/attachments.h"
 #include "engine/engine.h"
 #include "projections/projection.h"
 
@@ -48,6 +51,7 @@ struct ApiContext {
   EventLog* log = nullptr;
   rocksdb::DB* store = nullptr;
   std::vector<ProjectionRunner*> projections;
+  AttachmentStore* attachments = nullptr;
 };
 
 class ApiServer {
@@ -79,7 +83,13 @@ class ApiServer {
   void AddRoutes();
   void AddReferenceRoutes();
   void AddPurchasingRoutes();
+  void AddP2pRoutes();
   void AddQueryRoutes();
+  // GET <base>/{id} (state, version as ETag) and GET <base>/{id}/history for
+  // the documents of one stream type.
+  void AddDocumentReads(const std::string& base, const std::string& type, const std::string& what,
+                        std::function<nlohmann::json(const std::string& id,
+                                                     const AggregateState& state)> render);
 
   ApiContext ctx_;
   ApiOptions options_;

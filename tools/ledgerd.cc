@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   api::ApiContext ctx{&(*node)->engine(), &(*node)->log(), (*node)->store(),
-                      (*node)->projections()};
+                      (*node)->projections(), &(*node)->attachments()};
   api::ApiServer server(ctx, api_options);
   auto port = server.Bind();
   if (!port.ok()) {

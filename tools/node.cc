@@ -10,7 +10,9 @@
 #include "engine/domain/commands.h"
 #include "engine/local_log.h"
 #include "projections/audit.h"
+#include "projections/budget_ledger.h"
 #include "projections/commitments.h"
+#include "projections/matching.h"
 
 namespace ledger {
 
@@ -46,6 +48,8 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> p;
   p.push_back(std::make_unique<AuditProjection>());
   p.push_back(std::make_unique<CommitmentsProjection>());
+  p.push_back(std::make_unique<BudgetLedgerProjection>());
+  p.push_back(std::make_unique<MatchingProjection>());
   return p;
 }
 
@@ -105,6 +109,9 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   auto engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
   if (!engine.ok()) return engine.status();
   node->engine_ = std::move(engine.value());
+  auto attachments = AttachmentStore::Open(config.data_dir + "/attachments");
+  if (!attachments.ok()) return attachments.status();
+  node->attachments_ = std::move(attachments.value());
   for (auto& p : AllProjections()) {
     node->projections_.push_back(
         std::make_unique<ProjectionRunner>(node->log_.get(), node->store_.get(), std::move(p)));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/attachments.h"
 #include "engine/engine.h"
 #include "engine/kafka_log.h"
 #include "projections/projection.h"
@@ -55,6 +56,7 @@ class Node {
   Engine& engine() { return *engine_; }
   EventLog& log() { return *log_; }
   rocksdb::DB* store() { return store_.get(); }
+  AttachmentStore& attachments() { return *attachments_; }
   std::vector<ProjectionRunner*> projections();
   ProjectionRunner* projection(std::string_view name);
 
@@ -64,6 +66,7 @@ class Node {
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<rocksdb::DB> store_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<AttachmentStore> attachments_;
   std::vector<std::unique_ptr<ProjectionRunner>> projections_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/attachments.h"
 #include "engine/clock.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/money.h"
@@ -54,10 +55,6 @@ void ReadAttachments(const Attachments* in, std::vector<PrAttachment>* out) {
   for (const auto* a : *in) {
     out->push_back({Str(a->sha256()), Str(a->name()), Str(a->media_type()), a->size()});
   }
-}
-
-bool IsSha256Hex(const std::string& s) {
-  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 // Checks a request's content and builds its lines and attachments.
