@@ -2,6 +2,10 @@
 // approvals, orders' budget effects, receipts, supplier invoices with
 // matching, disputes, credit notes and payments. Given commands, when a
 // command, then these events or this rejection, and nothing appended.
+#include <fmt/format.h>
+
+#include "projections/budget_ledger.h"
+#include "projections/matching.h"
 #include "tests/test_support.h"
 
 namespace ledger::testing {
@@ -745,6 +749,79 @@ TEST_F(P2pScenarios, InvoicesRefuseBadCaptures) {
   std::string draft = NewPo({Line("LAPTOP", "1", "1")});
   When(Capture(Invoice(draft, "X", {Billed(1, "1", "1")})), kAccountant);
   ExpectRejected(Errc::kInvalidState);
+}
+
+// Read side: every projection rebuilt from position 0 answers byte for
+// byte as before, and as_of answers as the ledger stood.
+TEST_F(P2pScenarios, BudgetAndMatchingAnswersAreIdenticalAfterARebuildAndAsOfFollowsHistory) {
+  ASSERT_TRUE(node().StartProjections().ok());
+  Ok(NewBudget("B", "warn", "5000"), kFinance);
+  clock_.Advance(1'000'000);
+  const int64_t before_confirm = clock_.NowMicros();
+  clock_.Advance(1'000'000);
+  std::string po = ConfirmedPo({Line("LAPTOP", "3", "1000"), Line("BOOK", "2", "20")});
+  const int64_t after_confirm = clock_.NowMicros();
+  clock_.Advance(1'000'000);
+  Ok(Receive(po, {Got(1, "3")}), kReceiver);
+  std::string si = Ok(Capture(Invoice(po, "F-1", {Billed(1, "3", "1100")})), kAccountant).stream_id;
+  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
+       return DecideCreditNote(s, {"AV-1", "2026-03-21", {{1, std::nullopt, D("300")}}, {}}, c);
+     }),
+     kAccountant);
+  Ok(ApproveInvoice(si), kFinance);
+  Ok(Pay(si, "1000"), kAccountant);
+  std::string si2 = Ok(Capture(Invoice(po, "F-2", {Billed(2, "2", "25")})), kAccountant).stream_id;
+  EXPECT_EQ(Si(si2).status, "disputed");
+
+  auto answers = [&] {
+    for (auto* p : node().projections()) {
+      EXPECT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));
+    }
+    std::string out;
+    for (const auto& g : std::vector<std::vector<std::string>>{
+             {}, {"cost_center", "category", "project", "supplier", "month"}, {"supplier"}}) {
+      for (std::optional<int64_t> at : {std::optional<int64_t>(), std::optional(before_confirm),
+                                        std::optional(after_confirm)}) {
+        auto r = QueryBudgetReport(node().store(), "B", g, at);
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        if (!r.ok()) continue;
+        for (const auto& row : r->rows) {
+          out += fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}\n", row.cost_center, row.category,
+                             row.project, row.month, row.supplier, row.amount, row.committed,
+                             row.actual, row.available);
+        }
+        out += "total " + r->total.committed + " " + r->total.actual + "\n";
+      }
+    }
+    for (const char* status : {"", "disputed", "partially_paid"}) {
+      auto page = QueryInvoices(node().store(), status, "", 100);
+      EXPECT_TRUE(page.ok());
+      for (const auto& j : page->invoices) out += j.dump() + "\n";
+    }
+    auto stats = QueryMatchingStats(node().store());
+    out += fmt::format("{} {} {} {}\n", stats->invoices, stats->three_way, stats->three_way_clean,
+                       stats->disputed_now);
+    return out;
+  };
+  const std::string before = answers();
+  // As the ledger stood: nothing committed before the confirmation, all of
+  // it right after, and today the invoiced part has moved to actual.
+  auto then = QueryBudgetReport(node().store(), "B", {}, before_confirm);
+  EXPECT_EQ(then->total.committed, "0.00");
+  EXPECT_EQ(then->total.amount, "5000.00");
+  auto after = QueryBudgetReport(node().store(), "B", {}, after_confirm);
+  EXPECT_EQ(after->total.committed, "3040.00");
+  auto now = QueryBudgetReport(node().store(), "B", {}, std::nullopt);
+  EXPECT_EQ(now->total.committed, "0.00");
+  EXPECT_EQ(now->total.actual, "3050.00");  // 3300 − 300 credited + 50
+  EXPECT_NE(before.find("\"status\":\"partially_paid\""), std::string::npos);
+
+  for (auto* p : node().projections()) p->Stop();
+  for (auto* p : node().projections()) {
+    ASSERT_TRUE(p->Reset().ok());
+    ASSERT_TRUE(p->CatchUp().ok());
+  }
+  EXPECT_EQ(answers(), before);
 }
 
 }  // namespace
