@@ -4,9 +4,12 @@
 // command, then these events or this rejection, and nothing appended.
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "projections/budget_ledger.h"
 #include "projections/matching.h"
 #include "tests/test_support.h"
+#include "tools/export.h"
 
 namespace ledger::testing {
 namespace {
@@ -822,6 +825,27 @@ TEST_F(P2pScenarios, BudgetAndMatchingAnswersAreIdenticalAfterARebuildAndAsOfFol
     ASSERT_TRUE(p->CatchUp().ok());
   }
   EXPECT_EQ(answers(), before);
+}
+
+TEST_F(P2pScenarios, ExportWritesInvoiceLinesWithCostCentresAndBudgetLinesAsCsv) {
+  Ok(NewBudget("B", "block", "5000"), kFinance);
+  std::string po = ConfirmedPo({Line("LAPTOP", "2", "1000")});
+  Ok(Receive(po, {Got(1, "2")}), kReceiver);
+  SiInput in = Invoice(po, "F-\"7\", bis", {Billed(1, "1", "1000")});
+  std::string si = Ok(Capture(in), kAccountant).stream_id;
+  std::ostringstream invoices, budgets, bad;
+  ASSERT_TRUE(ExportCsv(node().log(), "invoices", invoices).ok());
+  EXPECT_EQ(invoices.str().substr(0, 38), "invoice,supplier,supplier_ref,date,due");
+  EXPECT_NE(invoices.str().find(si + ",ACME,\"F-\"\"7\"\", bis\",2026-03-20,2026-04-19,matched,EUR,1,"
+                                + po + ",1,1,LAPTOP,IT,hardware,,1,1000,VAT20,1000.00,0.00,1000.00,"
+                                "1200.00,0.00\r\n"),
+            std::string::npos)
+      << invoices.str();
+  ASSERT_TRUE(ExportCsv(node().log(), "budget-lines", budgets).ok());
+  EXPECT_NE(budgets.str().find("B,EUR,block,IT,hardware,,2026-03,5000.00,1000.00,1000.00,3000.00\r\n"),
+            std::string::npos)
+      << budgets.str();
+  EXPECT_EQ(ExportCsv(node().log(), "suppliers?", bad).code(), Errc::kMalformed);
 }
 
 }  // namespace

@@ -8,10 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <fstream>
+#include <iostream>
 #include <csignal>
 #include <cstdio>
 
 #include "engine/verify.h"
+#include "tools/export.h"
 #include "tools/node.h"
 
 using namespace ledger;
@@ -79,6 +82,11 @@ int main(int argc, char** argv) {
   app.add_option("--log", log_backend, "Log backend: local (default) or kafka")
       ->check(CLI::IsMember({"local", "kafka"}));
   app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
+  auto* exporter = app.add_subcommand(
+      "export", "Write CSV for an ERP: invoices, budget-lines or cost-centers");
+  std::string export_what, export_out;
+  exporter->add_option("what", export_what, "invoices | budget-lines | cost-centers")->required();
+  exporter->add_option("--out", export_out, "Output file (default: standard output)");
   auto* mock = app.add_subcommand(
       "kafka-mock", "Run a mock Kafka cluster (librdkafka's, real protocol on loopback, not durable)");
   int mock_brokers = 3;
@@ -120,6 +128,25 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(report->offset), report->reason.c_str(),
                 static_cast<unsigned long long>(report->records));
     return 1;
+  }
+
+  if (*exporter) {
+    std::ofstream file;
+    if (!export_out.empty()) {
+      file.open(export_out, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        std::fprintf(stderr, "cannot write %s\n", export_out.c_str());
+        return 2;
+      }
+    }
+    std::ostream& out = export_out.empty() ? std::cout : file;
+    Status s = ExportCsv((*node)->log(), export_what, out);
+    out.flush();
+    if (!s.ok() || !out) {
+      std::fprintf(stderr, "export failed: %s\n", s.ok() ? "write error" : s.ToString().c_str());
+      return s.code() == Errc::kMalformed ? 2 : 1;
+    }
+    return 0;
   }
 
   if (*replay) {
