@@ -1,6 +1,6 @@
 // ledger_bench: throughput and latency of the write path, replay and loads.
 //
-//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,raw_kafka]
+//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
 //                [--log=local|kafka]
 // With --log=kafka, `commands`, `replay` and `load` run on a mock Kafka
@@ -11,7 +11,10 @@
 // Each workload prints one JSON line:
 //   {"name","ops","seconds","ops_per_s","p50_us","p99_us"}
 // Workloads run in order on one data directory: `replay` and `load` use the
-// log that `commands` wrote.
+// log that `commands` wrote. `p2p` runs whole purchase-to-pay stories
+// (request, submit, two approvals, convert, confirm, receipt, invoice,
+// approval, payment: 10 commands each) on a node of its own, and reports
+// stories/s besides commands/s.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <rocksdb/db.h>
@@ -38,7 +41,7 @@ using Clock_ = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string benchmarks = "raw_rocksdb,append,commands,replay,load";
+  std::string benchmarks = "raw_rocksdb,append,commands,replay,load,p2p";
   size_t commands = 200'000;
   size_t clients = 1024;
   size_t batch = 512;
@@ -311,6 +314,184 @@ void Commands(const Options& o, Node& node) {
                      (stats.answer_us - before.answer_us) / 1000));
 }
 
+// Purchase-to-pay stories, many at once: each client runs one story after
+// another, one command in flight at a time.
+void P2p(const Options& o, Node& node) {
+  Engine& engine = node.engine();
+  SeedReference(engine);
+  const Actor admin{"admin", {"admin"}};
+  auto must = [&](Command c, const Actor& a) {
+    c.actor = a;
+    auto out = engine.Execute(std::move(c));
+    if (!out.status.ok()) {
+      std::fprintf(stderr, "p2p seed: %s\n", out.status.ToString().c_str());
+      std::abort();
+    }
+  };
+  auto u = [](auto t) {
+    events::PayloadUnion p;
+    p.Set(std::move(t));
+    return p;
+  };
+  events::CategoryDefinedT cat;
+  cat.name = "Hardware";
+  must(domain::DefineReference("hardware", u(cat), Expect::kAny), admin);
+  events::ProductDefinedT prod;
+  prod.name = "Laptop";
+  prod.kind = "good";
+  prod.tax_code = "VAT20";
+  prod.category = "hardware";
+  must(domain::DefineReference("LAPTOP", u(prod), Expect::kAny), admin);
+  events::MatchingPolicyDefinedT mp;
+  mp.quantity_pct = "0";
+  mp.price_pct = "2";
+  mp.amount_abs = "5";
+  mp.over_receipt_pct = "0";
+  must(domain::DefineReference("company", u(mp), Expect::kAny), admin);
+  const std::string today = IsoDate(SystemClock().NowMicros());
+  domain::BudgetLineInput line{{"IT", "hardware", ""}, {{today.substr(0, 7), *Decimal::Parse("1000000000")}}};
+  must(domain::NewDocument("budget", "BENCH", [line](DecideContext& c) {
+         return domain::DecideDefineBudget("bench", "EUR", "warn", {line}, c);
+       }),
+       Actor{"fred", {"approver_finance"}});
+
+  const Actor requester{"rita", {"requester"}}, manager{"mona", {"approver_manager"}},
+      finance{"fred", {"approver_finance"}}, buyer{"alice", {"buyer"}},
+      receiver{"rob", {"receiver"}}, accountant{"anna", {"accountant"}};
+  constexpr int kSteps = 10;
+  struct Story {
+    int step = 0;
+    std::string pr, po, si;
+  };
+  const size_t stories = std::max<size_t>(1, o.commands / kSteps);
+  const size_t total = stories * kSteps;
+  std::vector<Story> story_of(o.clients);
+  std::vector<double> lat(total);
+  std::atomic<uint64_t> issued{0}, done{0}, failed{0};
+  std::mutex end_mu;
+  std::condition_variable end_cv;
+
+  auto next = [&](Story& s, size_t n) -> Command {
+    using namespace domain;
+    auto on_pr = [&](std::function<Decision(const PurchaseRequest&, DecideContext&)> d) {
+      return OnStream<PurchaseRequest>("purchase_request", s.pr, std::move(d));
+    };
+    auto on_si = [&](std::function<Decision(const SupplierInvoice&, DecideContext&)> d) {
+      return OnStream<SupplierInvoice>("supplier_invoice", s.si, std::move(d));
+    };
+    Command c;
+    switch (s.step) {
+      case 0: {
+        PrLineInput l;
+        l.product = "LAPTOP";
+        l.quantity = Decimal::FromInt(2);
+        l.estimated_unit_price = *Decimal::Parse("1249.99");
+        l.currency = "EUR";
+        l.cost_center = "IT";
+        PrInput in{"bench", {l}, {}};
+        c = NewDocument("purchase_request", "", [in](DecideContext& ctx) { return DecideCreatePr(in, ctx); });
+        c.actor = requester;
+        break;
+      }
+      case 1:
+        c = on_pr([](const PurchaseRequest& pr, DecideContext& ctx) { return DecideSubmitPr(pr, ctx); });
+        c.actor = requester;
+        break;
+      case 2:
+      case 3:
+        c = on_pr([](const PurchaseRequest& pr, DecideContext& ctx) { return DecideApprovePr(pr, "", ctx); });
+        c.actor = s.step == 2 ? manager : finance;
+        break;
+      case 4:
+        c = on_pr([](const PurchaseRequest& pr, DecideContext& ctx) {
+          return DecideConvertPr(pr, {}, "ACME", ctx);
+        });
+        c.actor = buyer;
+        break;
+      case 5:
+        c = OnPurchaseOrder(s.po, [](const PurchaseOrder& po, DecideContext& ctx) {
+          return DecideConfirmPo(po, ctx);
+        });
+        c.actor = buyer;
+        break;
+      case 6: {
+        ReceiptInput in{s.po, today, std::nullopt, {{1, Decimal::FromInt(2), "", "", "", ""}}};
+        c = NewDocument("receipt", "", [in](DecideContext& ctx) { return DecideRecordReceipt(in, ctx); });
+        c.actor = receiver;
+        break;
+      }
+      case 7: {
+        SiInput in;
+        in.supplier = "ACME";
+        in.supplier_ref = fmt::format("F-{}", n);
+        in.date = today;
+        in.purchase_order = s.po;
+        in.lines.push_back({1, "", Decimal::FromInt(2), *Decimal::Parse("1249.99"), std::nullopt});
+        c = NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
+          return DecideCaptureInvoice(in, ctx);
+        });
+        c.actor = accountant;
+        break;
+      }
+      case 8:
+        c = on_si([](const SupplierInvoice& si, DecideContext& ctx) { return DecideApproveInvoice(si, ctx); });
+        c.actor = finance;
+        break;
+      default: {
+        c = on_si([](const SupplierInvoice& si, DecideContext& ctx) {
+          return DecidePayInvoice(si, {domain::Remaining(si), "bank_transfer", "TRF", ""}, ctx);
+        });
+        c.actor = accountant;
+        break;
+      }
+    }
+    return c;
+  };
+
+  std::function<void(size_t)> run_client = [&](size_t client) {
+    size_t n = issued.fetch_add(1);
+    if (n >= total) return;
+    Story& s = story_of[client];
+    Command c = next(s, n);
+    auto s0 = Clock_::now();
+    engine.Submit(std::move(c), [&, client, n, s0](CommandOutcome out) {
+      lat[n] = Seconds(s0, Clock_::now()) * 1e6;
+      Story& st = story_of[client];
+      if (!out.status.ok()) {
+        failed++;
+        st = Story{};  // start a new story
+      } else {
+        if (st.step == 0) st.pr = out.stream_id;
+        if (st.step == 4) {
+          auto pr = engine.Load("purchase_request", st.pr);
+          st.po = StateCast<domain::PurchaseRequest>(pr.get())->orders.at(0);
+        }
+        if (st.step == 7) st.si = out.stream_id;
+        st.step = (st.step + 1) % kSteps;
+      }
+      if (++done == total) {
+        std::lock_guard lock(end_mu);
+        end_cv.notify_all();
+      }
+      run_client(client);
+    });
+  };
+  const auto before = engine.stats();
+  auto t0 = Clock_::now();
+  for (size_t c = 0; c < o.clients; ++c) run_client(c);
+  {
+    std::unique_lock lock(end_mu);
+    end_cv.wait(lock, [&] { return done.load() >= total; });
+  }
+  double secs = Seconds(t0, Clock_::now());
+  auto stats = engine.stats();
+  Report("p2p", done.load(), secs, std::move(lat),
+         fmt::format(",\"stories\":{},\"stories_per_s\":{:.0f},\"clients\":{},\"failed\":{},"
+                     "\"events\":{},\"batches\":{}",
+                     stories, (done.load() - failed.load()) / kSteps / secs, o.clients,
+                     failed.load(), stats.events - before.events, stats.batches - before.batches));
+}
+
 // Rebuilds every projection from position 0 (in parallel, as ledgerctl
 // replay does); ops are log records replayed into all of them.
 void Replay(Node& node) {
@@ -401,6 +582,21 @@ int main(int argc, char** argv) {
     if (want("replay")) Replay(**node);
   }
   if (want("load")) Load(o, config, &clock);
+  if (want("p2p")) {
+    Config p2p = config;
+    p2p.data_dir = o.dir + "/p2p";
+    std::unique_ptr<KafkaMockCluster> own;  // a cluster of its own: topics are per cluster
+    if (o.log == "kafka") {
+      own = start_cluster();
+      p2p.kafka_brokers = own->bootstrap_servers();
+    }
+    auto node = Node::Open(p2p, &clock);
+    if (!node.ok()) {
+      std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
+      return 1;
+    }
+    P2p(o, **node);
+  }
   if (temp) std::filesystem::remove_all(o.dir);
   return 0;
 }
