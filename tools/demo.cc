@@ -1,5 +1,6 @@
 // Demo data: a small company buying hardware, software and services from
 // three suppliers, with a few purchase orders in different states.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/domain/commands.h"
@@ -120,12 +121,49 @@ Status LoadDemoData(Engine& engine) {
   };
   for (auto u : {UserSpec{"alice", "Alice Buyer", "buyer"},
                  UserSpec{"bob", "Bob Manager", "approver_manager"},
-                 UserSpec{"carol", "Carol Auditor", "auditor"}}) {
+                 UserSpec{"carol", "Carol Auditor", "auditor"},
+                 UserSpec{"rita", "Rita Requester", "requester"},
+                 UserSpec{"fred", "Fred Finance", "approver_finance"},
+                 UserSpec{"rob", "Rob Receiver", "receiver"},
+                 UserSpec{"anna", "Anna Accountant", "accountant"}}) {
     events::UserDefinedT t;
     t.name = u.name;
     t.roles = {u.role};
     LEDGER_RETURN_IF_ERROR(define(u.id, Def(t)));
   }
+
+  // Policies (SPEC §4.3, §4.6) and the IT hardware budget of the year.
+  events::ApprovalPolicyDefinedT policy;
+  for (auto [up_to, levels] :
+       {std::pair<const char*, std::vector<std::string>>{"1000", {"manager"}},
+        {"10000", {"manager", "finance"}},
+        {"", {"manager", "finance", "direction"}}}) {
+    auto b = std::make_unique<events::ApprovalBandT>();
+    b->up_to = up_to;
+    b->levels = levels;
+    policy.bands.push_back(std::move(b));
+  }
+  LEDGER_RETURN_IF_ERROR(define("company", Def(std::move(policy))));
+  events::MatchingPolicyDefinedT matching;
+  matching.quantity_pct = "0";
+  matching.price_pct = "2";
+  matching.amount_abs = "5.00";
+  matching.over_receipt_pct = "0";
+  LEDGER_RETURN_IF_ERROR(define("company", Def(matching)));
+  const std::string today = IsoDate(SystemClock().NowMicros());
+  const std::string year = today.substr(0, 4);
+  domain::BudgetLineInput hardware{{"IT", "hardware", ""}, {}};
+  for (int m = 1; m <= 12; ++m) {
+    hardware.periods.emplace_back(fmt::format("{}-{:02}", year, m), *Decimal::Parse("20000"));
+  }
+  LEDGER_RETURN_IF_ERROR(run(domain::NewDocument("budget", "IT-" + year,
+                                                 [hardware, year](DecideContext& c) {
+                                                   return domain::DecideDefineBudget(
+                                                       "IT hardware " + year, "EUR", "block",
+                                                       {hardware}, c);
+                                                 }),
+                             Actor{"fred", {"approver_finance"}})
+                             .status());
 
   // Purchase orders: one confirmed, one with a request for quotation sent,
   // one draft, one cancelled.
@@ -155,8 +193,89 @@ Status LoadDemoData(Engine& engine) {
   LEDGER_RETURN_IF_ERROR(act(po4->stream_id, [](const domain::PurchaseOrder& po, DecideContext& c) {
     return domain::DecideCancelPo(po, "ordered by mistake", c);
   }));
-  spdlog::info("demo data loaded: suppliers ACME, GLOBEX, INITECH; orders {} {} {} {}",
-               po1->stream_id, po2->stream_id, po3->stream_id, po4->stream_id);
+
+  // The purchase-to-pay story: PO 1 received and invoiced (matched,
+  // approved, half paid); a request approved by manager and finance,
+  // converted, confirmed, partly received and invoiced in full (disputed).
+  const Actor rita{"rita", {"requester"}}, bob{"bob", {"approver_manager"}},
+      fred{"fred", {"approver_finance"}}, rob{"rob", {"receiver"}}, anna{"anna", {"accountant"}};
+  auto receive = [&](const std::string& po, const char* qty) {
+    domain::ReceiptInput in{po, today, std::nullopt, {{1, *Decimal::Parse(qty), "", "", "", ""}}};
+    return run(domain::NewDocument("receipt", "", [in](DecideContext& c) {
+                 return domain::DecideRecordReceipt(in, c);
+               }),
+               rob)
+        .status();
+  };
+  auto invoice = [&](const std::string& po, const char* ref, const char* qty, const char* price) {
+    domain::SiInput in;
+    in.supplier = "ACME";
+    in.supplier_ref = ref;
+    in.date = today;
+    in.purchase_order = po;
+    in.lines.push_back({1, "", *Decimal::Parse(qty), *Decimal::Parse(price), std::nullopt});
+    return run(domain::NewDocument("supplier_invoice", "", [in](DecideContext& c) {
+                 return domain::DecideCaptureInvoice(in, c);
+               }),
+               anna);
+  };
+  auto on_invoice = [&](const std::string& id, const Actor& who, auto decide) {
+    return run(domain::OnStream<domain::SupplierInvoice>("supplier_invoice", id, decide), who)
+        .status();
+  };
+  LEDGER_RETURN_IF_ERROR(receive(po1->stream_id, "3"));
+  auto si1 = invoice(po1->stream_id, "ACME-F-1001", "3", "1249.00");
+  if (!si1.ok()) return si1.status();
+  LEDGER_RETURN_IF_ERROR(on_invoice(si1->stream_id, fred, [](const auto& si, DecideContext& c) {
+    return domain::DecideApproveInvoice(si, c);
+  }));
+  LEDGER_RETURN_IF_ERROR(on_invoice(si1->stream_id, anna, [](const auto& si, DecideContext& c) {
+    return domain::DecidePayInvoice(si, {*Decimal::Parse("2000.00"), "bank_transfer", "VIR-0001", ""},
+                                    c);
+  }));
+
+  domain::PrLineInput want;
+  want.product = "LAPTOP-14";
+  want.quantity = *Decimal::Parse("2");
+  want.estimated_unit_price = *Decimal::Parse("1249.00");
+  want.currency = "EUR";
+  want.cost_center = "IT";
+  domain::PrInput request{"Two laptops for the new developers", {want}, {}};
+  auto pr = run(domain::NewDocument("purchase_request", "", [request](DecideContext& c) {
+                  return domain::DecideCreatePr(request, c);
+                }),
+                rita);
+  if (!pr.ok()) return pr.status();
+  auto on_pr = [&](const Actor& who, auto decide) {
+    return run(domain::OnStream<domain::PurchaseRequest>("purchase_request", pr->stream_id, decide),
+               who)
+        .status();
+  };
+  LEDGER_RETURN_IF_ERROR(on_pr(rita, [](const auto& r, DecideContext& c) {
+    return domain::DecideSubmitPr(r, c);
+  }));
+  LEDGER_RETURN_IF_ERROR(on_pr(bob, [](const auto& r, DecideContext& c) {
+    return domain::DecideApprovePr(r, "for the new team", c);
+  }));
+  LEDGER_RETURN_IF_ERROR(on_pr(fred, [](const auto& r, DecideContext& c) {
+    return domain::DecideApprovePr(r, "", c);
+  }));
+  LEDGER_RETURN_IF_ERROR(on_pr(buyer, [](const auto& r, DecideContext& c) {
+    return domain::DecideConvertPr(r, {}, "ACME", c);
+  }));
+  auto converted = engine.Load("purchase_request", pr->stream_id);
+  const std::string po5 = StateCast<domain::PurchaseRequest>(converted.get())->orders.at(0);
+  LEDGER_RETURN_IF_ERROR(act(po5, [](const domain::PurchaseOrder& po, DecideContext& c) {
+    return domain::DecideConfirmPo(po, c);
+  }));
+  LEDGER_RETURN_IF_ERROR(receive(po5, "1"));
+  auto si2 = invoice(po5, "ACME-F-1002", "2", "1249.00");
+  if (!si2.ok()) return si2.status();
+
+  spdlog::info("demo data loaded: suppliers ACME, GLOBEX, INITECH; orders {} {} {} {} {}; "
+               "request {}; invoices {} (half paid) {} (disputed); budget IT-{}",
+               po1->stream_id, po2->stream_id, po3->stream_id, po4->stream_id, po5,
+               pr->stream_id, si1->stream_id, si2->stream_id, year);
   return Status::Ok();
 }
 
