@@ -395,6 +395,62 @@ TEST_P(HttpTest, PurchaseToPayFromRequestToPaymentWithBudgetAndAudit) {
   EXPECT_EQ(auditor->Post("/v1/budgets", {{"id", "X"}}).status, 403);
 }
 
+TEST_P(HttpTest, PurchaseToPayRoutesRefuseBadInputAndAppendNothing) {
+  SeedOverHttp();
+  // admin may call every route: only the input is wrong.
+  const uint64_t before = LogSize();
+  struct Case {
+    std::string method, path, body;
+    int status;
+    std::string code;
+  };
+  const std::string po_line = R"({"product":"LAPTOP","quantity":"1","estimated_unit_price":"1","cost_center":"IT"})";
+  std::vector<Case> cases = {
+      {"PUT", "/v1/settings/approval-policy", R"({"bands":[]})", 400, "malformed"},
+      {"PUT", "/v1/settings/approval-policy", R"({"bands":[{"up_to":"10","levels":["manager"]}]})", 400, "malformed"},
+      {"PUT", "/v1/settings/approval-policy", R"({"bands":[{"up_to":null,"levels":["boss"]}]})", 400, "malformed"},
+      {"PUT", "/v1/settings/approval-policy", R"({"bands":[{"up_to":10,"levels":["manager"]}]})", 400, "malformed"},
+      {"PUT", "/v1/settings/matching", R"({"quantity_pct":"101","price_pct":"2","amount_abs":"5"})", 400, "malformed"},
+      {"PUT", "/v1/settings/matching", R"({"price_pct":"2"})", 400, "malformed"},
+      {"PUT", "/v1/exchange-rates/ZZZ", R"({"rate":"1"})", 400, "malformed"},
+      {"PUT", "/v1/exchange-rates/USD", R"({"rate":"-1"})", 400, "malformed"},
+      {"POST", "/v1/budgets", R"({"id":"B","currency":"EUR","policy":"block","lines":[]})", 400, "malformed"},
+      {"POST", "/v1/budgets", R"({"id":"B","currency":"EUR","policy":"maybe","lines":[{"cost_center":"IT","category":"hardware","periods":{"2026-01":"1"}}]})", 400, "malformed"},
+      {"POST", "/v1/budgets", R"({"id":"B","currency":"EUR","policy":"block","lines":[{"cost_center":"IT","category":"hardware","periods":{"2026-13":"1"}}]})", 400, "malformed"},
+      {"POST", "/v1/budgets", R"({"id":"B","currency":"EUR","policy":"block","lines":[{"cost_center":"IT","category":"hardware","periods":{"2026-01":"1.001"}}]})", 400, "malformed"},
+      {"POST", "/v1/budgets", R"({"id":"B","currency":"EUR","policy":"block","lines":[{"cost_center":"IT","category":"hardware","periods":["1"]}]})", 400, "malformed"},
+      {"POST", "/v1/budgets", R"({"id":"B","currency":"EUR","policy":"block","lines":[{"cost_center":"XX","category":"hardware","periods":{"2026-01":"1"}}]})", 422, "rule_violation"},
+      {"POST", "/v1/budgets/NOPE/amend", R"({"line":{"cost_center":"IT","category":"hardware"},"period":"2026-01","delta":"1","reason":"r"})", 404, "not_found"},
+      {"POST", "/v1/budgets/NOPE/amend", R"({"line":"IT","period":"2026-01","delta":"1","reason":"r"})", 400, "malformed"},
+      {"POST", "/v1/purchase-requests", R"({"lines":[]})", 400, "malformed"},
+      {"POST", "/v1/purchase-requests", R"({"lines":[{"product":"LAPTOP","quantity":"1"}]})", 400, "malformed"},
+      {"POST", "/v1/purchase-requests", R"({"lines":[)" + po_line + R"(],"attachments":[{"sha256":"xyz"}]})", 422, "rule_violation"},
+      {"POST", "/v1/purchase-requests/PR-2099-00001/submit", "{}", 404, "not_found"},
+      {"POST", "/v1/purchase-requests/PR-2099-00001/reject", "{}", 400, "malformed"},
+      {"POST", "/v1/purchase-requests/PR-2099-00001/convert", R"({"supplier_by_line":{"one":"ACME"}})", 400, "malformed"},
+      {"POST", "/v1/receipts", R"({"purchase_order":"PO-2099-00001","date":"2026-01-01","lines":[{"line":1,"quantity":"1"}]})", 404, "not_found"},
+      {"POST", "/v1/receipts", R"({"purchase_order":"PO-2099-00001","date":"2026-01-01","lines":[{"line":0,"quantity":"1"}]})", 400, "malformed"},
+      {"POST", "/v1/supplier-invoices", R"({"supplier":"ACME","supplier_ref":"F","date":"2026-01-01","lines":[]})", 400, "malformed"},
+      {"POST", "/v1/supplier-invoices", R"({"supplier":"ACME","supplier_ref":"F","date":"01/01/2026","lines":[{"description":"x","quantity":"1","unit_price":"1"}]})", 400, "malformed"},
+      {"POST", "/v1/supplier-invoices", R"({"supplier":"ACME","supplier_ref":"F","date":"2026-01-01","purchase_order":"PO-2099-00001","lines":[{"po_line":1,"quantity":"1","unit_price":"1"}]})", 404, "not_found"},
+      {"POST", "/v1/supplier-invoices", R"({"supplier":"ACME","supplier_ref":"F","date":"2026-01-01","lines":[{"description":"x","quantity":"1","unit_price":"1"}],"totals":"1"})", 400, "malformed"},
+      {"POST", "/v1/supplier-invoices/SI-2099-00001/payments", R"({"amount":"1","method":"bank_transfer","reference":"r"})", 404, "not_found"},
+      {"POST", "/v1/supplier-invoices/SI-2099-00001/credit-notes", R"({"supplier_ref":"A","lines":[{"line":-1}]})", 400, "malformed"},
+      {"POST", "/v1/attachments", "", 400, "malformed"},
+  };
+  for (const auto& c : cases) {
+    HttpReply r = c.method == "PUT" ? admin_->Put(c.path, Json::parse(c.body, nullptr, false))
+                                    : admin_->PostRaw(c.path, c.body);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.path << " " << c.body << " -> " << r.body;
+    EXPECT_EQ(r.error_code(), c.code) << c.path << " " << c.body;
+  }
+  EXPECT_EQ(admin_->Get("/v1/attachments/" + std::string(64, 'b')).status, 404);
+  EXPECT_EQ(admin_->Get("/v1/attachments/../../etc/passwd").status, 404);
+  EXPECT_EQ(admin_->Get("/v1/budgets/B/report?as_of=yesterday").status, 400);
+  EXPECT_EQ(LogSize(), before);
+  EXPECT_EQ(admin_->Get("/healthz").status, 200);
+}
+
 TEST_P(HttpTest, ReferenceDataIsReadBack) {
   SeedOverHttp();
   auto s = admin_->Get("/v1/suppliers/ACME");
