@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "engine/local_log.h"
+#include "engine/verify.h"
 #include "projections/budget_ledger.h"
 #include "projections/matching.h"
 #include "tests/test_support.h"
@@ -846,6 +848,31 @@ TEST_F(P2pScenarios, ExportWritesInvoiceLinesWithCostCentresAndBudgetLinesAsCsv)
             std::string::npos)
       << budgets.str();
   EXPECT_EQ(ExportCsv(node().log(), "suppliers?", bad).code(), Errc::kMalformed);
+}
+
+// An auditor's guarantee: someone who edits the amount of a captured
+// invoice in the log is caught by verify at that very record (a record
+// re-hashed to hide the edit breaks the chain: EngineTest covers it).
+TEST_F(P2pScenarios, AHandEditedInvoiceRecordIsFoundByVerify) {
+  std::string po = ConfirmedPo({Line("LAPTOP", "2", "1000")});
+  Ok(Receive(po, {Got(1, "2")}), kReceiver);
+  std::string si = Ok(Capture(Invoice(po, "F-9", {Billed(1, "2", "1000")})), kAccountant).stream_id;
+  Ok(ApproveInvoice(si), kFinance);
+  ASSERT_TRUE(VerifyLog(node().log())->ok);
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(engine().ReadStream("supplier_invoice", si, &records).ok());
+  LogRecord victim = records[0];
+  std::string bytes = victim.bytes;
+  auto pos = bytes.find("2400.00");  // the total
+  ASSERT_NE(pos, std::string::npos);
+  bytes[pos] = '1';
+  auto& log = static_cast<LocalLog&>(node().log());
+  ASSERT_TRUE(log.CorruptForTest(victim.partition, victim.offset, bytes).ok());
+  auto report = VerifyLog(node().log());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->partition, victim.partition);
+  EXPECT_EQ(report->offset, victim.offset);
 }
 
 }  // namespace
