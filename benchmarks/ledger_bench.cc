@@ -192,21 +192,28 @@ void RawKafka(const Options& o, const std::string& brokers) {
   rd_kafka_destroy(p);
 }
 
+const Actor kAdmin{"admin", {"admin"}};
+
+// Runs a set-up command; the benchmark cannot go on without it.
+void Must(Engine& engine, Command c, const Actor& actor) {
+  c.actor = actor;
+  auto out = engine.Execute(std::move(c));
+  if (!out.status.ok()) {
+    std::fprintf(stderr, "set-up: %s\n", out.status.ToString().c_str());
+    std::abort();
+  }
+}
+
+template <class T>
+events::PayloadUnion u(T t) {
+  events::PayloadUnion p;
+  p.Set(std::move(t));
+  return p;
+}
+
 void SeedReference(Engine& engine) {
-  const Actor admin{"admin", {"admin"}};
   auto def = [&](const std::string& id, events::PayloadUnion p) {
-    Command c = domain::DefineReference(id, std::move(p), Expect::kAny);
-    c.actor = admin;
-    auto out = engine.Execute(std::move(c));
-    if (!out.status.ok()) {
-      std::fprintf(stderr, "seed: %s\n", out.status.ToString().c_str());
-      std::abort();
-    }
-  };
-  auto u = [](auto t) {
-    events::PayloadUnion p;
-    p.Set(std::move(t));
-    return p;
+    Must(engine, domain::DefineReference(id, std::move(p), Expect::kAny), kAdmin);
   };
   events::SettingsDefinedT s;
   s.currency = "EUR";
@@ -319,20 +326,8 @@ void Commands(const Options& o, Node& node) {
 void P2p(const Options& o, Node& node) {
   Engine& engine = node.engine();
   SeedReference(engine);
-  const Actor admin{"admin", {"admin"}};
-  auto must = [&](Command c, const Actor& a) {
-    c.actor = a;
-    auto out = engine.Execute(std::move(c));
-    if (!out.status.ok()) {
-      std::fprintf(stderr, "p2p seed: %s\n", out.status.ToString().c_str());
-      std::abort();
-    }
-  };
-  auto u = [](auto t) {
-    events::PayloadUnion p;
-    p.Set(std::move(t));
-    return p;
-  };
+  auto must = [&](Command c, const Actor& a) { Must(engine, std::move(c), a); };
+  const Actor& admin = kAdmin;
   events::CategoryDefinedT cat;
   cat.name = "Hardware";
   must(domain::DefineReference("hardware", u(cat), Expect::kAny), admin);

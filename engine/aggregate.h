@@ -109,6 +109,13 @@ struct NewEvent {
 
 using Decision = Result<std::vector<NewEvent>>;
 
+// The decision of a command that appends one event.
+inline std::vector<NewEvent> One(NewEvent e) {
+  std::vector<NewEvent> v;
+  v.push_back(std::move(e));
+  return v;
+}
+
 template <class T>
 NewEvent Emit(T&& table) {
   NewEvent e;

@@ -5,10 +5,12 @@
 
 #include "engine/coding.h"
 #include "engine/decimal.h"
+#include "engine/domain/money.h"
 
 namespace ledger {
 namespace {
 
+using domain::Dec;
 using events::Sv;
 
 constexpr char kSep = '\x1f';
@@ -71,10 +73,6 @@ Dims RowOf(const events::BudgetLineRef* l, std::string_view period, std::string_
   if (l == nullptr) return {"", "", "", std::string(period), std::string(supplier)};
   return {events::Str(l->cost_center()), events::Str(l->category()), events::Str(l->project()),
           std::string(period), std::string(supplier)};
-}
-
-Decimal Dec(const flatbuffers::String* s) {
-  return s ? Decimal::Parse(Sv(s)).value_or(Decimal()) : Decimal();
 }
 
 template <class Movement>

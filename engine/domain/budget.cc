@@ -29,10 +29,6 @@ std::unique_ptr<events::BudgetLineRefT> RefOf(const BudgetLineKey& l) {
   return r;
 }
 
-Decimal Dec(const flatbuffers::String* s) {
-  return s ? Decimal::Parse(Sv(s)).value_or(Decimal()) : Decimal();
-}
-
 std::string ScopeKey(const BudgetLineKey& l, std::string_view period) {
   return fmt::format("{}{}{}{}{}", l.category, kSep, l.project, kSep, period);
 }
@@ -51,20 +47,16 @@ std::string OwnerOf(DecideContext& ctx, const BudgetLineKey& l, std::string_view
 }
 
 Status CheckLineRefs(const BudgetLineKey& l, DecideContext& ctx) {
-  auto missing = [](std::string_view kind, const std::string& id) {
-    return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", kind, id),
-                        {{"kind", std::string(kind)}, {"id", id}});
-  };
   if (l.cost_center.empty()) return Status::Malformed("a budget line needs a cost_center");
   if (l.category.empty()) return Status::Malformed("a budget line needs a category");
   if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
-    return missing("cost_center", l.cost_center);
+    return UnknownReference("cost_center", l.cost_center);
   }
   if (!FindReference<events::CategoryDefined>(ctx, "category", l.category)) {
-    return missing("category", l.category);
+    return UnknownReference("category", l.category);
   }
   if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
-    return missing("project", l.project);
+    return UnknownReference("project", l.project);
   }
   return Status::Ok();
 }

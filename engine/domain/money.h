@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/decimal.h"
+#include "events/codec.h"
 #include "events/status.h"
 
 namespace ledger::domain {
@@ -65,5 +66,12 @@ inline void AddTo(Decimal& total, Decimal delta) {
 }
 
 inline Decimal Abs(Decimal d) { return d.is_negative() ? -d : d; }
+
+// A decimal field of an event (written by decide, so it parses); zero when
+// absent.
+inline Decimal Dec(const flatbuffers::String* s) {
+  return s ? Decimal::Parse(events::Sv(s)).value_or(Decimal()) : Decimal();
+}
+inline Decimal Dec(const std::string& s) { return Decimal::Parse(s).value_or(Decimal()); }
 
 }  // namespace ledger::domain

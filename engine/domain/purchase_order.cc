@@ -13,28 +13,11 @@ namespace {
 using events::Sv;
 using events::Str;
 
-Decimal Dec(const flatbuffers::String* s) {
-  if (s == nullptr) return Decimal();
-  auto r = Decimal::Parse(Sv(s));
-  return r.ok() ? *r : Decimal();
-}
-
-std::vector<NewEvent> One(NewEvent e) {
-  std::vector<NewEvent> v;
-  v.push_back(std::move(e));
-  return v;
-}
-
 bool Editable(const PurchaseOrder& po) { return po.status == "draft" || po.status == "rfq_sent"; }
 
 Status NotEditable(const PurchaseOrder& po) {
   return Status::InvalidState("lines can only change while the order is draft or rfq_sent; it is " +
                               po.status);
-}
-
-Status MissingRef(std::string_view what, std::string_view id) {
-  return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", what, id),
-                      {{"kind", std::string(what)}, {"id", std::string(id)}});
 }
 
 PoLine LineFrom(const events::PurchaseOrderLine& l) {
@@ -94,7 +77,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
 
   if (l.product.empty()) return Status::Malformed("a line needs a product");
   const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
-  if (product == nullptr) return MissingRef("product", l.product);
+  if (product == nullptr) return UnknownReference("product", l.product);
   if (l.quantity <= Decimal()) {
     return Status::Rule("invalid_quantity", "quantity must be positive",
                         {{"quantity", l.quantity.ToString()}});
@@ -109,10 +92,10 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   }
   if (l.cost_center.empty()) return Status::Malformed("a line needs a cost_center");
   if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
-    return MissingRef("cost_center", l.cost_center);
+    return UnknownReference("cost_center", l.cost_center);
   }
   if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
-    return MissingRef("project", l.project);
+    return UnknownReference("project", l.project);
   }
   if (!l.expected_date.empty() && !IsIsoDate(l.expected_date)) {
     return Status::Malformed("expected_date must be a date YYYY-MM-DD");
@@ -140,7 +123,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   l.price_included = false;
   if (!tax_code.empty()) {
     const auto* tax = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
-    if (tax == nullptr) return MissingRef("tax_code", tax_code);
+    if (tax == nullptr) return UnknownReference("tax_code", tax_code);
     l.tax_rate = Dec(tax->rate());
     l.price_included = tax->price_included();
   }
@@ -230,7 +213,7 @@ Status ResolveSupplier(const std::string& id, const events::SupplierDefined** ou
                        DecideContext& ctx) {
   if (id.empty()) return Status::Malformed("missing supplier");
   *out = FindReference<events::SupplierDefined>(ctx, "supplier", id);
-  if (*out == nullptr) return MissingRef("supplier", id);
+  if (*out == nullptr) return UnknownReference("supplier", id);
   if ((*out)->blocked()) {
     return Status::Rule("supplier_blocked", "supplier \"" + id + "\" is blocked",
                         {{"supplier", id}});
@@ -405,7 +388,7 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
   c.payment_terms = h.payment_terms.value_or(Str(supplier->payment_terms()));
   if (!c.payment_terms.empty() &&
       !FindReference<events::PaymentTermDefined>(ctx, "payment_term", c.payment_terms)) {
-    return MissingRef("payment_term", c.payment_terms);
+    return UnknownReference("payment_term", c.payment_terms);
   }
   c.billing_method = h.billing_method.value_or(Str(supplier->billing_method()));
   if (c.billing_method != "ordered" && c.billing_method != "received") {
@@ -489,7 +472,7 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
   if (h.payment_terms) u.payment_terms = *h.payment_terms;
   if (!u.payment_terms.empty() &&
       !FindReference<events::PaymentTermDefined>(ctx, "payment_term", u.payment_terms)) {
-    return MissingRef("payment_term", u.payment_terms);
+    return UnknownReference("payment_term", u.payment_terms);
   }
   if (h.billing_method) u.billing_method = *h.billing_method;
   if (u.billing_method != "ordered" && u.billing_method != "received") {

@@ -15,15 +15,6 @@ namespace {
 using events::Str;
 using events::Sv;
 
-Decimal Dec(const flatbuffers::String* s) {
-  return s ? Decimal::Parse(Sv(s)).value_or(Decimal()) : Decimal();
-}
-
-Status MissingRef(std::string_view what, std::string_view id) {
-  return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", what, id),
-                      {{"kind", std::string(what)}, {"id", std::string(id)}});
-}
-
 Status AtLine(size_t n, const Status& s) {
   return Status(s.code(), fmt::format("line {}: {}", n, s.message()), s.rule(), s.details());
 }
@@ -72,7 +63,7 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     std::string description = l.description;
     if (!l.product.empty()) {
       const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
-      if (product == nullptr) return fail(MissingRef("product", l.product));
+      if (product == nullptr) return fail(UnknownReference("product", l.product));
       if (category.empty()) category = Str(product->category());
       if (description.empty()) description = Str(product->name());
     } else if (description.empty()) {
@@ -92,14 +83,14 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     }
     if (l.cost_center.empty()) return fail(Status::Malformed("a line needs a cost_center"));
     if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
-      return fail(MissingRef("cost_center", l.cost_center));
+      return fail(UnknownReference("cost_center", l.cost_center));
     }
     if (category.empty()) return fail(Status::Malformed("a free-text line needs a category"));
     if (!FindReference<events::CategoryDefined>(ctx, "category", category)) {
-      return fail(MissingRef("category", category));
+      return fail(UnknownReference("category", category));
     }
     if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
-      return fail(MissingRef("project", l.project));
+      return fail(UnknownReference("project", l.project));
     }
     if (!l.needed_by.empty() && !IsIsoDate(l.needed_by)) {
       return fail(Status::Malformed("needed_by must be a date YYYY-MM-DD"));
@@ -127,12 +118,6 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     ev->attachments.push_back(std::move(t));
   }
   return Status::Ok();
-}
-
-std::vector<NewEvent> One(NewEvent e) {
-  std::vector<NewEvent> v;
-  v.push_back(std::move(e));
-  return v;
 }
 
 bool IsRequesterOrAdmin(const PurchaseRequest& pr, DecideContext& ctx) {

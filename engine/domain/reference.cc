@@ -9,11 +9,6 @@ namespace {
 
 using events::Payload;
 
-Status MissingRef(std::string_view what, std::string_view id) {
-  return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", what, id),
-                      {{"kind", std::string(what)}, {"id", std::string(id)}});
-}
-
 Status Require(bool ok, std::string message) {
   return ok ? Status::Ok() : Status::Malformed(std::move(message));
 }
@@ -51,10 +46,10 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       for (const auto& m : u.AsFiscalPositionDefined()->map) {
         if (!m || m->from.empty()) return Status::Malformed("map entries need \"from\"");
         if (!Exists<events::TaxCodeDefined>(ctx, "tax_code", m->from)) {
-          return MissingRef("tax_code", m->from);
+          return UnknownReference("tax_code", m->from);
         }
         if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", m->to)) {
-          return MissingRef("tax_code", m->to);
+          return UnknownReference("tax_code", m->to);
         }
       }
       return Status::Ok();
@@ -76,11 +71,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
                                      "billing_method must be \"ordered\" or \"received\""));
       if (!t->payment_terms.empty() &&
           !Exists<events::PaymentTermDefined>(ctx, "payment_term", t->payment_terms)) {
-        return MissingRef("payment_term", t->payment_terms);
+        return UnknownReference("payment_term", t->payment_terms);
       }
       if (!t->fiscal_position.empty() &&
           !Exists<events::FiscalPositionDefined>(ctx, "fiscal_position", t->fiscal_position)) {
-        return MissingRef("fiscal_position", t->fiscal_position);
+        return UnknownReference("fiscal_position", t->fiscal_position);
       }
       return Status::Ok();
     }
@@ -94,10 +89,10 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
                       t->licence_typology == "component" || t->licence_typology == "serialized",
                   "licence_typology must be intangible, component or serialized"));
       if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", t->tax_code)) {
-        return MissingRef("tax_code", t->tax_code);
+        return UnknownReference("tax_code", t->tax_code);
       }
       if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, "category", t->category)) {
-        return MissingRef("category", t->category);
+        return UnknownReference("category", t->category);
       }
       return Status::Ok();
     }
@@ -161,6 +156,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
 }
 
 }  // namespace
+
+Status UnknownReference(std::string_view kind, std::string_view id) {
+  return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", kind, id),
+                      {{"kind", std::string(kind)}, {"id", std::string(id)}});
+}
 
 std::string_view ReferenceStreamType(events::Payload type) {
   switch (type) {

@@ -43,6 +43,9 @@ const T* FindReference(DecideContext& ctx, std::string_view type, std::string_vi
   return s ? TableOf<T>(*s) : nullptr;
 }
 
+// `unknown_reference`: a command names an entity that does not exist.
+Status UnknownReference(std::string_view kind, std::string_view id);
+
 // Stream types of reference data, by the payload that defines them.
 std::string_view ReferenceStreamType(events::Payload type);
 

@@ -16,17 +16,6 @@ namespace {
 using events::Str;
 using events::Sv;
 
-Decimal Dec(const flatbuffers::String* s) {
-  return s ? Decimal::Parse(Sv(s)).value_or(Decimal()) : Decimal();
-}
-Decimal Dec(const std::string& s) { return Decimal::Parse(s).value_or(Decimal()); }
-
-std::vector<NewEvent> One(NewEvent e) {
-  std::vector<NewEvent> v;
-  v.push_back(std::move(e));
-  return v;
-}
-
 NewEvent To(NewEvent e, std::string type, std::string id) {
   e.stream_type = std::move(type);
   e.stream_id = std::move(id);
@@ -381,8 +370,7 @@ Result<std::vector<NewEvent>> Rematch(const PurchaseOrder& po, const std::string
 Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
   const auto* supplier = FindReference<events::SupplierDefined>(ctx, "supplier", in.supplier);
   if (supplier == nullptr) {
-    return Status::Rule("unknown_reference", "supplier \"" + in.supplier + "\" does not exist",
-                        {{"kind", "supplier"}, {"id", in.supplier}});
+    return UnknownReference("supplier", in.supplier);
   }
   if (in.supplier_ref.empty()) return Status::Malformed("missing supplier_ref");
   LEDGER_RETURN_IF_ERROR(CheckDate(in.date, "date"));
@@ -468,8 +456,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
       if (!tax_code.empty()) {
         const auto* t = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
         if (t == nullptr) {
-          return AtLine(i + 1, Status::Rule("unknown_reference",
-                                            "tax_code \"" + tax_code + "\" does not exist"));
+          return AtLine(i + 1, UnknownReference("tax_code", tax_code));
         }
         line->tax_rate = Str(t->rate());
         line->tax_price_included = t->price_included();
