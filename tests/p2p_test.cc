@@ -875,5 +875,31 @@ TEST_F(P2pScenarios, AHandEditedInvoiceRecordIsFoundByVerify) {
   EXPECT_EQ(report->offset, victim.offset);
 }
 
+TEST_F(P2pScenarios, AnEarlierInvoiceKeepsItsQuantitiesAndACancellationFreesThem) {
+  std::string po = ConfirmedPo({Line("LAPTOP", "3", "1000")});
+  Ok(Receive(po, {Got(1, "2")}), kReceiver);
+  std::string first = Ok(Capture(Invoice(po, "F-1", {Billed(1, "2", "1000")})), kAccountant).stream_id;
+  std::string second = Ok(Capture(Invoice(po, "F-2", {Billed(1, "1", "1000")})), kAccountant).stream_id;
+  EXPECT_EQ(Si(first).status, "matched");
+  EXPECT_EQ(Si(second).discrepancies, (std::vector<SiDiscrepancy>{{1, "quantity", "0", "1"}}));
+  // The last laptop arrives: the second invoice matches, the first stays.
+  When(Receive(po, {Got(1, "1")}), kReceiver);
+  EXPECT_EQ(appended_types(),
+            (Types{"ReceiptRecorded", "PurchaseOrderReceived", "SupplierInvoiceMatched"}));
+  EXPECT_EQ(appended_[2].envelope()->stream_id()->str(), second);
+  EXPECT_EQ(Si(second).status, "matched");
+  // A third invoice for the same laptop is the one disputed, not the others.
+  std::string third = Ok(Capture(Invoice(po, "F-3", {Billed(1, "1", "1000")})), kAccountant).stream_id;
+  EXPECT_EQ(Si(third).status, "disputed");
+  // Cancelling the second frees its laptop for the third.
+  When(OnInvoice(second, [](const SupplierInvoice& s, DecideContext& c) {
+         return DecideCancelInvoice(s, "sent twice", c);
+       }),
+       kAccountant);
+  EXPECT_EQ(appended_types().back(), "SupplierInvoiceMatched");
+  EXPECT_EQ(Si(third).status, "matched");
+  EXPECT_EQ(Si(first).status, "matched");
+}
+
 }  // namespace
 }  // namespace ledger::testing

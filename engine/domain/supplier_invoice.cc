@@ -137,15 +137,33 @@ bool Rematchable(const SupplierInvoice& si) {
   return (si.status == "matched" || si.status == "disputed") && !si.accepted;
 }
 
+// Per order line, what the invoices of `po` before `id` bill, leaving out
+// cancelled ones and `cancelled`.
+std::map<uint32_t, Decimal> EarlierInvoiced(const PurchaseOrder& po, const std::string& id,
+                                            DecideContext& ctx, const std::string& cancelled) {
+  std::map<uint32_t, Decimal> out;
+  for (const auto& other : po.invoices) {
+    if (other == id) break;
+    if (other == cancelled) continue;
+    const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", other);
+    if (si == nullptr || si->status == "cancelled") continue;
+    for (const auto& l : si->lines) {
+      if (l.po_line != 0) AddTo(out[l.po_line], l.quantity);
+    }
+  }
+  return out;
+}
+
 // Matching again after the invoice itself changed (a credit note).
-Result<std::vector<NewEvent>> RematchSelf(const SupplierInvoice& si, DecideContext& ctx,
-                                          const std::string& trigger) {
+Result<std::vector<NewEvent>> RematchSelf(const SupplierInvoice& si, const std::string& id,
+                                          DecideContext& ctx, const std::string& trigger) {
   std::vector<NewEvent> out;
   if (!Rematchable(si)) return out;
   const auto* po = si.purchase_order.empty()
                        ? nullptr
                        : ctx.Get<PurchaseOrder>("purchase_order", si.purchase_order);
-  auto m = Match(si, po, GetMatchingPolicy(ctx), /*own_on_order=*/true);
+  auto m = Match(si, po, GetMatchingPolicy(ctx),
+                 po ? EarlierInvoiced(*po, id, ctx, "") : std::map<uint32_t, Decimal>{});
   if (!m.ok()) return m.status();
   if (m->result != si.status || m->discrepancies != si.discrepancies) {
     out.push_back(MatchedEvent(*m, trigger));
@@ -272,7 +290,8 @@ std::string_view Label(const SupplierDocument& d) { return d.kind; }
 bool Valid(const SupplierDocument& d) { return !d.kind.empty(); }
 
 Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
-                           const MatchingPolicy& policy, bool own_on_order) {
+                           const MatchingPolicy& policy,
+                           const std::map<uint32_t, Decimal>& earlier_invoices) {
   MatchOutcome m;
   if (po == nullptr) {
     m.result = "matched";
@@ -281,14 +300,7 @@ Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
   }
   const bool two_way = si.billing_method == "ordered";
   m.mode = two_way ? "2-way" : "3-way";
-  // This invoice's own quantities per order line, as the order counts them.
-  std::map<uint32_t, Decimal> own;
-  if (own_on_order) {
-    for (const auto& l : si.lines) {
-      if (l.po_line != 0) AddTo(own[l.po_line], l.quantity);
-    }
-  }
-  std::map<uint32_t, Decimal> earlier;  // earlier lines of this invoice
+  std::map<uint32_t, Decimal> earlier = earlier_invoices;  // + this invoice's earlier lines
   Decimal invoiced_sum, expected_sum;
   for (const auto& l : si.lines) {
     auto eff_qty = Minus(l.quantity, l.credited_quantity);
@@ -305,10 +317,7 @@ Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
     }
     // Quantity: what may still be billed on the order line.
     Decimal base = two_way ? pl->quantity : pl->received;
-    auto others = Minus(pl->invoiced, own[l.po_line]);
-    if (!others.ok()) return others.status();
-    auto expected = Minus(base, *others);
-    if (expected.ok()) expected = Minus(*expected, earlier[l.po_line]);
+    auto expected = Minus(base, earlier[l.po_line]);
     if (!expected.ok()) return expected.status();
     AddTo(earlier[l.po_line], *eff_qty);
     if (*eff_qty > *expected &&
@@ -352,13 +361,14 @@ Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
 }
 
 Result<std::vector<NewEvent>> Rematch(const PurchaseOrder& po, const std::string& trigger,
-                                      DecideContext& ctx) {
+                                      DecideContext& ctx, const std::string& cancelled) {
   std::vector<NewEvent> out;
   const MatchingPolicy policy = GetMatchingPolicy(ctx);
   for (const auto& id : po.invoices) {
+    if (id == cancelled) continue;
     const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", id);
     if (si == nullptr || !Rematchable(*si)) continue;
-    auto m = Match(*si, &po, policy, /*own_on_order=*/true);
+    auto m = Match(*si, &po, policy, EarlierInvoiced(po, id, ctx, cancelled));
     if (!m.ok()) return m.status();
     if (m->result != si->status || m->discrepancies != si->discrepancies) {
       out.push_back(To(MatchedEvent(*m, trigger), "supplier_invoice", id));
@@ -519,7 +529,12 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
 
   const std::string& id = ctx.stream_id();
   si = FromCaptured(c, ctx.actor().id);
-  auto m = Match(si, po, GetMatchingPolicy(ctx), /*own_on_order=*/false);
+  // Every invoice already on the order comes before this one.
+  std::map<uint32_t, Decimal> earlier;
+  if (po != nullptr) {
+    for (const auto& l : po->lines) earlier[l.line_no] = l.invoiced;
+  }
+  auto m = Match(si, po, GetMatchingPolicy(ctx), earlier);
   if (!m.ok()) return m.status();
 
   std::vector<NewEvent> out = One(Emit(std::move(c)));
@@ -693,7 +708,7 @@ Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, 
   n.tax = amounts->tax.ToString(si.digits);
   n.total = amounts->total.ToString(si.digits);
   const std::string& id = ctx.stream_id();
-  auto rematch = RematchSelf(after, ctx, "credit note " + in.supplier_ref);
+  auto rematch = RematchSelf(after, id, ctx, "credit note " + in.supplier_ref);
   if (!rematch.ok()) return rematch.status();
   std::vector<NewEvent> out = One(Emit(std::move(n)));
   out.push_back(ClaimEvent(si.supplier, in.supplier_ref, id, "credit_note"));
@@ -794,6 +809,12 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
   auto committed = BudgetMovements(ctx, Movement::kCommit, SourceOf(si, id), recommit, false);
   if (!committed.ok()) return committed.status();
   Append(&out, std::move(committed.value()));
+  if (po != nullptr) {
+    // What it billed is free again for the order's later invoices.
+    auto rematch = Rematch(*po, "cancellation of " + id, ctx, id);
+    if (!rematch.ok()) return rematch.status();
+    Append(&out, std::move(rematch.value()));
+  }
   return out;
 }
 

@@ -141,19 +141,22 @@ Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, Dec
 Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reason,
                              DecideContext& ctx);
 
-// Matching of an invoice against its order as it stands. `own_on_order`:
-// the order's invoiced quantities already include this invoice's.
+// Matching of an invoice against its order as it stands. `earlier`: per
+// order line, what the order's earlier invoices (not cancelled) bill; an
+// invoice keeps its claim on the quantities over the invoices after it.
 struct MatchOutcome {
   std::string result, mode;
   std::vector<SiDiscrepancy> discrepancies;
 };
 Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
-                           const MatchingPolicy& policy, bool own_on_order);
+                           const MatchingPolicy& policy,
+                           const std::map<uint32_t, Decimal>& earlier);
 
 // Matching events for the open invoices of `po` (the order as it will stand
-// after the command), for those whose result changes.
+// after the command), for those whose result changes. `cancelled`: an
+// invoice the command cancels, which no longer bills anything.
 Result<std::vector<NewEvent>> Rematch(const PurchaseOrder& po, const std::string& trigger,
-                                      DecideContext& ctx);
+                                      DecideContext& ctx, const std::string& cancelled = "");
 
 // Receipts (stream `receipt/RC-YYYY-NNNNN`).
 struct ReceiptLineState {
