@@ -109,6 +109,11 @@ struct NewEvent {
 
 using Decision = Result<std::vector<NewEvent>>;
 
+// A rejection about one line of a document: "line 2: ...".
+inline Status AtLine(size_t line, const Status& s) {
+  return s.Within("line " + std::to_string(line));
+}
+
 // The decision of a command that appends one event.
 inline std::vector<NewEvent> One(NewEvent e) {
   std::vector<NewEvent> v;

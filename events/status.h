@@ -75,6 +75,11 @@ class [[nodiscard]] Status {
   bool IsCorruption() const { return code_ == Errc::kCorruption; }
 
   std::string ToString() const;
+  // The same status, its message prefixed with where it happened
+  // ("line 2: quantity must be positive").
+  Status Within(const std::string& where) const {
+    return Status(code_, where + ": " + message_, rule_, details_);
+  }
 
  private:
   Errc code_ = Errc::kOk;

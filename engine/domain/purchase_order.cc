@@ -417,11 +417,7 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
     PoLine base;
     base.line_no = static_cast<uint32_t>(resolved.size() + 1);
     auto line = ResolveLine(base, in, lc, ctx);
-    if (!line.ok()) {
-      Status s = line.status();
-      return Status(s.code(), fmt::format("line {}: {}", base.line_no, s.message()), s.rule(),
-                    s.details());
-    }
+    if (!line.ok()) return AtLine(base.line_no, line.status());
     resolved.push_back(std::move(line->line));
     events::PurchaseOrderLineAddedT added;
     added.line = std::move(line->event);

@@ -15,10 +15,6 @@ namespace {
 using events::Str;
 using events::Sv;
 
-Status AtLine(size_t n, const Status& s) {
-  return Status(s.code(), fmt::format("line {}: {}", n, s.message()), s.rule(), s.details());
-}
-
 template <class Lines>
 void ReadLines(const Lines* lines, std::vector<PrLine>* out) {
   out->clear();
@@ -400,8 +396,7 @@ Decision DecideConvertPr(const PurchaseRequest& pr,
     if (!id.ok()) return id.status();
     auto events = DecideCreatePo(h, PoNotesInput{}, po_lines, ctx);
     if (!events.ok()) {
-      const Status& s = events.status();
-      return Status(s.code(), "order for " + supplier + ": " + s.message(), s.rule(), s.details());
+      return events.status().Within("order for " + supplier);
     }
     for (auto& e : *events) {
       e.stream_type = "purchase_order";

@@ -26,10 +26,6 @@ void Append(std::vector<NewEvent>* out, std::vector<NewEvent>&& more) {
   for (auto& e : more) out->push_back(std::move(e));
 }
 
-Status AtLine(size_t n, const Status& s) {
-  return Status(s.code(), fmt::format("line {}: {}", n, s.message()), s.rule(), s.details());
-}
-
 std::string DocumentKey(const std::string& supplier, const std::string& ref) {
   return supplier + "/" + ref;
 }
