@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <deque>
+
 #include "engine/coding.h"
 
 namespace ledger {
@@ -94,18 +96,22 @@ Status ProjectionRunner::Step(LogReader* reader, bool* progressed) {
   LEDGER_RETURN_IF_ERROR(reader->Next(options_.batch_records_max, &records));
   *progressed = !records.empty();
   if (records.empty()) return Status::Ok();
+  return ApplyBatch(records, reader->position());
+}
+
+Status ProjectionRunner::ApplyBatch(const std::vector<LogRecord>& records, const LogCursor& end) {
   ProjectionTxn txn(store_, prefix_);
   for (const auto& r : records) {
     LEDGER_RETURN_IF_ERROR(projection_->Apply(r, *r.envelope(), txn));
   }
   rocksdb::WriteBatch wb;
   txn.Flush(&wb);
-  wb.Put(prefix_ + std::string(kCursorKey), EncodeCursor(reader->position()));
+  wb.Put(prefix_ + std::string(kCursorKey), EncodeCursor(end));
   LEDGER_RETURN_IF_ERROR(FromRocks(store_->Write(rocksdb::WriteOptions(), &wb)));
   applied_ += records.size();
   {
     std::lock_guard lock(mu_);
-    cursor_ = reader->position();
+    cursor_ = end;
   }
   advanced_.notify_all();
   return Status::Ok();
@@ -178,23 +184,99 @@ uint64_t ProjectionRunner::lag() const {
   return end > at ? end - at : 0;
 }
 
+namespace {
+
+// One batch of the shared read, handed to every projection.
+struct SharedBatch {
+  std::vector<LogRecord> records;
+  LogCursor end;  // the reader's position after the batch
+};
+
+// A bounded queue of batches for one projection's worker; nullptr ends it.
+class BatchQueue {
+ public:
+  void Push(std::shared_ptr<const SharedBatch> b) {
+    std::unique_lock lock(mu_);
+    space_.wait(lock, [&] { return q_.size() < kDepth || abandoned_; });
+    if (abandoned_) return;
+    q_.push_back(std::move(b));
+    ready_.notify_one();
+  }
+  // The next batch; nullptr at the end or once abandoned.
+  std::shared_ptr<const SharedBatch> Pop() {
+    std::unique_lock lock(mu_);
+    ready_.wait(lock, [&] { return !q_.empty() || abandoned_; });
+    if (q_.empty()) return nullptr;
+    auto b = std::move(q_.front());
+    q_.pop_front();
+    space_.notify_one();
+    return b;
+  }
+  // The worker failed: the reader stops waiting for it.
+  void Abandon() {
+    std::lock_guard lock(mu_);
+    abandoned_ = true;
+    q_.clear();
+    space_.notify_all();
+    ready_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kDepth = 8;
+  std::mutex mu_;
+  std::condition_variable ready_, space_;
+  std::deque<std::shared_ptr<const SharedBatch>> q_;
+  bool abandoned_ = false;
+};
+
+}  // namespace
+
 Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
                           const std::function<void(uint64_t, uint64_t)>& progress) {
-  std::vector<Status> results(runners.size());
-  std::vector<std::thread> threads;
-  std::atomic<size_t> running{runners.size()};
-  uint64_t total = 0;
-  for (size_t i = 0; i < runners.size(); ++i) {
-    LEDGER_RETURN_IF_ERROR(runners[i]->Reset());
-    total += CursorTotal(runners[i]->log_->End());
+  if (runners.empty()) return Status::Ok();
+  for (auto* r : runners) {
+    LEDGER_RETURN_IF_ERROR(r->Reset());
+    // One reader for all of them: they must share the log.
+    LEDGER_ASSERT(r->log_ == runners.front()->log_);
   }
+  EventLog* log = runners.front()->log_;
+  const uint64_t total = CursorTotal(log->End()) * runners.size();
+  // The log is read (and its hashes verified) once; every projection applies
+  // each batch on its own thread and commits it with its cursor, exactly as
+  // its own catch-up would.
+  std::vector<BatchQueue> queues(runners.size());
+  std::vector<Status> results(runners.size());
+  std::vector<std::thread> workers;
   for (size_t i = 0; i < runners.size(); ++i) {
-    threads.emplace_back([&, i] {
-      results[i] = runners[i]->CatchUp();
-      --running;
+    workers.emplace_back([&, i] {
+      while (auto batch = queues[i].Pop()) {
+        results[i] = runners[i]->ApplyBatch(batch->records, batch->end);
+        if (!results[i].ok()) queues[i].Abandon();
+      }
     });
   }
-  while (running.load() > 0) {
+  Status read_status;
+  std::thread reader_thread([&] {
+    auto reader = log->NewReader(LogCursor(log->layout().partition_count(), 0), true);
+    const size_t batch_max = runners.front()->options_.batch_records_max;
+    for (;;) {
+      auto batch = std::make_shared<SharedBatch>();
+      batch->records.reserve(batch_max);
+      read_status = reader->Next(batch_max, &batch->records);
+      if (!read_status.ok() || batch->records.empty()) break;
+      batch->end = reader->position();
+      std::shared_ptr<const SharedBatch> shared = std::move(batch);
+      for (auto& q : queues) q.Push(shared);
+    }
+    for (auto& q : queues) q.Push(nullptr);
+  });
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    reader_thread.join();
+    for (auto& w : workers) w.join();
+    finished = true;
+  });
+  while (!finished.load()) {
     if (progress) {
       uint64_t done = 0;
       for (auto* r : runners) done += r->applied();
@@ -202,8 +284,9 @@ Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  for (auto& t : threads) t.join();
+  watcher.join();
   if (progress) progress(total, total);
+  LEDGER_RETURN_IF_ERROR(read_status);
   for (const auto& s : results) LEDGER_RETURN_IF_ERROR(s);
   return Status::Ok();
 }

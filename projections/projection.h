@@ -98,6 +98,8 @@ class ProjectionRunner {
                                    const std::function<void(uint64_t, uint64_t)>&);
   Status LoadCursor();
   Status Step(LogReader* reader, bool* progressed);
+  // Applies `records` and stores them with the cursor `end` in one write.
+  Status ApplyBatch(const std::vector<LogRecord>& records, const LogCursor& end);
   void Run();
 
   EventLog* const log_;
@@ -115,8 +117,9 @@ class ProjectionRunner {
   std::thread thread_;
 };
 
-// Rebuilds every runner from position 0, each on its own thread (the log is
-// read once per projection, in parallel). The runners must be stopped.
+// Rebuilds every runner from position 0. The log is read and verified once;
+// each projection applies the batches on its own thread. The runners must be
+// stopped and share one log.
 // `progress(done, total)` is called from the caller's thread about every
 // 100 ms, with records applied over all projections.
 Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,

@@ -346,6 +346,49 @@ TEST_F(EngineTest, ProjectionsRebuiltFromZeroAnswerIdentically) {
   EXPECT_FALSE(before_audit.empty());
 }
 
+// A projection that fails on its third event.
+class FailingProjection final : public Projection {
+ public:
+  std::string_view name() const override { return "failing"; }
+  uint32_t version() const override { return 1; }
+  Status Apply(const LogRecord&, const events::Envelope&, ProjectionTxn& txn) override {
+    if (++seen_ == 3) return Status::Corruption("failing projection: boom");
+    txn.Put("n", std::to_string(seen_));
+    return Status::Ok();
+  }
+
+ private:
+  int seen_ = 0;
+};
+
+TEST_F(EngineTest, ARebuildReadsTheLogOnceForAllAndReportsAFailingProjection) {
+  for (int i = 0; i < 10; ++i) Ok(Confirm(NewPo({Line("LAPTOP", "1", "10")})));
+  ProjectionRunnerOptions small;
+  small.batch_records_max = 4;  // many batches through the shared read
+  ProjectionRunner healthy(&node().log(), node().store(), std::make_unique<CommitmentsProjection>(),
+                           small);
+  ProjectionRunner failing(&node().log(), node().store(), std::make_unique<FailingProjection>(),
+                           small);
+  uint64_t last_done = 0, last_total = 0;
+  Status s = RebuildProjections({&healthy, &failing}, [&](uint64_t done, uint64_t total) {
+    last_done = done;
+    last_total = total;
+  });
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_EQ(last_done, last_total);
+  // The healthy projection went to the end and answers; the failing one
+  // kept only what it committed before its failure.
+  EXPECT_EQ(CursorTotal(healthy.position()), CursorTotal(node().log().End()));
+  EXPECT_LT(CursorTotal(failing.position()), 3u);
+  auto rows = QueryCommitments(node().store(), {});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].committed, "100.00");
+  // Without the failing one, a rebuild succeeds and answers the same.
+  ASSERT_TRUE(RebuildProjections({&healthy}).ok());
+  EXPECT_EQ(QueryCommitments(node().store(), {})->at(0).committed, "100.00");
+}
+
 TEST_F(EngineTest, AuditQueriesByActorStreamTimeWithPagination) {
   ASSERT_TRUE(node().StartProjections().ok());
   auto a = NewPo({Line("LAPTOP", "1", "10")});
