@@ -20,6 +20,11 @@ class RequestContext {
   // The n-th `{...}` of the route's path, from 1.
   std::string path(size_t n) const { return req.matches[n].str(); }
   Body body() const { return Body::Parse(req.body); }
+  // An optional string field of an optional body (actions such as cancel
+  // may be posted without one): "" when either is absent.
+  std::string optional_field(const char* key) const {
+    return req.body.empty() ? "" : body().opt_str(key).value_or("");
+  }
 
   // Runs `cmd` for this request's actor, with its Idempotency-Key, If-Match
   // and X-Correlation-Id headers, and writes the outcome:
@@ -31,6 +36,10 @@ class RequestContext {
 
 // The events of one stream as {"events":[{type, stream_version, ...}]}.
 Json HistoryJson(const std::vector<LogRecord>& records);
+
+// The JSON of a reference entity (settings, policies, rates...): id,
+// version, status and the fields of its definition.
+Json ReferenceJson(const std::string& id, const AggregateState& state);
 
 // Stream ids supplied by clients: 1 to 64 of [A-Za-z0-9._:@-].
 void CheckClientId(const std::string& id);

@@ -50,14 +50,6 @@ events::PayloadUnion ParseMatchingPolicy(const Body& b) {
   return u;
 }
 
-Json ReferenceTableJson(const AggregateState& state) {
-  const auto* s = StateCast<ReferenceState>(&state);
-  Json j = Json::parse(events::TableJson(s->type, s->table.data()), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) j = Json::object();
-  j["version"] = state.version;
-  return j;
-}
-
 // Budgets.
 
 BudgetLineKey ParseLineKey(const Body& b) {
@@ -77,8 +69,7 @@ Json BudgetJson(const std::string& id, const AggregateState& state) {
            {"project", line.project},
            {"periods", Json::object()}};
     }
-    Decimal available = cell.amount.CheckedSub(cell.committed).value_or(Decimal());
-    available = available.CheckedSub(cell.actual).value_or(Decimal());
+    Decimal available = Available(cell);
     l["periods"][period] = {{"amount", Digits(cell.amount, b.currency)},
                             {"committed", Digits(cell.committed, b.currency)},
                             {"actual", Digits(cell.actual, b.currency)},
@@ -322,11 +313,6 @@ Json InvoiceJson(const std::string& id, const AggregateState& state) {
   return j;
 }
 
-std::string OptionalReason(const RequestContext& rc, const char* key) {
-  if (rc.req.body.empty()) return "";
-  return rc.body().opt_str(key).value_or("");
-}
-
 }  // namespace
 
 void ApiServer::AddP2pRoutes() {
@@ -347,7 +333,7 @@ void ApiServer::AddP2pRoutes() {
         [type = std::string(type)](RequestContext& rc) {
           auto state = rc.ctx.engine->Load(type, kSettingsId);
           if (!state) Fail(Status::NotFound("the company has not defined its " + type));
-          WriteJson(rc.res, 200, ReferenceTableJson(*state));
+          WriteJson(rc.res, 200, ReferenceJson(std::string(kSettingsId), *state));
         });
   }
   Add("PUT", "/v1/exchange-rates/{currency}", {"accountant", "approver_finance"},
@@ -364,7 +350,7 @@ void ApiServer::AddP2pRoutes() {
       [](RequestContext& rc) {
         auto state = rc.ctx.engine->Load("exchange_rate", rc.path(1));
         if (!state) Fail(Status::NotFound("no exchange rate for " + rc.path(1)));
-        WriteJson(rc.res, 200, ReferenceTableJson(*state));
+        WriteJson(rc.res, 200, ReferenceJson(rc.path(1), *state));
       });
 
   // Budgets.
@@ -501,7 +487,7 @@ void ApiServer::AddP2pRoutes() {
       });
   Add("POST", prs + "/{id}/approve", kApprovers, "Approve the next level",
       [on_pr](RequestContext& rc) {
-        std::string comment = OptionalReason(rc, "comment");
+        std::string comment = rc.optional_field("comment");
         rc.Reply(rc.Execute(on_pr(rc.path(1), [comment](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideApprovePr(pr, comment, ctx);
         })));
@@ -514,7 +500,7 @@ void ApiServer::AddP2pRoutes() {
   });
   Add("POST", prs + "/{id}/cancel", requesters, "Cancel a draft or submitted request",
       [on_pr](RequestContext& rc) {
-        std::string reason = OptionalReason(rc, "reason");
+        std::string reason = rc.optional_field("reason");
         rc.Reply(rc.Execute(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideCancelPr(pr, reason, ctx);
         })));
@@ -666,7 +652,7 @@ void ApiServer::AddP2pRoutes() {
             });
   si_action("/cancel", {"accountant"}, "Cancel an unpaid invoice (gives the budget back)",
             [](RequestContext& rc) -> SiAction {
-              std::string reason = OptionalReason(rc, "reason");
+              std::string reason = rc.optional_field("reason");
               return [reason](const SupplierInvoice& si, DecideContext& ctx) {
                 return DecideCancelInvoice(si, reason, ctx);
               };

@@ -244,8 +244,7 @@ void ApiServer::AddPurchasingRoutes() {
   action("/reset-to-draft", "Reset to draft (releases the commitment)",
          [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideResetPoToDraft(po, ctx); });
   Add("POST", base + "/{id}/cancel", buyers, "Cancel the order", [](RequestContext& rc) {
-    std::string reason;
-    if (!rc.req.body.empty()) reason = rc.body().opt_str("reason").value_or("");
+    std::string reason = rc.optional_field("reason");
     rc.Reply(rc.Execute(domain::OnPurchaseOrder(
         rc.path(1), [reason](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideCancelPo(po, reason, ctx);

@@ -111,6 +111,8 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
   return u;
 }
 
+}  // namespace
+
 // The JSON of a reference entity: id, version, status and its fields.
 Json ReferenceJson(const std::string& id, const AggregateState& state) {
   const auto* s = StateCast<domain::ReferenceState>(&state);
@@ -121,6 +123,8 @@ Json ReferenceJson(const std::string& id, const AggregateState& state) {
   j["status"] = std::string(state.StatusLabel());
   return j;
 }
+
+namespace {
 
 struct Collection {
   const char* path;
@@ -185,8 +189,7 @@ void ApiServer::AddReferenceRoutes() {
 
   Add("POST", "/v1/users/{id}/tokens", {"admin"}, "Issue an API token for a user",
       [](RequestContext& rc) {
-        std::string label;
-        if (!rc.req.body.empty()) label = rc.body().opt_str("label").value_or("");
+        std::string label = rc.optional_field("label");
         unsigned char raw[32];
         if (RAND_bytes(raw, sizeof raw) != 1) Fail(Status::Internal("no randomness"));
         std::string token = "ldg_" + events::ToHex(raw, sizeof raw);

@@ -246,17 +246,19 @@ Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
   // its own catch-up would.
   std::vector<BatchQueue> queues(runners.size());
   std::vector<Status> results(runners.size());
-  std::vector<std::thread> workers;
+  std::vector<std::thread> threads;
+  std::atomic<size_t> running{runners.size() + 1};
   for (size_t i = 0; i < runners.size(); ++i) {
-    workers.emplace_back([&, i] {
+    threads.emplace_back([&, i] {
       while (auto batch = queues[i].Pop()) {
         results[i] = runners[i]->ApplyBatch(batch->records, batch->end);
         if (!results[i].ok()) queues[i].Abandon();
       }
+      --running;
     });
   }
   Status read_status;
-  std::thread reader_thread([&] {
+  threads.emplace_back([&] {
     auto reader = log->NewReader(LogCursor(log->layout().partition_count(), 0), true);
     const size_t batch_max = runners.front()->options_.batch_records_max;
     for (;;) {
@@ -269,14 +271,9 @@ Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
       for (auto& q : queues) q.Push(shared);
     }
     for (auto& q : queues) q.Push(nullptr);
+    --running;
   });
-  std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    reader_thread.join();
-    for (auto& w : workers) w.join();
-    finished = true;
-  });
-  while (!finished.load()) {
+  while (running.load() > 0) {
     if (progress) {
       uint64_t done = 0;
       for (auto* r : runners) done += r->applied();
@@ -284,7 +281,7 @@ Status RebuildProjections(const std::vector<ProjectionRunner*>& runners,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  watcher.join();
+  for (auto& t : threads) t.join();
   if (progress) progress(total, total);
   LEDGER_RETURN_IF_ERROR(read_status);
   for (const auto& s : results) LEDGER_RETURN_IF_ERROR(s);

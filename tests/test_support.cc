@@ -64,13 +64,13 @@ void NodeTest::SetUp() {
 }
 
 void NodeTest::TearDown() {
-  po_holder_.reset();
+  holders_.clear();
   node_.reset();
   cluster_.reset();
 }
 
 void NodeTest::Reopen() {
-  po_holder_.reset();
+  holders_.clear();
   node_.reset();
   auto n = Node::Open(config_, &clock_);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
@@ -121,9 +121,7 @@ std::string NodeTest::NewPo(std::vector<domain::PoLineInput> lines, const char* 
 }
 
 const domain::PurchaseOrder& NodeTest::Po(const std::string& id) {
-  po_holder_ = engine().Load("purchase_order", id);
-  LEDGER_ASSERT(po_holder_ != nullptr);
-  return *StateCast<domain::PurchaseOrder>(po_holder_.get());
+  return State<domain::PurchaseOrder>("purchase_order", id);
 }
 
 void NodeTest::SeedReference(const std::string& rounding) {

@@ -97,7 +97,6 @@ class NodeTest : public ::testing::Test {
   std::unique_ptr<Node> node_;
   CommandOutcome last_;
   std::vector<LogRecord> appended_;
-  std::shared_ptr<const AggregateState> po_holder_;
   std::vector<std::shared_ptr<const AggregateState>> holders_;
 };
 

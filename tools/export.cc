@@ -100,8 +100,7 @@ Status ExportBudgetLines(EventLog& log, std::ostream& out) {
     const int digits = CurrencyDigits(b->currency).value_or(2);
     for (const auto& [key, cell] : b->cells) {
       auto [line, period] = domain::SplitCellKey(key);
-      Decimal available = cell.amount.CheckedSub(cell.committed).value_or(Decimal());
-      available = available.CheckedSub(cell.actual).value_or(Decimal());
+      Decimal available = domain::Available(cell);
       Row(out, {id, b->currency, b->policy, line.cost_center, line.category, line.project, period,
                 cell.amount.ToString(digits), cell.committed.ToString(digits),
                 cell.actual.ToString(digits), available.ToString(digits)});

@@ -97,12 +97,6 @@ bool HasLine(const Budget& b, const BudgetLineKey& l) {
   return it != b.cells.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }
 
-Decimal Available(const BudgetCell& c) {
-  auto left = c.amount.CheckedSub(c.committed);
-  if (left) left = left->CheckedSub(c.actual);
-  return left.value_or(Decimal());
-}
-
 template <class T>
 void FillMovement(T& m, const BudgetSource& src) {
   m.source_type = src.type;
@@ -204,6 +198,12 @@ std::pair<BudgetLineKey, std::string> SplitCellKey(const std::string& key) {
   }
   parts.resize(4);
   return {{parts[0], parts[1], parts[2]}, parts[3]};
+}
+
+Decimal Available(const BudgetCell& c) {
+  auto left = c.amount.CheckedSub(c.committed);
+  if (left) left = left->CheckedSub(c.actual);
+  return left.value_or(Decimal());
 }
 
 bool IsPeriod(std::string_view t) {

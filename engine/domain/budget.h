@@ -34,6 +34,8 @@ struct BudgetLineKey {
 struct BudgetCell {
   Decimal amount, committed, actual;
 };
+// amount − committed − actual.
+Decimal Available(const BudgetCell& c);
 
 struct Budget {
   std::string name, currency, policy;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/domain/money.h"
 #include "engine/tax.h"
 
 namespace ledger::domain {
@@ -276,7 +277,7 @@ ApprovalPolicy GetApprovalPolicy(DecideContext& ctx) {
   for (const auto* b : *t->bands()) {
     ApprovalPolicy::Band band;
     if (b->up_to() && b->up_to()->size() > 0) {
-      band.up_to = Decimal::Parse(events::Sv(b->up_to())).value_or(Decimal());
+      band.up_to = Dec(b->up_to());
     }
     if (b->levels()) {
       for (const auto* l : *b->levels()) band.levels.push_back(l->str());
@@ -295,18 +296,12 @@ const std::vector<std::string>& ApprovalPolicy::LevelsFor(const Decimal& amount)
 
 MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
   MatchingPolicy p;
-  const AggregateState* st = ctx.Find("matching_policy", kSettingsId);
-  const auto* s = st ? StateCast<ReferenceState>(st) : nullptr;
-  const auto* t = s ? TableOf<events::MatchingPolicyDefined>(*s) : nullptr;
+  const auto* t = FindReference<events::MatchingPolicyDefined>(ctx, "matching_policy", kSettingsId);
   if (t == nullptr) return p;
-  auto dec = [](const flatbuffers::String* v) {
-    return Decimal::Parse(events::Sv(v)).value_or(Decimal());
-  };
-  p.quantity_pct = dec(t->quantity_pct());
-  p.price_pct = dec(t->price_pct());
-  p.amount_abs = dec(t->amount_abs());
-  p.over_receipt_pct = dec(t->over_receipt_pct());
-  p.version = st->version;
+  p.quantity_pct = Dec(t->quantity_pct());
+  p.price_pct = Dec(t->price_pct());
+  p.amount_abs = Dec(t->amount_abs());
+  p.over_receipt_pct = Dec(t->over_receipt_pct());
   return p;
 }
 

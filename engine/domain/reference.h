@@ -82,7 +82,6 @@ ApprovalPolicy GetApprovalPolicy(DecideContext& ctx);
 // Matching and receipt tolerances (SPEC §4.5, §4.6); all zero by default.
 struct MatchingPolicy {
   Decimal quantity_pct, price_pct, amount_abs, over_receipt_pct;
-  uint64_t version = 0;
 };
 MatchingPolicy GetMatchingPolicy(DecideContext& ctx);
 
