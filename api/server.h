@@ -36,13 +36,46 @@ namespace ledger::api {
 struct ApiOptions {
   std::string host = "127.0.0.1";  // Default: loopback only
   int port = 8080;                 // Default: 8080; 0 picks a free port
-  size_t body_bytes_max = 1 << 20;  // Default: 1 MiB; larger bodies get 413
-  size_t threads = 32;             // Default: 32 worker threads
-  // How long a request may take to arrive. Also how long a POST without
-  // Content-Length waits before its 400. Default: 10 s.
+  // Pending connections the kernel queues before accept (capped by
+  // net.core.somaxconn). Default: 4096.
+  int listen_backlog = 4096;
+  // Open connections; one more is answered 503 at once and closed.
+  // Default: 10000.
+  size_t connections_max = 10'000;
+  // Request bodies, declared or chunked; larger ones get 413 as soon as that
+  // is known. Default: 1 MiB.
+  size_t body_bytes_max = 1 << 20;
+  // The request line and headers together; beyond: 431 (414 for a request
+  // line alone over header_line_bytes_max). Default: 16 KiB.
+  size_t header_bytes_max = 16 << 10;
+  // One header line (or the request line). Default: 8 KiB.
+  size_t header_line_bytes_max = 8 << 10;
+  // Header fields in one request; beyond: 431. Default: 100.
+  size_t headers_max = 100;
+  // Worker threads for commands (everything but GET/HEAD). Each blocks while
+  // its command becomes durable, so this bounds the commands one server has
+  // in flight. Default: 256.
+  size_t threads = 256;
+  // Worker threads for GET and HEAD, apart from the command workers so that
+  // reads never queue behind commands waiting for the log. Default: 8.
+  size_t read_threads = 8;
+  // How long a request head may take to arrive, from its first byte; past
+  // it: 408 and the connection is closed. A deadline for the whole head,
+  // not per byte. Default: 5 s.
+  int header_timeout_ms = 5'000;
+  // How long a request body may take to arrive, from the end of its head;
+  // past it: 408 and the connection is closed. Default: 10 s.
   int read_timeout_ms = 10'000;
-  // Concurrent GET /v1/events/stream connections; each holds a worker
-  // thread. Beyond it: 429. Default: 8.
+  // How long unsent answer bytes may wait for a client that does not read;
+  // past it the connection is closed. Default: 10 s.
+  int write_timeout_ms = 10'000;
+  // A keep-alive connection with no request for this long is closed.
+  // Default: 30 s.
+  int keep_alive_idle_ms = 30'000;
+  // Requests served on one connection before it is closed. Default: 10000.
+  size_t keep_alive_requests_max = 10'000;
+  // Concurrent GET /v1/events/stream connections; each holds a thread of its
+  // own. Beyond it: 429. Default: 8.
   size_t event_streams_max = 8;
 };
 

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     spdlog::error("--listen must be HOST:PORT");
     return 2;
   }
-  api::ApiOptions api_options;
+  api::ApiOptions api_options = config.http;
   api_options.host = config.listen.substr(0, colon);
   try {
     api_options.port = std::stoi(config.listen.substr(colon + 1));
@@ -60,8 +60,6 @@ int main(int argc, char** argv) {
     spdlog::error("--listen must be HOST:PORT");
     return 2;
   }
-  api_options.threads = config.http_threads;
-  api_options.body_bytes_max = config.body_bytes_max;
 
   // Signals are taken by one thread with sigwait, never by a handler.
   sigset_t signals;

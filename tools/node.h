@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/server.h"
 #include "engine/attachments.h"
 #include "engine/engine.h"
 #include "engine/kafka_log.h"
@@ -26,13 +27,15 @@ struct Config {
   int kafka_replication_factor = 3;    // Default: 3 (with min.insync.replicas 2)
   bool demo = false;                   // Default: no demo data
   uint32_t partitions_per_topic = 1;   // Default: 1
-  size_t http_threads = 32;            // Default: 32
-  size_t body_bytes_max = 1 << 20;     // Default: 1 MiB
   bool sync = true;                    // Default: fsync every group commit
   // Open the log without a writer (ledgerctl): a Kafka log opened this way
   // never fences the running ledgerd's producer. Default: false.
   bool log_read_only = false;
   EngineOptions engine;
+  // The HTTP front door: limits, timeouts and worker threads (see
+  // api::ApiOptions for each field's meaning and default). `listen` above
+  // sets its host and port.
+  api::ApiOptions http;
 };
 
 // Reads a JSON config file whose keys are the fields above.
