@@ -9,8 +9,9 @@ namespace ledger::api {
 class RequestContext {
  public:
   RequestContext(const httplib::Request& req, httplib::Response& res, Actor actor,
-                 const ApiContext& ctx)
-      : req(req), res(res), actor(std::move(actor)), ctx(ctx) {}
+                 const ApiContext& ctx, std::vector<std::string> path_params)
+      : req(req), res(res), actor(std::move(actor)), ctx(ctx),
+        path_params_(std::move(path_params)) {}
 
   const httplib::Request& req;
   httplib::Response& res;
@@ -18,7 +19,7 @@ class RequestContext {
   const ApiContext& ctx;
 
   // The n-th `{...}` of the route's path, from 1.
-  std::string path(size_t n) const { return req.matches[n].str(); }
+  const std::string& path(size_t n) const { return path_params_.at(n - 1); }
   Body body() const { return Body::Parse(req.body); }
   // An optional string field of an optional body (actions such as cancel
   // may be posted without one): "" when either is absent.
@@ -32,6 +33,9 @@ class RequestContext {
   CommandOutcome Execute(Command cmd);
   // Writes the outcome of Execute.
   void Reply(const CommandOutcome& out);
+
+ private:
+  std::vector<std::string> path_params_;
 };
 
 // The events of one stream as {"events":[{type, stream_version, ...}]}.

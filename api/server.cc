@@ -4,27 +4,15 @@
 #include <spdlog/spdlog.h>
 
 
+#include <unordered_map>
+
+#include "api/front_door.h"
 #include "api/request_context.h"
 #include "engine/domain/reference.h"
 #include "events/codec.h"
 
 namespace ledger::api {
 namespace {
-
-// "/v1/purchase-orders/{id}" -> "/v1/purchase-orders/([^/]+)"
-std::string PathRegex(const std::string& path) {
-  std::string out;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '{') {
-      i = path.find('}', i);
-      LEDGER_ASSERT(i != std::string::npos);
-      out += "([^/]+)";
-    } else {
-      out += path[i];
-    }
-  }
-  return out;
-}
 
 std::string Header(const httplib::Request& req, const char* name) {
   return req.has_header(name) ? req.get_header_value(name) : std::string();
@@ -109,100 +97,221 @@ void RequestContext::Reply(const CommandOutcome& out) {
             Json{{"id", out.stream_id}, {"version", out.version}, {"state", out.state_label}});
 }
 
+// cpp-httplib's message layer: it parses the head the front door framed
+// into a Request, calls the route (through the pre-routing hook, so its
+// regular-expression routing never runs) and writes the Response: status
+// line, headers, body, compression and chunked streams.
+class ApiServer::MessageLayer : public httplib::Server {
+ public:
+  // Answers the request in `request` on `stream`. Returns false if the
+  // connection must close after it.
+  bool Answer(FramedRequest& request, httplib::Stream& stream) {
+    bool client_closed = false;
+    bool ok = process_request(stream, request.close_after, client_closed,
+                              [&request](httplib::Request& req) {
+                                req.body = std::move(request.body);
+                                // The front door already answered
+                                // `100 Continue` before reading the body.
+                                req.headers.erase("Expect");
+                              });
+    return ok && !client_closed && !request.close_after;
+  }
+  // Content providers (event streams) end once this is no longer a socket.
+  void SetListening(bool on) { svr_sock_ = on ? 0 : INVALID_SOCKET; }
+};
+
+// Routes by path segments: a literal segment is one map lookup, a `{...}`
+// segment matches any one segment. Cost grows with the path's depth, not
+// with the number of routes.
+class ApiServer::RouteTable {
+ public:
+  struct Entry {
+    std::vector<std::string> roles;
+    Handler handler;
+  };
+
+  void Add(const std::string& method, const std::string& path, Entry entry) {
+    Node* node = &root_;
+    for (std::string_view segment : Segments(path)) {
+      if (!segment.empty() && segment.front() == '{') {
+        if (!node->param) node->param = std::make_unique<Node>();
+        node = node->param.get();
+      } else {
+        auto& child = node->literal[std::string(segment)];
+        if (!child) child = std::make_unique<Node>();
+        node = child.get();
+      }
+    }
+    LEDGER_ASSERT(node->methods.count(method) == 0 && "route declared twice");
+    node->methods.emplace(method, std::move(entry));
+  }
+
+  // The entry for `method` on `path`, with the values of its `{...}`
+  // segments; nullptr if none. HEAD is served by GET's entry.
+  const Entry* Find(std::string_view method, std::string_view path,
+                    std::vector<std::string>* params) const {
+    std::vector<std::string_view> segments = Segments(path);
+    const Node* node = Walk(&root_, segments, 0, params);
+    if (node == nullptr) return nullptr;
+    auto it = node->methods.find(method == "HEAD" ? "GET" : std::string(method));
+    return it == node->methods.end() ? nullptr : &it->second;
+  }
+
+ private:
+  struct Node {
+    std::unordered_map<std::string, std::unique_ptr<Node>> literal;
+    std::unique_ptr<Node> param;
+    std::unordered_map<std::string, Entry> methods;
+  };
+
+  static std::vector<std::string_view> Segments(std::string_view path) {
+    std::vector<std::string_view> out;
+    size_t at = path.empty() || path.front() != '/' ? 0 : 1;
+    while (at <= path.size()) {
+      size_t slash = path.find('/', at);
+      if (slash == std::string_view::npos) slash = path.size();
+      out.push_back(path.substr(at, slash - at));
+      at = slash + 1;
+    }
+    return out;
+  }
+
+  // A literal match is preferred; a parameter is tried when the literal
+  // branch leads nowhere.
+  static const Node* Walk(const Node* node, const std::vector<std::string_view>& segments,
+                          size_t i, std::vector<std::string>* params) {
+    if (i == segments.size()) return node->methods.empty() ? nullptr : node;
+    auto it = node->literal.find(std::string(segments[i]));
+    if (it != node->literal.end()) {
+      if (const Node* found = Walk(it->second.get(), segments, i + 1, params)) return found;
+    }
+    if (node->param && !segments[i].empty()) {
+      params->emplace_back(segments[i]);
+      if (const Node* found = Walk(node->param.get(), segments, i + 1, params)) return found;
+      params->pop_back();
+    }
+    return nullptr;
+  }
+
+  Node root_;
+};
+
+namespace {
+enum Lane : size_t { kCommandLane = 0, kReadLane = 1, kStreamLane = 2 };
+constexpr std::string_view kEventStreamPath = "/v1/events/stream";
+}  // namespace
+
 ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
-    : ctx_(std::move(ctx)), options_(std::move(options)), http_(new httplib::Server()) {
-  http_->new_task_queue = [n = options_.threads] { return new httplib::ThreadPool(n); };
-  http_->set_payload_max_length(options_.body_bytes_max);
-  http_->set_read_timeout(options_.read_timeout_ms / 1000, (options_.read_timeout_ms % 1000) * 1000);
-  http_->set_write_timeout(10, 0);
-  http_->set_keep_alive_max_count(10'000);
-  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr) {
+    : ctx_(std::move(ctx)),
+      options_(std::move(options)),
+      messages_(new MessageLayer()),
+      table_(new RouteTable()) {
+  messages_->set_keep_alive_max_count(options_.keep_alive_requests_max);
+  messages_->set_keep_alive_timeout(std::max(1, options_.keep_alive_idle_ms / 1000));
+  messages_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                      std::exception_ptr) {
     WriteError(res, Status::Internal("internal error"));
   });
-  http_->set_error_handler([this](const httplib::Request&, httplib::Response& res) {
+  messages_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413) {
-      WriteError(res, Status(Errc::kTooLarge, fmt::format("the body is larger than {} bytes",
-                                                          options_.body_bytes_max)));
-    } else if (res.status == 404) {
-      WriteError(res, Status::NotFound("no such route"));
-    } else if (res.status == 400) {
-      // cpp-httplib refuses, before routing, a request it cannot read, most
-      // often a POST without Content-Length (curl -X POST with no data).
-      WriteError(res, Status::Malformed("the request could not be read; a POST needs a body or "
-                                        "Content-Length: 0 (e.g. curl -d '{}')"));
-    } else {
-      WriteJson(res, res.status,
-                Json{{"error", {{"code", "http_" + std::to_string(res.status)},
-                                {"message", "HTTP error " + std::to_string(res.status)},
-                                {"details", Json::object()}}}});
-    }
+    WriteJson(res, res.status,
+              Json{{"error", {{"code", "http_" + std::to_string(res.status)},
+                              {"message", "HTTP error " + std::to_string(res.status)},
+                              {"details", Json::object()}}}});
   });
+  messages_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    std::vector<std::string> params;
+    const RouteTable::Entry* entry = table_->Find(req.method, req.path, &params);
+    if (entry == nullptr) {
+      ++requests_;
+      ++errors_4xx_;
+      WriteError(res, Status::NotFound("no such route"));
+    } else {
+      Invoke(entry->roles, entry->handler, req, res, std::move(params));
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
+  FrontDoorOptions door;
+  door.host = options_.host;
+  door.port = options_.port;
+  door.listen_backlog = options_.listen_backlog;
+  door.connections_max = options_.connections_max;
+  door.limits = {options_.header_bytes_max, options_.header_line_bytes_max, options_.headers_max,
+                 options_.body_bytes_max};
+  door.header_timeout_ms = options_.header_timeout_ms;
+  door.body_timeout_ms = options_.read_timeout_ms;
+  door.write_timeout_ms = options_.write_timeout_ms;
+  door.keep_alive_idle_ms = options_.keep_alive_idle_ms;
+  door.keep_alive_requests_max = options_.keep_alive_requests_max;
+  door.lanes.assign(3, LaneOptions{});
+  door.lanes[kCommandLane].threads = std::max<size_t>(1, options_.threads);
+  door.lanes[kReadLane].threads = std::max<size_t>(1, options_.read_threads);
+  // One thread per stream, and two more to answer 429 to the streams
+  // beyond the limit at once.
+  door.lanes[kStreamLane] = {options_.event_streams_max + 2, /*streaming=*/true};
+  front_door_ = std::make_unique<FrontDoor>(
+      std::move(door),
+      [](std::string_view method, std::string_view target) -> size_t {
+        if (method != "GET" && method != "HEAD") return kCommandLane;
+        std::string_view path = target.substr(0, target.find('?'));
+        return path == kEventStreamPath ? kStreamLane : kReadLane;
+      },
+      [this](FramedRequest& request, httplib::Stream& stream) {
+        return messages_->Answer(request, stream);
+      });
   AddRoutes();
 }
 
 ApiServer::~ApiServer() { Stop(); }
 
 Result<int> ApiServer::Bind() {
-  int port = options_.port == 0 ? http_->bind_to_any_port(options_.host)
-                                : (http_->bind_to_port(options_.host, options_.port)
-                                       ? options_.port
-                                       : -1);
-  if (port < 0) {
-    return Status::Unavailable(fmt::format("cannot listen on {}:{}", options_.host, options_.port));
-  }
-  socket_port_ = port;
+  auto port = front_door_->Bind();
+  if (port.ok()) messages_->SetListening(true);
   return port;
 }
 
-void ApiServer::Serve() { http_->listen_after_bind(); }
+void ApiServer::Serve() { front_door_->Run(); }
 
 void ApiServer::Stop() {
   stopping_ = true;  // ends event streams within a second
-  if (http_) http_->stop();
+  messages_->SetListening(false);
+  front_door_->Stop();
 }
 
 void ApiServer::Add(const std::string& method, const std::string& path,
                     std::vector<std::string> roles, const std::string& summary, Handler handler) {
+  LEDGER_ASSERT(method == "GET" || method == "POST" || method == "PUT");
   routes_.push_back({method, path, summary, roles});
-  auto wrapped = [this, roles, handler = std::move(handler)](const httplib::Request& req,
-                                                             httplib::Response& res) {
-    ++requests_;
-    try {
-      Actor actor;
-      if (!roles.empty()) {
-        auto a = Authenticate(req, *ctx_.engine);
-        if (!a.ok()) Fail(a.status());
-        if (!Allowed(*a, roles)) {
-          Fail(Status(Errc::kForbidden,
-                      fmt::format("{} may not {} {}", a->id, req.method, req.path)));
-        }
-        actor = std::move(a.value());
+  table_->Add(method, path, {std::move(roles), std::move(handler)});
+}
+
+void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& handler,
+                       const httplib::Request& req, httplib::Response& res,
+                       std::vector<std::string> path_params) {
+  ++requests_;
+  try {
+    Actor actor;
+    if (!roles.empty()) {
+      auto a = Authenticate(req, *ctx_.engine);
+      if (!a.ok()) Fail(a.status());
+      if (!Allowed(*a, roles)) {
+        Fail(Status(Errc::kForbidden, fmt::format("{} may not {} {}", a->id, req.method, req.path)));
       }
-      RequestContext rc(req, res, std::move(actor), ctx_);
-      handler(rc);
-    } catch (const ApiError& e) {
-      WriteError(res, e.status);
-    } catch (const std::exception& e) {
-      spdlog::error("api: {} {} failed: {}", req.method, req.path, e.what());
-      WriteError(res, Status::Internal("internal error"));
+      actor = std::move(a.value());
     }
-    if (res.status >= 500) {
-      ++errors_5xx_;
-    } else if (res.status >= 400) {
-      ++errors_4xx_;
-    }
-  };
-  std::string pattern = PathRegex(path);
-  if (method == "GET") {
-    http_->Get(pattern, wrapped);
-  } else if (method == "POST") {
-    http_->Post(pattern, wrapped);
-  } else if (method == "PUT") {
-    http_->Put(pattern, wrapped);
-  } else {
-    LEDGER_ASSERT(false && "unsupported method");
+    RequestContext rc(req, res, std::move(actor), ctx_, std::move(path_params));
+    handler(rc);
+  } catch (const ApiError& e) {
+    WriteError(res, e.status);
+  } catch (const std::exception& e) {
+    spdlog::error("api: {} {} failed: {}", req.method, req.path, e.what());
+    WriteError(res, Status::Internal("internal error"));
+  }
+  if (res.status >= 500) {
+    ++errors_5xx_;
+  } else if (res.status >= 400) {
+    ++errors_4xx_;
   }
 }
 

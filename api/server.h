@@ -4,10 +4,16 @@
 //   command goes to the engine's queue, and the handler answers once the
 //   engine has (after the events are durable). Queries read the engine's
 //   committed state or the projections in the store.
-// Concurrency: a fixed pool of `threads` workers; each blocks on its own
-//   command, so the pool size bounds the commands one server has in flight.
+// Concurrency: connections are read by one event loop (api/front_door.h)
+//   and never hold a thread while idle. Commands are answered by `threads`
+//   workers, each blocking on its own command, so that pool bounds the
+//   commands one server has in flight; GET and HEAD have `read_threads`
+//   workers of their own, so reads never wait behind commands; each event
+//   stream has a thread of its own.
 // Security: every /v1 route needs `Authorization: Bearer <token>`; tokens
 //   are looked up by their SHA-256 digest and map to a user and its roles.
+//   Hostile HTTP (oversized, slow, smuggling-shaped requests) is refused by
+//   the front door before any route runs.
 //   /healthz and /readyz are open (they reveal nothing).
 // Limitations: the audit and commitments queries trail the log by the
 //   projections' lag (reported on /metrics).
@@ -26,7 +32,6 @@
 #include "projections/projection.h"
 
 namespace httplib {
-class Server;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -92,10 +97,13 @@ class ApiServer {
   ApiServer(ApiContext ctx, ApiOptions options);
   ~ApiServer();
 
-  // Binds the listening socket. Returns the bound port.
+  // Binds the listening socket. Returns the bound port. A port in use is an
+  // error (the socket is not shared with another process).
   Result<int> Bind();
   // Serves until Stop. Call after Bind.
+  // Returns once Stop was called and the requests in progress are answered.
   void Serve();
+  // Thread-safe; idempotent.
   void Stop();
 
   // A documented route: what /v1/openapi.json lists.
@@ -124,11 +132,19 @@ class ApiServer {
                         std::function<nlohmann::json(const std::string& id,
                                                      const AggregateState& state)> render);
 
+  class MessageLayer;
+  class RouteTable;
+  // Authenticates, authorises and runs a route; errors become JSON answers.
+  void Invoke(const std::vector<std::string>& roles, const Handler& handler,
+              const httplib::Request& req, httplib::Response& res,
+              std::vector<std::string> path_params);
+
   ApiContext ctx_;
   ApiOptions options_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<MessageLayer> messages_;
+  std::unique_ptr<RouteTable> table_;
+  std::unique_ptr<class FrontDoor> front_door_;
   std::vector<Route> routes_;
-  int socket_port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> event_streams_{0};
   std::atomic<uint64_t> requests_{0};

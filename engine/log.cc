@@ -30,6 +30,7 @@ std::string EncodeCursor(const LogCursor& c) {
 }
 
 Result<LogCursor> DecodeCursor(std::string_view text, uint32_t partition_count) {
+  if (text == "0") return LogCursor(partition_count, 0);
   LogCursor c;
   size_t pos = 0;
   while (pos <= text.size()) {

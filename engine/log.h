@@ -44,6 +44,8 @@ struct LogLayout {
 using LogCursor = std::vector<uint64_t>;
 
 std::string EncodeCursor(const LogCursor& c);            // "12.0.3.0.0.7"
+// "0" is the start of the log whatever the partition count, so that a client
+// can begin without knowing it.
 Result<LogCursor> DecodeCursor(std::string_view text, uint32_t partition_count);
 uint64_t CursorTotal(const LogCursor& c);                 // records before the cursor
 

@@ -1,0 +1,795 @@
+#include "api/front_door.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+namespace ledger::api {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// How often deadlines are checked: the precision of every timeout.
+constexpr milliseconds kSweepInterval{100};
+// After a refused request or a `Connection: close` answer the socket is
+// half-closed and drained this long, so that the client reads the answer
+// instead of a reset caused by bytes it was still sending.
+constexpr milliseconds kLinger{2000};
+constexpr size_t kLingerBytesMax = 1 << 20;
+constexpr size_t kReadChunkBytes = 64 << 10;
+// Over-limit connections draining after their 503; beyond, they are closed
+// at once.
+constexpr size_t kLingeringRefusedMax = 1024;
+// Connections accepted per wake-up of the loop, so that a connect storm
+// cannot starve the connections already open.
+constexpr int kAcceptsPerWakeMax = 1024;
+// Output kept allocated between answers; larger buffers are released.
+constexpr size_t kKeptBufferBytesMax = 256 << 10;
+
+std::string AddressOf(const sockaddr_storage& a, int* port) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (a.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(a);
+    inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+    *port = ntohs(v4.sin_port);
+  } else if (a.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(a);
+    inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+    *port = ntohs(v6.sin6_port);
+  }
+  return text;
+}
+
+}  // namespace
+
+struct FrontDoor::Connection {
+  enum class State {
+    kIdle,       // waiting for a request's first byte (loop)
+    kHead,       // reading a head (loop)
+    kBody,       // reading a body (loop)
+    kServing,    // a worker answers (worker)
+    kFlushing,   // sending an answer the socket could not take at once (loop)
+    kLingering,  // half-closed, draining before close (loop)
+  };
+
+  Connection(int fd, size_t slot, const FramingLimits& limits)
+      : fd(fd), slot(slot), scanner(limits) {}
+
+  const int fd;
+  const size_t slot;
+  std::string remote_ip, local_ip;
+  int remote_port = 0, local_port = 0;
+  bool armed = false;    // registered with epoll
+  bool refused = false;  // over connections_max: answered 503, lingering
+
+  State state = State::kIdle;
+  SteadyClock::time_point deadline;
+
+  // Input of the request being framed.
+  std::string in;  // received bytes not yet consumed
+  RequestHeadScanner scanner;
+  bool head_done = false;
+  RequestHead head;
+  std::optional<ChunkedDecoder> chunked;
+  size_t chunk_at = 0;  // where chunked decoding resumes in `in`
+  std::string body;     // decoded chunks
+  bool continue_sent = false;
+  bool peer_closed = false;
+  size_t requests = 0;
+
+  // The request a worker answers, and its lane.
+  FramedRequest request;
+  size_t lane = 0;
+  bool broken = false;       // a write failed: close without more
+  bool close_after = false;  // close once the answer is sent
+
+  // Output: out[out_sent, size) is still to be sent.
+  std::string out;
+  size_t out_sent = 0;
+  size_t lingered_bytes = 0;
+
+  bool output_pending() const { return out_sent < out.size(); }
+};
+
+struct FrontDoor::Lane {
+  LaneOptions options;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Connection*> queue;  // guarded by mu
+  bool stop = false;              // guarded by mu
+  std::vector<std::thread> threads;
+
+  void Push(Connection* c) {
+    {
+      std::lock_guard lock(mu);
+      queue.push_back(c);
+    }
+    cv.notify_one();
+  }
+  // The next connection to serve, or nullptr once stopped and drained.
+  Connection* Pop() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return stop || !queue.empty(); });
+    if (queue.empty()) return nullptr;
+    Connection* c = queue.front();
+    queue.pop_front();
+    return c;
+  }
+};
+
+namespace {
+
+// What cpp-httplib reads a request from and writes its answer to: the head
+// the front door framed, and the connection's output buffer (or, on a
+// streaming lane, the socket itself).
+class ConnectionStream final : public httplib::Stream {
+ public:
+  ConnectionStream(const FramedRequest& request, int fd, std::string* out, size_t* out_sent,
+                   const std::string& remote_ip, int remote_port, const std::string& local_ip,
+                   int local_port, bool streaming, int write_timeout_ms)
+      : request_(request), fd_(fd), out_(out), out_sent_(out_sent), remote_ip_(remote_ip),
+        remote_port_(remote_port), local_ip_(local_ip), local_port_(local_port),
+        streaming_(streaming), write_timeout_ms_(write_timeout_ms) {}
+
+  using httplib::Stream::write;
+
+  bool is_readable() const override { return read_at_ < request_.head.size(); }
+  bool is_writable() const override {
+    if (failed_) return false;
+    if (!streaming_) return true;
+    pollfd p{fd_, POLLOUT, 0};
+    return poll(&p, 1, write_timeout_ms_) == 1 && (p.revents & (POLLERR | POLLHUP)) == 0;
+  }
+  ssize_t read(char* ptr, size_t size) override {
+    size = std::min(size, request_.head.size() - read_at_);
+    std::memcpy(ptr, request_.head.data() + read_at_, size);
+    read_at_ += size;
+    return static_cast<ssize_t>(size);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (failed_) return -1;
+    out_->append(ptr, size);
+    if (streaming_ && !SendAll()) {
+      failed_ = true;
+      return -1;
+    }
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = remote_ip_;
+    port = remote_port_;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = local_ip_;
+    port = local_port_;
+  }
+  // Debian's cpp-httplib is built without CPPHTTPLIB_USE_POLL and answers
+  // 500 to a stream whose socket number is at least FD_SETSIZE, because its
+  // own select()-based waits could not watch it. Nothing in cpp-httplib
+  // waits on this stream's socket (the front door does all the waiting),
+  // so the socket is not disclosed.
+  socket_t socket() const override { return INVALID_SOCKET; }
+
+  bool failed() const { return failed_; }
+
+ private:
+  // Sends the whole output, waiting for the socket up to the write timeout
+  // each time it is full.
+  bool SendAll() {
+    while (*out_sent_ < out_->size()) {
+      ssize_t n = send(fd_, out_->data() + *out_sent_, out_->size() - *out_sent_,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        *out_sent_ += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        pollfd p{fd_, POLLOUT, 0};
+        if (poll(&p, 1, write_timeout_ms_) != 1) return false;
+      } else {
+        return false;
+      }
+    }
+    out_->clear();
+    *out_sent_ = 0;
+    return true;
+  }
+
+  const FramedRequest& request_;
+  const int fd_;
+  std::string* const out_;
+  size_t* const out_sent_;
+  const std::string& remote_ip_;
+  const int remote_port_;
+  const std::string& local_ip_;
+  const int local_port_;
+  const bool streaming_;
+  const int write_timeout_ms_;
+  size_t read_at_ = 0;
+  bool failed_ = false;
+};
+
+// epoll tags for the two descriptors that are not connections.
+char kListenTag;
+char kWakeTag;
+
+}  // namespace
+
+FrontDoor::FrontDoor(FrontDoorOptions options, Classifier classify, Responder respond)
+    : options_(std::move(options)), classify_(std::move(classify)), respond_(std::move(respond)) {
+  LEDGER_ASSERT(!options_.lanes.empty());
+  for (const auto& l : options_.lanes) {
+    LEDGER_ASSERT(l.threads > 0);
+    lanes_.push_back(std::make_unique<Lane>());
+    lanes_.back()->options = l;
+  }
+}
+
+FrontDoor::~FrontDoor() {
+  Stop();
+  for (auto& c : connections_) {
+    if (c) ::close(c->fd);
+  }
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+Result<int> FrontDoor::Bind() {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string where = fmt::format("{}:{}", options_.host, options_.port);
+  const std::string port = std::to_string(options_.port);
+  if (int rc = getaddrinfo(options_.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return Status::Unavailable(fmt::format("cannot listen on {}: {}", where, gai_strerror(rc)));
+  }
+  std::string why = "no address";
+  for (addrinfo* a = found; a != nullptr && listen_fd_ < 0; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
+    }
+    // SO_REUSEADDR lets a restarted server bind while its old connections
+    // sit in TIME_WAIT; unlike SO_REUSEPORT it never lets a second live
+    // listener share the port.
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, options_.listen_backlog) != 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      continue;
+    }
+    listen_fd_ = fd;
+  }
+  freeaddrinfo(found);
+  if (listen_fd_ < 0) {
+    return Status::Unavailable(fmt::format("cannot listen on {}: {}", where, why));
+  }
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len);
+  int bound_port = 0;
+  AddressOf(bound, &bound_port);
+
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    return Status::Unavailable(fmt::format("cannot watch sockets: {}", std::strerror(errno)));
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = &kListenTag;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
+  ev.data.ptr = &kWakeTag;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  return bound_port;
+}
+
+void FrontDoor::Stop() {
+  if (stopping_.exchange(true)) return;
+  if (wake_fd_ >= 0) Wake();
+}
+
+void FrontDoor::Wake() {
+  uint64_t one = 1;
+  (void)!::write(wake_fd_, &one, sizeof one);
+}
+
+FrontDoorStats FrontDoor::stats() const {
+  FrontDoorStats s;
+  s.connections_open = stat_open_.load();
+  s.connections_accepted = stat_accepted_.load();
+  s.connections_refused = stat_refused_.load();
+  s.requests = stat_requests_.load();
+  s.requests_refused = stat_requests_refused_.load();
+  s.timeouts = stat_timeouts_.load();
+  return s;
+}
+
+void FrontDoor::Run() {
+  LEDGER_ASSERT(epoll_fd_ >= 0 && "Bind before Run");
+  for (auto& lane : lanes_) {
+    for (size_t i = 0; i < lane->options.threads; ++i) {
+      lane->threads.emplace_back([this, l = lane.get()] { Work(l); });
+    }
+  }
+  std::array<epoll_event, 256> events;
+  auto next_sweep = SteadyClock::now() + kSweepInterval;
+  bool listening = true;
+  for (;;) {
+    if (stopping_ && listening) {
+      listening = false;
+      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+      ::close(listen_fd_);
+      listen_fd_ = -1;
+      // Connections between requests, or still sending one, are closed;
+      // those being answered close once their answer is out.
+      for (auto& c : connections_) {
+        if (c && (c->state == Connection::State::kIdle || c->state == Connection::State::kHead ||
+                  c->state == Connection::State::kBody)) {
+          Close(c.get());
+        }
+      }
+    }
+    if (!listening && connections_.size() == free_slots_.size()) break;
+    const auto now_before = SteadyClock::now();
+    const int timeout_ms = static_cast<int>(std::max<int64_t>(
+        0, std::chrono::duration_cast<milliseconds>(next_sweep - now_before).count() + 1));
+    const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
+    const auto now = SteadyClock::now();
+    for (int i = 0; i < n; ++i) {
+      void* tag = events[i].data.ptr;
+      if (tag == &kListenTag) {
+        if (listening) Accept(now);
+      } else if (tag == &kWakeTag) {
+        uint64_t count = 0;
+        (void)!::read(wake_fd_, &count, sizeof count);
+        std::vector<Connection*> returned;
+        {
+          std::lock_guard lock(inbox_mu_);
+          returned.swap(inbox_);
+        }
+        for (Connection* c : returned) OnReturned(c, now);
+      } else {
+        OnEvent(static_cast<Connection*>(tag), events[i].events, now);
+      }
+    }
+    if (now >= next_sweep) {
+      Sweep(now);
+      next_sweep = now + kSweepInterval;
+    }
+  }
+  for (auto& lane : lanes_) {
+    {
+      std::lock_guard lock(lane->mu);
+      lane->stop = true;
+    }
+    lane->cv.notify_all();
+    for (auto& t : lane->threads) t.join();
+    lane->threads.clear();
+  }
+}
+
+void FrontDoor::Accept(TimePoint now) {
+  for (int i = 0; i < kAcceptsPerWakeMax; ++i) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &len,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors: stop watching the listener for a moment
+        // rather than spinning on it; pending connections wait in the
+        // backlog. The sweep watches it again.
+        spdlog::warn("http: cannot accept a connection: {}", std::strerror(errno));
+        epoll_event ev{};
+        ev.data.ptr = &kListenTag;
+        epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+        accept_paused_until_ = now + kSweepInterval;
+      }
+      return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    ++stat_accepted_;
+    size_t slot = connections_.size();
+    if (!free_slots_.empty()) {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    } else {
+      connections_.emplace_back();
+    }
+    connections_[slot] = std::make_unique<Connection>(fd, slot, options_.limits);
+    Connection* c = connections_[slot].get();
+    c->remote_ip = AddressOf(peer, &c->remote_port);
+    sockaddr_storage local{};
+    len = sizeof local;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
+    c->local_ip = AddressOf(local, &c->local_port);
+
+    if (stat_open_.load() >= options_.connections_max) {
+      ++stat_refused_;
+      if (lingering_refused_ >= kLingeringRefusedMax) {
+        Close(c);
+        continue;
+      }
+      c->refused = true;
+      ++lingering_refused_;
+      c->out = ErrorResponse(
+          {503, "unavailable",
+           fmt::format("more than {} connections are open; retry later", options_.connections_max)});
+      if (!Flush(c)) {
+        Close(c);
+        continue;
+      }
+      Linger(c, now);
+      continue;
+    }
+    ++stat_open_;
+    // A new connection is expected to send its request at once.
+    c->state = Connection::State::kIdle;
+    c->deadline = now + milliseconds(options_.header_timeout_ms);
+    Watch(c, now);
+  }
+}
+
+void FrontDoor::Watch(Connection* c, TimePoint) {
+  epoll_event ev{};
+  ev.data.ptr = c;
+  ev.events = EPOLLONESHOT | EPOLLRDHUP;
+  switch (c->state) {
+    case Connection::State::kFlushing: ev.events |= EPOLLOUT; break;
+    case Connection::State::kLingering: ev.events |= EPOLLIN; break;
+    default: ev.events |= EPOLLIN | (c->output_pending() ? EPOLLOUT : 0u); break;
+  }
+  if (epoll_ctl(epoll_fd_, c->armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev) != 0) {
+    spdlog::warn("http: cannot watch a connection: {}", std::strerror(errno));
+    Close(c);
+    return;
+  }
+  c->armed = true;
+}
+
+void FrontDoor::OnEvent(Connection* c, uint32_t events, TimePoint now) {
+  using State = Connection::State;
+  switch (c->state) {
+    case State::kServing:
+      LEDGER_ASSERT(false && "a served connection is not watched");
+      return;
+    case State::kLingering: {
+      char sink[4096];
+      for (;;) {
+        ssize_t n = recv(c->fd, sink, sizeof sink, 0);
+        if (n > 0) {
+          c->lingered_bytes += static_cast<size_t>(n);
+          if (c->lingered_bytes > kLingerBytesMax) break;
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+          Watch(c, now);
+          return;
+        }
+        break;  // end of stream or error
+      }
+      Close(c);
+      return;
+    }
+    case State::kFlushing:
+      if (!Flush(c)) {
+        Close(c);
+      } else if (c->output_pending()) {
+        Watch(c, now);
+      } else if (c->close_after || stopping_) {
+        Linger(c, now);
+      } else {
+        c->state = State::kIdle;
+        c->deadline = now + milliseconds(options_.keep_alive_idle_ms);
+        Advance(c, now);
+      }
+      return;
+    case State::kIdle:
+    case State::kHead:
+    case State::kBody:
+      if ((events & EPOLLOUT) && c->output_pending() && !Flush(c)) {
+        Close(c);
+        return;
+      }
+      if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        if (!ReadSome(c)) {
+          Close(c);
+          return;
+        }
+      }
+      Advance(c, now);
+      return;
+  }
+}
+
+bool FrontDoor::ReadSome(Connection* c) {
+  // Enough for a whole request and the start of the next; more waits in the
+  // socket until the request before it is answered.
+  const size_t cap = options_.limits.header_bytes_max + options_.limits.body_bytes_max +
+                     kReadChunkBytes;
+  char buf[kReadChunkBytes];
+  while (c->in.size() < cap) {
+    const size_t want = std::min(sizeof buf, cap - c->in.size());
+    ssize_t n = recv(c->fd, buf, want, 0);
+    if (n > 0) {
+      c->in.append(buf, static_cast<size_t>(n));
+      if (static_cast<size_t>(n) < want) break;  // drained: spare the EAGAIN round trip
+      continue;
+    }
+    if (n == 0) {
+      c->peer_closed = true;
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return false;
+  }
+  return true;
+}
+
+void FrontDoor::Advance(Connection* c, TimePoint now) {
+  using State = Connection::State;
+  if (!c->head_done) {
+    if (c->in.empty()) {
+      if (c->peer_closed) {
+        Close(c);
+        return;
+      }
+      c->state = State::kIdle;
+      Watch(c, now);
+      return;
+    }
+    if (c->state == State::kIdle) {
+      c->state = State::kHead;
+      c->deadline = now + milliseconds(options_.header_timeout_ms);
+    }
+    FramingError error;
+    switch (c->scanner.Feed(c->in, &c->head, &error)) {
+      case Scan::kError: Refuse(c, error, now); return;
+      case Scan::kIncomplete:
+        if (c->peer_closed) {
+          Close(c);
+        } else {
+          Watch(c, now);
+        }
+        return;
+      case Scan::kComplete: break;
+    }
+    c->head_done = true;
+    c->state = State::kBody;
+    c->deadline = now + milliseconds(options_.body_timeout_ms);
+    if (c->head.body == BodyFraming::kChunked) {
+      c->chunked.emplace(options_.limits);
+      c->chunk_at = c->head.head_bytes;
+      c->body.clear();
+    }
+  }
+  bool complete = true;
+  if (c->head.body == BodyFraming::kLength) {
+    complete = c->in.size() - c->head.head_bytes >= c->head.content_length;
+  } else if (c->head.body == BodyFraming::kChunked) {
+    FramingError error;
+    Scan s = c->chunked->Feed(c->in, &c->chunk_at, &c->body, &error);
+    // Decoded chunk bytes are dropped from the input at once, so a body of
+    // tiny chunks costs no more memory than its data.
+    c->in.erase(c->head.head_bytes, c->chunk_at - c->head.head_bytes);
+    c->chunk_at = c->head.head_bytes;
+    if (s == Scan::kError) {
+      Refuse(c, error, now);
+      return;
+    }
+    complete = s == Scan::kComplete;
+  }
+  if (!complete) {
+    if (c->peer_closed) {
+      Close(c);
+      return;
+    }
+    if (c->head.expect_continue && !c->continue_sent) {
+      c->continue_sent = true;
+      c->out += "HTTP/1.1 100 Continue\r\n\r\n";
+      if (!Flush(c)) {
+        Close(c);
+        return;
+      }
+    }
+    Watch(c, now);
+    return;
+  }
+  Dispatch(c);
+}
+
+void FrontDoor::Dispatch(Connection* c) {
+  FramedRequest& r = c->request;
+  const RequestHead& h = c->head;
+  r.head.assign(c->in, h.line_start, h.head_bytes - h.line_start);
+  size_t consumed = h.head_bytes;
+  if (h.body == BodyFraming::kLength) {
+    r.body.assign(c->in, h.head_bytes, h.content_length);
+    consumed += h.content_length;
+  } else if (h.body == BodyFraming::kChunked) {
+    r.body = std::move(c->body);
+    c->body.clear();
+  } else {
+    r.body.clear();
+  }
+  c->in.erase(0, consumed);
+  ++c->requests;
+  r.close_after = !h.keep_alive || c->requests >= options_.keep_alive_requests_max || stopping_;
+  c->close_after = r.close_after;
+  c->lane = std::min(classify_(h.method, h.target), lanes_.size() - 1);
+  c->head_done = false;
+  c->head = RequestHead{};
+  c->scanner.Reset();
+  c->chunked.reset();
+  c->continue_sent = false;
+  c->state = Connection::State::kServing;
+  ++stat_requests_;
+  lanes_[c->lane]->Push(c);
+}
+
+void FrontDoor::Work(Lane* lane) {
+  while (Connection* c = lane->Pop()) {
+    bool keep = false;
+    {
+      ConnectionStream stream(c->request, c->fd, &c->out, &c->out_sent, c->remote_ip,
+                              c->remote_port, c->local_ip, c->local_port, lane->options.streaming,
+                              options_.write_timeout_ms);
+      keep = respond_(c->request, stream) && !stream.failed();
+    }
+    if (!keep) c->close_after = true;
+    c->request.body.clear();
+    if (c->request.body.capacity() > kKeptBufferBytesMax) c->request.body.shrink_to_fit();
+    // Most answers leave in this one send, from the worker that wrote them.
+    if (c->output_pending() && !Flush(c)) c->broken = true;
+    {
+      std::lock_guard lock(inbox_mu_);
+      inbox_.push_back(c);
+    }
+    Wake();
+  }
+}
+
+void FrontDoor::OnReturned(Connection* c, TimePoint now) {
+  LEDGER_ASSERT(c->state == Connection::State::kServing);
+  if (c->broken) {
+    Close(c);
+    return;
+  }
+  if (c->output_pending()) {
+    c->state = Connection::State::kFlushing;
+    c->deadline = now + milliseconds(options_.write_timeout_ms);
+    Watch(c, now);
+    return;
+  }
+  if (c->close_after || stopping_) {
+    Linger(c, now);
+    return;
+  }
+  c->state = Connection::State::kIdle;
+  c->deadline = now + milliseconds(options_.keep_alive_idle_ms);
+  Advance(c, now);  // a pipelined request may be in already
+}
+
+bool FrontDoor::Flush(Connection* c) {
+  while (c->output_pending()) {
+    ssize_t n = send(c->fd, c->out.data() + c->out_sent, c->out.size() - c->out_sent,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      c->out_sent += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return true;
+    } else {
+      return false;
+    }
+  }
+  c->out.clear();
+  c->out_sent = 0;
+  if (c->out.capacity() > kKeptBufferBytesMax) c->out.shrink_to_fit();
+  return true;
+}
+
+void FrontDoor::Refuse(Connection* c, const FramingError& error, TimePoint now) {
+  ++stat_requests_refused_;
+  if (error.http_status == 408) ++stat_timeouts_;
+  c->in.clear();
+  c->close_after = true;
+  c->out += ErrorResponse(error);
+  if (!Flush(c)) {
+    Close(c);
+    return;
+  }
+  if (c->output_pending()) {
+    c->state = Connection::State::kFlushing;
+    c->deadline = now + milliseconds(options_.write_timeout_ms);
+    Watch(c, now);
+    return;
+  }
+  Linger(c, now);
+}
+
+void FrontDoor::Linger(Connection* c, TimePoint now) {
+  shutdown(c->fd, SHUT_WR);
+  c->in.clear();
+  c->state = Connection::State::kLingering;
+  c->deadline = now + kLinger;
+  Watch(c, now);
+}
+
+void FrontDoor::Close(Connection* c) {
+  LEDGER_ASSERT(c->state != Connection::State::kServing || c->broken);
+  if (c->armed) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  ::close(c->fd);
+  if (c->refused) {
+    --lingering_refused_;
+  } else {
+    --stat_open_;
+  }
+  const size_t slot = c->slot;
+  connections_[slot].reset();
+  free_slots_.push_back(slot);
+}
+
+void FrontDoor::Sweep(TimePoint now) {
+  using State = Connection::State;
+  if (accept_paused_until_ != TimePoint{} && now >= accept_paused_until_ && listen_fd_ >= 0) {
+    accept_paused_until_ = TimePoint{};
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = &kListenTag;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+  }
+  for (size_t i = 0; i < connections_.size(); ++i) {
+    Connection* c = connections_[i].get();
+    if (c == nullptr || c->state == State::kServing || now < c->deadline) continue;
+    switch (c->state) {
+      case State::kHead:
+        Refuse(c, {408, "request_timeout",
+                   fmt::format("the request head did not arrive within {} ms",
+                               options_.header_timeout_ms)},
+               now);
+        break;
+      case State::kBody:
+        Refuse(c, {408, "request_timeout",
+                   fmt::format("the request body did not arrive within {} ms",
+                               options_.body_timeout_ms)},
+               now);
+        break;
+      case State::kFlushing:
+        ++stat_timeouts_;
+        Close(c);
+        break;
+      default:  // idle past its keep-alive, or done lingering
+        Close(c);
+        break;
+    }
+  }
+}
+
+}  // namespace ledger::api

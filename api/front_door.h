@@ -1,0 +1,160 @@
+// The HTTP front door: sockets, connections, framing and worker threads.
+//
+// Operation: one event-loop thread accepts connections and reads them
+//   (epoll). It frames each request (api/http_framing.h): a head within its
+//   deadline and limits, then a body by Content-Length or chunks. A complete
+//   request goes to a worker of the lane the Classifier names; the worker's
+//   Responder writes the answer into the connection's output, which is sent
+//   in one write (or, for a streaming lane, straight to the socket as it is
+//   produced), and hands the connection back to the loop. Pipelined
+//   requests are answered one after another, in order.
+// Connections own no thread while idle or while their bytes trickle in:
+//   a keep-alive connection costs a socket and its buffers until it sends a
+//   complete request, is idle past keep_alive_idle_ms, or has made
+//   keep_alive_requests_max requests. Beyond connections_max a new
+//   connection is answered 503 at once and closed.
+// Concurrency: a connection belongs to exactly one thread at a time: the
+//   loop, or the one worker serving its request. Ownership moves through the
+//   lanes' queues and the loop's inbox, both under a mutex. Bind, Run and
+//   Stop may be called from any thread; Stop is idempotent.
+// Errors: a request the framing refuses (malformed, too large, too slow) is
+//   answered with a JSON error and `Connection: close`; then the connection
+//   is half-closed and drained for a short while so that the client reads
+//   the answer rather than a reset.
+// Limitations: HTTP/1.1 and 1.0 over plain TCP; no TLS (terminate it in
+//   front); no HTTP/2.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/http_framing.h"
+#include "events/status.h"
+
+namespace ledger::api {
+
+struct LaneOptions {
+  size_t threads = 1;
+  // Answers are written to the socket as they are produced (server-sent
+  // events), waiting up to write_timeout_ms for a slow reader, rather than
+  // collected and sent once the responder returns.
+  bool streaming = false;
+};
+
+struct FrontDoorOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                         // 0 picks a free port
+  int listen_backlog = 4096;
+  size_t connections_max = 10'000;
+  FramingLimits limits;
+  int header_timeout_ms = 5'000;        // a whole head, from its first byte
+  int body_timeout_ms = 10'000;         // a whole body, from the end of its head
+  int write_timeout_ms = 10'000;        // unsent answer bytes
+  int keep_alive_idle_ms = 30'000;      // between requests
+  size_t keep_alive_requests_max = 10'000;
+  std::vector<LaneOptions> lanes = {LaneOptions{}};
+};
+
+// One complete request, handed to a worker.
+struct FramedRequest {
+  std::string head;   // request line and headers, CRLF-terminated, blank line included
+  std::string body;   // decoded (chunks joined)
+  bool close_after = false;  // the answer must say `Connection: close`
+};
+
+struct FrontDoorStats {
+  uint64_t connections_open = 0;
+  uint64_t connections_accepted = 0;
+  uint64_t connections_refused = 0;  // over connections_max: 503
+  uint64_t requests = 0;
+  uint64_t requests_refused = 0;     // refused by the framing (4xx/5xx before a route)
+  uint64_t timeouts = 0;             // head or body too slow (408), or idle reader
+};
+
+class FrontDoor {
+ public:
+  // The lane (index into FrontDoorOptions::lanes) that serves a request.
+  using Classifier = std::function<size_t(std::string_view method, std::string_view target)>;
+  // Answers `request` by writing a whole HTTP response to `stream`. Returns
+  // false if the connection must be closed after it. Runs on a worker.
+  using Responder = std::function<bool(FramedRequest& request, httplib::Stream& stream)>;
+
+  FrontDoor(FrontDoorOptions options, Classifier classify, Responder respond);
+  ~FrontDoor();
+  FrontDoor(const FrontDoor&) = delete;
+  FrontDoor& operator=(const FrontDoor&) = delete;
+
+  // Creates the listening socket (without SO_REUSEPORT, so a port in use is
+  // an error rather than a shared port). Returns the bound port.
+  Result<int> Bind();
+  // Serves until Stop; then answers the requests in progress (with
+  // `Connection: close`), closes every connection and joins the workers.
+  void Run();
+  // Stops accepting and makes Run return. Thread-safe, idempotent.
+  void Stop();
+  bool stopping() const { return stopping_.load(); }
+
+  FrontDoorStats stats() const;
+
+ private:
+  struct Connection;
+  struct Lane;
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  void Accept(TimePoint now);
+  void OnEvent(Connection* c, uint32_t events, TimePoint now);
+  // Reads what the socket has; false if the peer is gone.
+  bool ReadSome(Connection* c);
+  // Frames what was read and dispatches a complete request, answers a
+  // refused one, or waits for more bytes.
+  void Advance(Connection* c, TimePoint now);
+  void Dispatch(Connection* c);
+  void Refuse(Connection* c, const FramingError& error, TimePoint now);
+  void OnReturned(Connection* c, TimePoint now);
+  // Sends buffered output without blocking; false on a socket error.
+  static bool Flush(Connection* c);
+  void Linger(Connection* c, TimePoint now);
+  void Watch(Connection* c, TimePoint now);
+  void Close(Connection* c);
+  void Sweep(TimePoint now);
+  void Work(Lane* lane);
+  void Wake();
+
+  // Constant after construction.
+  const FrontDoorOptions options_;
+  const Classifier classify_;
+  const Responder respond_;
+
+  // Set by Bind; the loop owns them.
+  int listen_fd_ = -1;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd: workers hand connections back, Stop wakes the loop
+
+  std::vector<std::unique_ptr<Lane>> lanes_;
+
+  // Loop-thread state.
+  std::vector<std::unique_ptr<Connection>> connections_;  // indexed by Connection::slot
+  std::vector<size_t> free_slots_;
+  size_t lingering_refused_ = 0;  // over-limit connections draining after their 503
+  TimePoint accept_paused_until_{};
+
+  // Connections handed back by workers, guarded by inbox_mu_.
+  std::mutex inbox_mu_;
+  std::vector<Connection*> inbox_;
+
+  std::atomic<bool> stopping_{false};
+  mutable std::atomic<uint64_t> stat_accepted_{0}, stat_refused_{0}, stat_requests_{0},
+      stat_requests_refused_{0}, stat_timeouts_{0}, stat_open_{0};
+};
+
+}  // namespace ledger::api
