@@ -95,6 +95,11 @@ struct FrontDoor::Connection {
   // The request a worker answers, and its lane.
   FramedRequest request;
   size_t lane = 0;
+  // Holders of a served connection: its worker and, if the answer is
+  // deferred, the completion. The last to let go hands it to the loop.
+  std::atomic<int> holds{0};
+  std::string deferred_answer;  // written by Complete
+  bool deferred_close = false;  // written by Complete
   bool broken = false;       // a write failed: close without more
   bool close_after = false;  // close once the answer is sent
 
@@ -162,6 +167,7 @@ class ConnectionStream final : public httplib::Stream {
     return static_cast<ssize_t>(size);
   }
   ssize_t write(const char* ptr, size_t size) override {
+    if (request_.deferred) return static_cast<ssize_t>(size);  // answered by Complete
     if (failed_) return -1;
     out_->append(ptr, size);
     if (streaming_ && !SendAll()) {
@@ -329,9 +335,13 @@ void FrontDoor::Run() {
   LEDGER_ASSERT(epoll_fd_ >= 0 && "Bind before Run");
   for (auto& lane : lanes_) {
     for (size_t i = 0; i < lane->options.threads; ++i) {
-      lane->threads.emplace_back([this, l = lane.get()] { Work(l); });
+      lane->threads.emplace_back([this, l = lane.get()] {
+        pthread_setname_np(pthread_self(), l->options.name.c_str());
+        Work(l);
+      });
     }
   }
+  pthread_setname_np(pthread_self(), "http-loop");
   std::array<epoll_event, 256> events;
   auto next_sweep = SteadyClock::now() + kSweepInterval;
   bool listening = true;
@@ -648,6 +658,9 @@ void FrontDoor::Dispatch(Connection* c) {
   c->chunked.reset();
   c->continue_sent = false;
   c->state = Connection::State::kServing;
+  r.deferred = false;
+  r.connection = c;
+  c->holds.store(1);
   ++stat_requests_;
   lanes_[c->lane]->Push(c);
 }
@@ -661,17 +674,42 @@ void FrontDoor::Work(Lane* lane) {
                               options_.write_timeout_ms);
       keep = respond_(c->request, stream) && !stream.failed();
     }
+    // From here on a deferred request's connection may already be complete
+    // on another thread: only what Complete never touches is used.
     if (!keep) c->close_after = true;
     c->request.body.clear();
     if (c->request.body.capacity() > kKeptBufferBytesMax) c->request.body.shrink_to_fit();
     // Most answers leave in this one send, from the worker that wrote them.
     if (c->output_pending() && !Flush(c)) c->broken = true;
-    {
-      std::lock_guard lock(inbox_mu_);
-      inbox_.push_back(c);
-    }
-    Wake();
+    Release(c);
   }
+}
+
+void FrontDoor::Defer(FramedRequest& request) {
+  LEDGER_ASSERT(!request.deferred && request.connection != nullptr);
+  request.deferred = true;
+  static_cast<Connection*>(request.connection)->holds.fetch_add(1);
+}
+
+void FrontDoor::Complete(FramedRequest& request, std::string response, bool close) {
+  LEDGER_ASSERT(request.deferred);
+  auto* c = static_cast<Connection*>(request.connection);
+  c->deferred_answer = std::move(response);
+  c->deferred_close = close;
+  Release(c);
+}
+
+void FrontDoor::Release(Connection* c) {
+  if (c->holds.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  bool was_empty = false;
+  {
+    std::lock_guard lock(inbox_mu_);
+    was_empty = inbox_.empty();
+    inbox_.push_back(c);
+  }
+  // A non-empty inbox has a wake-up pending already: the answers of one
+  // group commit cost the loop one.
+  if (was_empty) Wake();
 }
 
 void FrontDoor::OnReturned(Connection* c, TimePoint now) {
@@ -679,6 +717,17 @@ void FrontDoor::OnReturned(Connection* c, TimePoint now) {
   if (c->broken) {
     Close(c);
     return;
+  }
+  if (c->request.deferred) {
+    c->close_after = c->close_after || c->deferred_close;
+    c->deferred_close = false;
+    c->out += c->deferred_answer;
+    c->deferred_answer.clear();
+    c->request.deferred = false;
+    if (!Flush(c)) {
+      Close(c);
+      return;
+    }
   }
   if (c->output_pending()) {
     c->state = Connection::State::kFlushing;

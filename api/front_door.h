@@ -7,7 +7,10 @@
 //   Responder writes the answer into the connection's output, which is sent
 //   in one write (or, for a streaming lane, straight to the socket as it is
 //   produced), and hands the connection back to the loop. Pipelined
-//   requests are answered one after another, in order.
+//   requests are answered one after another, in order. A responder may
+//   instead Defer its answer (a command waiting for the log) and Complete it
+//   later from any thread: no thread waits meanwhile, and the answers of a
+//   whole group commit reach the loop with one wake-up.
 // Connections own no thread while idle or while their bytes trickle in:
 //   a keep-alive connection costs a socket and its buffers until it sends a
 //   complete request, is idle past keep_alive_idle_ms, or has made
@@ -44,6 +47,7 @@
 namespace ledger::api {
 
 struct LaneOptions {
+  std::string name = "http-work";  // of its threads (15 bytes at most), for top -H and perf
   size_t threads = 1;
   // Answers are written to the socket as they are produced (server-sent
   // events), waiting up to write_timeout_ms for a slow reader, rather than
@@ -70,6 +74,10 @@ struct FramedRequest {
   std::string head;   // request line and headers, CRLF-terminated, blank line included
   std::string body;   // decoded (chunks joined)
   bool close_after = false;  // the answer must say `Connection: close`
+  // Set by FrontDoor::Defer: the answer comes later through Complete, and
+  // whatever the responder writes to its stream is dropped.
+  bool deferred = false;
+  void* connection = nullptr;  // the front door's, opaque
 };
 
 struct FrontDoorStats {
@@ -85,8 +93,9 @@ class FrontDoor {
  public:
   // The lane (index into FrontDoorOptions::lanes) that serves a request.
   using Classifier = std::function<size_t(std::string_view method, std::string_view target)>;
-  // Answers `request` by writing a whole HTTP response to `stream`. Returns
-  // false if the connection must be closed after it. Runs on a worker.
+  // Answers `request` by writing a whole HTTP response to `stream` (or by
+  // deferring it). Returns false if the connection must be closed after it.
+  // Runs on a worker.
   using Responder = std::function<bool(FramedRequest& request, httplib::Stream& stream)>;
 
   FrontDoor(FrontDoorOptions options, Classifier classify, Responder respond);
@@ -105,6 +114,14 @@ class FrontDoor {
   bool stopping() const { return stopping_.load(); }
 
   FrontDoorStats stats() const;
+
+  // Called by a responder, on its worker, before it hands the work that will
+  // produce the answer to another thread: the worker then moves on, and the
+  // connection waits for Complete.
+  void Defer(FramedRequest& request);
+  // The whole HTTP response of a deferred request; `close` if the connection
+  // must close after it. Thread-safe; exactly once per Defer.
+  void Complete(FramedRequest& request, std::string response, bool close);
 
  private:
   struct Connection;
@@ -128,6 +145,9 @@ class FrontDoor {
   void Close(Connection* c);
   void Sweep(TimePoint now);
   void Work(Lane* lane);
+  // Drops one of the holds on a served connection (its worker's, or its
+  // deferred answer's); the last one hands it back to the loop.
+  void Release(Connection* c);
   void Wake();
 
   // Constant after construction.

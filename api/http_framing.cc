@@ -42,9 +42,21 @@ void ForEachElement(std::string_view value, F f) {
 
 constexpr size_t kMethodBytesMax = 20;
 
-const char* Reason(int status) {
+}  // namespace
+
+const char* ReasonPhrase(int status) {
   switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 422: return "Unprocessable Entity";
+    case 500: return "Internal Server Error";
     case 408: return "Request Timeout";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
@@ -54,9 +66,12 @@ const char* Reason(int status) {
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
+    case 507: return "Insufficient Storage";
     default: return "Error";
   }
 }
+
+namespace {
 
 std::string CodeOf(int status) {
   switch (status) {
@@ -351,7 +366,7 @@ std::string ErrorResponse(const FramingError& error) {
   return fmt::format(
       "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
       "Connection: close\r\n\r\n{}",
-      error.http_status, Reason(error.http_status), text.size(), text);
+      error.http_status, ReasonPhrase(error.http_status), text.size(), text);
 }
 
 }  // namespace ledger::api

@@ -109,6 +109,9 @@ class ChunkedDecoder {
   size_t trailer_bytes_ = 0;
 };
 
+// The reason phrase of an HTTP status ("Created" for 201).
+const char* ReasonPhrase(int status);
+
 // A complete JSON error answer, `Connection: close`, for errors found before
 // a request reaches its route: {"error":{"code","message","details":{}}}.
 std::string ErrorResponse(const FramingError& error);

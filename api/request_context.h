@@ -6,12 +6,17 @@
 
 namespace ledger::api {
 
+// How a route's answer may be deferred: the front door holding the request,
+// and where the answer is counted. Null where answers cannot be deferred.
+struct Deferral;
+
 class RequestContext {
  public:
   RequestContext(const httplib::Request& req, httplib::Response& res, Actor actor,
-                 const ApiContext& ctx, std::vector<std::string> path_params)
+                 const ApiContext& ctx, std::vector<std::string> path_params,
+                 Deferral* deferral)
       : req(req), res(res), actor(std::move(actor)), ctx(ctx),
-        path_params_(std::move(path_params)) {}
+        path_params_(std::move(path_params)), deferral_(deferral) {}
 
   const httplib::Request& req;
   httplib::Response& res;
@@ -28,15 +33,31 @@ class RequestContext {
   }
 
   // Runs `cmd` for this request's actor, with its Idempotency-Key, If-Match
-  // and X-Correlation-Id headers, and writes the outcome:
-  // {"id","version","state"}, 201 when the command created its stream.
+  // and X-Correlation-Id headers, and returns its outcome. Blocks this
+  // worker until the command's events are durable: for routes that need
+  // the outcome to build their answer.
   CommandOutcome Execute(Command cmd);
-  // Writes the outcome of Execute.
+  // Runs `cmd` like Execute and answers with its outcome as Reply does, but
+  // without waiting: the answer leaves when the command is durable, and the
+  // worker serves other requests meanwhile. The route must not write
+  // anything after it.
+  void Submit(Command cmd);
+  // Writes an outcome: {"id","version","state"}, 201 when the command
+  // created its stream, or the error.
   void Reply(const CommandOutcome& out);
+  // Whether Submit deferred this request's answer.
+  bool deferred() const { return deferred_; }
 
  private:
+  // Copies the actor and the request's headers into `cmd`.
+  void Prepare(Command& cmd);
   std::vector<std::string> path_params_;
+  Deferral* deferral_;
+  bool deferred_ = false;
 };
+
+// What Reply writes, on any response.
+void WriteOutcome(httplib::Response& res, const CommandOutcome& out);
 
 // The events of one stream as {"events":[{type, stream_version, ...}]}.
 Json HistoryJson(const std::vector<LogRecord>& records);

@@ -319,13 +319,13 @@ void ApiServer::AddP2pRoutes() {
   // Company policies and exchange rates (reference data, versioned).
   Add("PUT", "/v1/settings/approval-policy", {"admin"},
       "Define the approval policy: amount bands and their levels", [](RequestContext& rc) {
-        rc.Reply(rc.Execute(DefineReference(std::string(kSettingsId),
-                                            ParseApprovalPolicy(rc.body()), Expect::kAny)));
+        rc.Submit(DefineReference(std::string(kSettingsId),
+                                            ParseApprovalPolicy(rc.body()), Expect::kAny));
       });
   Add("PUT", "/v1/settings/matching", {"admin"}, "Define the matching and receipt tolerances",
       [](RequestContext& rc) {
-        rc.Reply(rc.Execute(DefineReference(std::string(kSettingsId),
-                                            ParseMatchingPolicy(rc.body()), Expect::kAny)));
+        rc.Submit(DefineReference(std::string(kSettingsId),
+                                            ParseMatchingPolicy(rc.body()), Expect::kAny));
       });
   for (auto [path, type] : {std::pair{"approval-policy", "approval_policy"},
                             std::pair{"matching", "matching_policy"}}) {
@@ -344,7 +344,7 @@ void ApiServer::AddP2pRoutes() {
         u.Set(std::move(r));
         std::string currency = rc.path(1);
         if (!CurrencyDigits(currency)) FailMalformed("unknown ISO 4217 currency \"" + currency + "\"");
-        rc.Reply(rc.Execute(DefineReference(currency, std::move(u), Expect::kAny)));
+        rc.Submit(DefineReference(currency, std::move(u), Expect::kAny));
       });
   Add("GET", "/v1/exchange-rates/{currency}", {"*"}, "Read a currency's rate",
       [](RequestContext& rc) {
@@ -374,9 +374,9 @@ void ApiServer::AddP2pRoutes() {
         std::string name = b.opt_str("name").value_or(id);
         std::string currency = b.str("currency");
         std::string policy = b.str("policy");
-        rc.Reply(rc.Execute(NewDocument("budget", id, [=](DecideContext& ctx) {
+        rc.Submit(NewDocument("budget", id, [=](DecideContext& ctx) {
           return DecideDefineBudget(name, currency, policy, lines, ctx);
-        })));
+        }));
       });
   Add("POST", "/v1/budgets/{id}/amend", kFinance, "Increase or decrease a line's month",
       [](RequestContext& rc) {
@@ -385,10 +385,10 @@ void ApiServer::AddP2pRoutes() {
         std::string period = b.str("period");
         Decimal delta = b.dec("delta");
         std::string reason = b.str("reason");
-        rc.Reply(rc.Execute(OnStream<Budget>(
+        rc.Submit(OnStream<Budget>(
             "budget", rc.path(1), [=](const Budget& budget, DecideContext& ctx) {
               return DecideAmendBudget(budget, line, period, delta, reason, ctx);
-            })));
+            }));
       });
   Add("POST", "/v1/budgets/{id}/transfer", kFinance, "Move an amount between two lines",
       [](RequestContext& rc) {
@@ -398,10 +398,10 @@ void ApiServer::AddP2pRoutes() {
         std::string period = b.str("period");
         Decimal amount = b.dec("amount");
         std::string reason = b.str("reason");
-        rc.Reply(rc.Execute(OnStream<Budget>(
+        rc.Submit(OnStream<Budget>(
             "budget", rc.path(1), [=](const Budget& budget, DecideContext& ctx) {
               return DecideTransferBudget(budget, from, to, period, amount, reason, ctx);
-            })));
+            }));
       });
   AddDocumentReads("/v1/budgets", "budget", "budget", BudgetJson);
   Add("GET", "/v1/budgets/{id}/report", {"*"},
@@ -464,9 +464,9 @@ void ApiServer::AddP2pRoutes() {
   const std::vector<std::string> requesters = {"requester", "buyer"};
   Add("POST", prs, requesters, "Create a draft purchase request", [](RequestContext& rc) {
     PrInput in = ParsePrInput(rc.body(), rc.ctx.attachments);
-    rc.Reply(rc.Execute(NewDocument("purchase_request", "", [in](DecideContext& ctx) {
+    rc.Submit(NewDocument("purchase_request", "", [in](DecideContext& ctx) {
       return DecideCreatePr(in, ctx);
-    })));
+    }));
   });
   using PrAction = std::function<Decision(const PurchaseRequest&, DecideContext&)>;
   auto on_pr = [](const std::string& id, PrAction act) {
@@ -475,35 +475,35 @@ void ApiServer::AddP2pRoutes() {
   Add("POST", prs + "/{id}/update", requesters,
       "Edit the request (a submitted one returns to draft)", [on_pr](RequestContext& rc) {
         PrInput in = ParsePrInput(rc.body(), rc.ctx.attachments);
-        rc.Reply(rc.Execute(on_pr(rc.path(1), [in](const PurchaseRequest& pr, DecideContext& ctx) {
+        rc.Submit(on_pr(rc.path(1), [in](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideUpdatePr(pr, in, ctx);
-        })));
+        }));
       });
   Add("POST", prs + "/{id}/submit", requesters, "Submit for approval (checks the budget)",
       [on_pr](RequestContext& rc) {
-        rc.Reply(rc.Execute(on_pr(rc.path(1), [](const PurchaseRequest& pr, DecideContext& ctx) {
+        rc.Submit(on_pr(rc.path(1), [](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideSubmitPr(pr, ctx);
-        })));
+        }));
       });
   Add("POST", prs + "/{id}/approve", kApprovers, "Approve the next level",
       [on_pr](RequestContext& rc) {
         std::string comment = rc.optional_field("comment");
-        rc.Reply(rc.Execute(on_pr(rc.path(1), [comment](const PurchaseRequest& pr, DecideContext& ctx) {
+        rc.Submit(on_pr(rc.path(1), [comment](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideApprovePr(pr, comment, ctx);
-        })));
+        }));
       });
   Add("POST", prs + "/{id}/reject", kApprovers, "Reject the request", [on_pr](RequestContext& rc) {
     std::string reason = rc.body().str("reason");
-    rc.Reply(rc.Execute(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
+    rc.Submit(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
       return DecideRejectPr(pr, reason, ctx);
-    })));
+    }));
   });
   Add("POST", prs + "/{id}/cancel", requesters, "Cancel a draft or submitted request",
       [on_pr](RequestContext& rc) {
         std::string reason = rc.optional_field("reason");
-        rc.Reply(rc.Execute(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
+        rc.Submit(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideCancelPr(pr, reason, ctx);
-        })));
+        }));
       });
   Add("POST", prs + "/{id}/convert", {"buyer"},
       "Convert an approved request into purchase orders, one per supplier",
@@ -566,9 +566,9 @@ void ApiServer::AddP2pRoutes() {
                               l.opt_str("period_to").value_or(""), l.opt_str("proof").value_or(""),
                               l.opt_str("acceptance").value_or("")});
         }
-        rc.Reply(rc.Execute(NewDocument("receipt", "", [in](DecideContext& ctx) {
+        rc.Submit(NewDocument("receipt", "", [in](DecideContext& ctx) {
           return DecideRecordReceipt(in, ctx);
-        })));
+        }));
       });
   AddDocumentReads("/v1/receipts", "receipt", "receipt", ReceiptJson);
 
@@ -600,16 +600,16 @@ void ApiServer::AddP2pRoutes() {
           in.stated_tax = t.opt_dec("tax");
           in.stated_total = t.opt_dec("total");
         }
-        rc.Reply(rc.Execute(NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
+        rc.Submit(NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
           return DecideCaptureInvoice(in, ctx);
-        })));
+        }));
       });
   using SiAction = std::function<Decision(const SupplierInvoice&, DecideContext&)>;
   auto si_action = [this, sis](const std::string& suffix, std::vector<std::string> roles,
                                const std::string& summary,
                                std::function<SiAction(RequestContext&)> make) {
     Add("POST", sis + "/{id}" + suffix, std::move(roles), summary, [make](RequestContext& rc) {
-      rc.Reply(rc.Execute(OnStream<SupplierInvoice>("supplier_invoice", rc.path(1), make(rc))));
+      rc.Submit(OnStream<SupplierInvoice>("supplier_invoice", rc.path(1), make(rc)));
     });
   };
   si_action("/accept-difference", kFinance, "Accept a disputed difference (approver recorded)",

@@ -197,45 +197,45 @@ void ApiServer::AddPurchasingRoutes() {
     for (const auto& l : b.objects("lines")) lines.push_back(ParseNewLine(l));
     PoNotesInput notes;
     if (b.has("notes")) notes = ParseNotes(Body(b.json().at("notes"), "notes."));
-    rc.Reply(rc.Execute(domain::CreatePurchaseOrder(std::move(h), notes, std::move(lines))));
+    rc.Submit(domain::CreatePurchaseOrder(std::move(h), notes, std::move(lines)));
   });
 
   // Actions without a body: path suffix, summary, decision.
   using Action = std::function<Decision(const PurchaseOrder&, DecideContext&)>;
   auto action = [&](const std::string& suffix, const std::string& summary, Action act) {
     Add("POST", base + "/{id}" + suffix, buyers, summary, [act](RequestContext& rc) {
-      rc.Reply(rc.Execute(domain::OnPurchaseOrder(rc.path(1), act)));
+      rc.Submit(domain::OnPurchaseOrder(rc.path(1), act));
     });
   };
 
   Add("POST", base + "/{id}/lines", buyers, "Add a line", [](RequestContext& rc) {
     PoLineInput line = ParseNewLine(rc.body());
-    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+    rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [line](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideAddPoLine(po, line, ctx);
-        })));
+        }));
   });
   Add("POST", base + "/{id}/lines/{n}/update", buyers, "Change a line", [](RequestContext& rc) {
     uint32_t n = LineNo(rc.path(2));
     PoLineInput line = ParseLine(rc.body());
-    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+    rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [n, line](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideUpdatePoLine(po, n, line, ctx);
-        })));
+        }));
   });
   Add("POST", base + "/{id}/lines/{n}/remove", buyers, "Remove a line", [](RequestContext& rc) {
     uint32_t n = LineNo(rc.path(2));
-    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+    rc.Submit(domain::OnPurchaseOrder(
         rc.path(1),
-        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideRemovePoLine(po, n); })));
+        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideRemovePoLine(po, n); }));
   });
   Add("POST", base + "/{id}/update", buyers, "Change the header", [](RequestContext& rc) {
     PoHeaderInput h = ParseHeader(rc.body());
     if (h.purchase_request) FailMalformed("purchase_request is set at creation only");
-    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+    rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [h](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideUpdatePoHeader(po, h, ctx);
-        })));
+        }));
   });
   action("/send-rfq", "Send the request for quotation",
          [](const PurchaseOrder& po, DecideContext&) { return domain::DecideSendRfq(po); });
@@ -245,16 +245,16 @@ void ApiServer::AddPurchasingRoutes() {
          [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideResetPoToDraft(po, ctx); });
   Add("POST", base + "/{id}/cancel", buyers, "Cancel the order", [](RequestContext& rc) {
     std::string reason = rc.optional_field("reason");
-    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+    rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [reason](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideCancelPo(po, reason, ctx);
-        })));
+        }));
   });
   Add("POST", base + "/{id}/notes", buyers, "Change the notes (any state)", [](RequestContext& rc) {
     PoNotesInput n = ParseNotes(rc.body());
-    rc.Reply(rc.Execute(domain::OnPurchaseOrder(
+    rc.Submit(domain::OnPurchaseOrder(
         rc.path(1),
-        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); })));
+        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); }));
   });
 
   AddDocumentReads(base, "purchase_order", "purchase order", PurchaseOrderJson);

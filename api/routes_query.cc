@@ -255,9 +255,9 @@ void ApiServer::AddQueryRoutes() {
       out += fmt::format("ledger_projection_failed{{projection=\"{}\"}} {}\n", p->projection().name(),
                          p->status().ok() ? 0 : 1);
     }
-    metric("ledger_http_requests_total", "counter", "HTTP requests served.", requests_.load());
-    metric("ledger_http_client_errors_total", "counter", "HTTP 4xx answers.", errors_4xx_.load());
-    metric("ledger_http_server_errors_total", "counter", "HTTP 5xx answers.", errors_5xx_.load());
+    metric("ledger_http_requests_total", "counter", "HTTP requests served.", counters_.requests.load());
+    metric("ledger_http_client_errors_total", "counter", "HTTP 4xx answers.", counters_.errors_4xx.load());
+    metric("ledger_http_server_errors_total", "counter", "HTTP 5xx answers.", counters_.errors_5xx.load());
     rc.res.set_content(out, "text/plain; version=0.0.4");
   });
 

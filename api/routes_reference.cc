@@ -154,12 +154,12 @@ void ApiServer::AddReferenceRoutes() {
       Body b = rc.body();
       std::string id = b.str("id");
       CheckClientId(id);
-      rc.Reply(rc.Execute(domain::DefineReference(id, ParseDefinition(type, b), Expect::kNew)));
+      rc.Submit(domain::DefineReference(id, ParseDefinition(type, b), Expect::kNew));
     });
     Add("PUT", base + "/{id}", writers, "Replace a " + stream_type,
         [type = c.type](RequestContext& rc) {
-          rc.Reply(rc.Execute(domain::DefineReference(
-              rc.path(1), ParseDefinition(type, rc.body()), Expect::kExisting)));
+          rc.Submit(domain::DefineReference(
+              rc.path(1), ParseDefinition(type, rc.body()), Expect::kExisting));
         });
     Add("GET", base + "/{id}", {"*"}, "Read a " + stream_type,
         [stream_type](RequestContext& rc) {
@@ -172,9 +172,9 @@ void ApiServer::AddReferenceRoutes() {
   }
 
   Add("PUT", "/v1/settings", {"admin"}, "Define the company settings", [](RequestContext& rc) {
-    rc.Reply(rc.Execute(domain::DefineReference(
+    rc.Submit(domain::DefineReference(
         std::string(domain::kSettingsId),
-        ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny)));
+        ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny));
   });
   Add("GET", "/v1/settings", {"*"}, "Read the company settings", [](RequestContext& rc) {
     auto state = rc.ctx.engine->Load("settings", domain::kSettingsId);

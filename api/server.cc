@@ -65,7 +65,38 @@ void CheckClientId(const std::string& id) {
   if (!ok) FailMalformed("ids are 1 to 64 characters of letters, digits and . _ - : @");
 }
 
-CommandOutcome RequestContext::Execute(Command cmd) {
+struct Deferral {
+  FrontDoor* door;
+  FramedRequest* request;
+  HttpCounters* counters;
+  const std::string* keep_alive;  // the Keep-Alive header cpp-httplib would write
+};
+
+namespace {
+
+// The deferral of the request this worker thread is answering. cpp-httplib
+// calls the route; this is how the route reaches the front door that holds
+// the request.
+thread_local Deferral* current_deferral = nullptr;
+
+// A response as bytes, as cpp-httplib's writer would send it.
+std::string ResponseBytes(const httplib::Response& res, bool close, const std::string& keep_alive) {
+  std::string out = fmt::format("HTTP/1.1 {} {}\r\n", res.status, ReasonPhrase(res.status));
+  for (const auto& [name, value] : res.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += fmt::format("Content-Length: {}\r\n", res.body.size());
+  out += close ? "Connection: close\r\n\r\n" : "Keep-Alive: " + keep_alive + "\r\n\r\n";
+  out += res.body;
+  return out;
+}
+
+}  // namespace
+
+void RequestContext::Prepare(Command& cmd) {
   cmd.actor = actor;
   cmd.correlation_id = req.get_header_value("X-Correlation-Id");
   if (cmd.correlation_id.size() > 128) FailMalformed("X-Correlation-Id is too long");
@@ -79,22 +110,52 @@ CommandOutcome RequestContext::Execute(Command cmd) {
   if (!if_match.empty()) {
     std::string v = if_match;
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-    uint64_t version = 0;
     if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
       FailMalformed("If-Match must be a version number");
     }
-    version = std::stoull(v);
-    cmd.expected_version = version;
+    cmd.expected_version = std::stoull(v);
   }
+}
+
+CommandOutcome RequestContext::Execute(Command cmd) {
+  Prepare(cmd);
   return ctx.engine->Execute(std::move(cmd));
 }
 
-void RequestContext::Reply(const CommandOutcome& out) {
-  if (!out.status.ok()) Fail(out.status);
+void RequestContext::Submit(Command cmd) {
+  Prepare(cmd);
+  if (deferral_ == nullptr || deferred_) {
+    Reply(ctx.engine->Execute(std::move(cmd)));
+    return;
+  }
+  deferred_ = true;
+  const Deferral d = *deferral_;
+  const bool close = d.request->close_after;
+  d.door->Defer(*d.request);
+  // Runs on the engine's writer thread: builds the answer and hands it over,
+  // the loop sends it.
+  ctx.engine->Submit(std::move(cmd), [d, close](CommandOutcome out) {
+    httplib::Response answer;
+    WriteOutcome(answer, out);
+    d.counters->CountAnswer(answer.status);
+    d.door->Complete(*d.request, ResponseBytes(answer, close, *d.keep_alive), close);
+  });
+}
+
+void WriteOutcome(httplib::Response& res, const CommandOutcome& out) {
+  if (!out.status.ok()) {
+    WriteError(res, out.status);
+    return;
+  }
   res.set_header("ETag", fmt::format("\"{}\"", out.version));
   if (out.replayed) res.set_header("Idempotent-Replayed", "true");
   WriteJson(res, out.created ? 201 : 200,
             Json{{"id", out.stream_id}, {"version", out.version}, {"state", out.state_label}});
+}
+
+void RequestContext::Reply(const CommandOutcome& out) {
+  if (!out.status.ok()) Fail(out.status);
+  WriteOutcome(res, out);
 }
 
 // cpp-httplib's message layer: it parses the head the front door framed
@@ -105,7 +166,9 @@ class ApiServer::MessageLayer : public httplib::Server {
  public:
   // Answers the request in `request` on `stream`. Returns false if the
   // connection must close after it.
-  bool Answer(FramedRequest& request, httplib::Stream& stream) {
+  bool Answer(FramedRequest& request, httplib::Stream& stream, Deferral deferral) {
+    deferral.request = &request;
+    current_deferral = &deferral;
     bool client_closed = false;
     bool ok = process_request(stream, request.close_after, client_closed,
                               [&request](httplib::Request& req) {
@@ -114,6 +177,7 @@ class ApiServer::MessageLayer : public httplib::Server {
                                 // `100 Continue` before reading the body.
                                 req.headers.erase("Expect");
                               });
+    current_deferral = nullptr;
     return ok && !client_closed && !request.close_after;
   }
   // Content providers (event streams) end once this is no longer a socket.
@@ -223,8 +287,8 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
     std::vector<std::string> params;
     const RouteTable::Entry* entry = table_->Find(req.method, req.path, &params);
     if (entry == nullptr) {
-      ++requests_;
-      ++errors_4xx_;
+      ++counters_.requests;
+      ++counters_.errors_4xx;
       WriteError(res, Status::NotFound("no such route"));
     } else {
       Invoke(entry->roles, entry->handler, req, res, std::move(params));
@@ -244,12 +308,12 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
   door.write_timeout_ms = options_.write_timeout_ms;
   door.keep_alive_idle_ms = options_.keep_alive_idle_ms;
   door.keep_alive_requests_max = options_.keep_alive_requests_max;
-  door.lanes.assign(3, LaneOptions{});
-  door.lanes[kCommandLane].threads = std::max<size_t>(1, options_.threads);
-  door.lanes[kReadLane].threads = std::max<size_t>(1, options_.read_threads);
+  door.lanes.resize(3);
+  door.lanes[kCommandLane] = {"http-command", std::max<size_t>(1, options_.threads), false};
+  door.lanes[kReadLane] = {"http-read", std::max<size_t>(1, options_.read_threads), false};
   // One thread per stream, and two more to answer 429 to the streams
   // beyond the limit at once.
-  door.lanes[kStreamLane] = {options_.event_streams_max + 2, /*streaming=*/true};
+  door.lanes[kStreamLane] = {"http-stream", options_.event_streams_max + 2, /*streaming=*/true};
   front_door_ = std::make_unique<FrontDoor>(
       std::move(door),
       [](std::string_view method, std::string_view target) -> size_t {
@@ -258,8 +322,11 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
         return path == kEventStreamPath ? kStreamLane : kReadLane;
       },
       [this](FramedRequest& request, httplib::Stream& stream) {
-        return messages_->Answer(request, stream);
+        return messages_->Answer(request, stream,
+                                 Deferral{front_door_.get(), nullptr, &counters_, &keep_alive_});
       });
+  keep_alive_ = fmt::format("timeout={}, max={}", std::max(1, options_.keep_alive_idle_ms / 1000),
+                            options_.keep_alive_requests_max);
   AddRoutes();
 }
 
@@ -289,7 +356,8 @@ void ApiServer::Add(const std::string& method, const std::string& path,
 void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& handler,
                        const httplib::Request& req, httplib::Response& res,
                        std::vector<std::string> path_params) {
-  ++requests_;
+  ++counters_.requests;
+  bool deferred = false;
   try {
     Actor actor;
     if (!roles.empty()) {
@@ -300,19 +368,16 @@ void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& han
       }
       actor = std::move(a.value());
     }
-    RequestContext rc(req, res, std::move(actor), ctx_, std::move(path_params));
+    RequestContext rc(req, res, std::move(actor), ctx_, std::move(path_params), current_deferral);
     handler(rc);
+    deferred = rc.deferred();
   } catch (const ApiError& e) {
     WriteError(res, e.status);
   } catch (const std::exception& e) {
     spdlog::error("api: {} {} failed: {}", req.method, req.path, e.what());
     WriteError(res, Status::Internal("internal error"));
   }
-  if (res.status >= 500) {
-    ++errors_5xx_;
-  } else if (res.status >= 400) {
-    ++errors_4xx_;
-  }
+  if (!deferred) counters_.CountAnswer(res.status);  // a deferred answer is counted when it is made
 }
 
 void ApiServer::AddRoutes() {

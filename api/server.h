@@ -84,6 +84,20 @@ struct ApiOptions {
   size_t event_streams_max = 8;
 };
 
+// Requests and error answers, for /metrics.
+struct HttpCounters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> errors_4xx{0};
+  std::atomic<uint64_t> errors_5xx{0};
+  void CountAnswer(int status) {
+    if (status >= 500) {
+      ++errors_5xx;
+    } else if (status >= 400) {
+      ++errors_4xx;
+    }
+  }
+};
+
 struct ApiContext {
   Engine* engine = nullptr;
   EventLog* log = nullptr;
@@ -145,11 +159,10 @@ class ApiServer {
   std::unique_ptr<RouteTable> table_;
   std::unique_ptr<class FrontDoor> front_door_;
   std::vector<Route> routes_;
+  std::string keep_alive_;  // the Keep-Alive header of answers
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> event_streams_{0};
-  std::atomic<uint64_t> requests_{0};
-  std::atomic<uint64_t> errors_4xx_{0};
-  std::atomic<uint64_t> errors_5xx_{0};
+  HttpCounters counters_;
 
 };
 

@@ -298,7 +298,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(EventLog* log, rocksdb::DB* store, 
   std::unique_ptr<Engine> engine(new Engine(log, store, clock, options));
   Status s = engine->Recover();
   if (!s.ok()) return s;
-  engine->writer_ = std::thread([e = engine.get()] { e->Run(); });
+  engine->writer_ = std::thread([e = engine.get()] {
+    pthread_setname_np(pthread_self(), "ledger-writer");  // for top -H and perf
+    e->Run();
+  });
   return engine;
 }
 

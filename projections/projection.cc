@@ -133,7 +133,10 @@ Status ProjectionRunner::CatchUp(const std::function<void(uint64_t, uint64_t)>& 
 Status ProjectionRunner::Start() {
   LEDGER_RETURN_IF_ERROR(LoadCursor());
   stop_ = false;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ledger-project");  // for top -H and perf
+    Run();
+  });
   return Status::Ok();
 }
 
