@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/http_support.h"
+#include "tests/process_support.h"
 #include "tests/test_support.h"
 
 namespace ledger::testing {
@@ -21,64 +22,6 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr const char* kToken = "crash-test-admin";
-
-// A ledgerd child process; its stdout is read for LISTENING=<port>.
-class LedgerdProcess {
- public:
-  explicit LedgerdProcess(const std::string& data_dir) {
-    int out[2];
-    LEDGER_ASSERT(pipe(out) == 0);
-    pid_ = fork();
-    LEDGER_ASSERT(pid_ >= 0);
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      execl(LEDGERD_BINARY, LEDGERD_BINARY, "--data-dir", data_dir.c_str(), "--listen",
-            "127.0.0.1:0", "--admin-token", kToken, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-      if (std::strncmp(line, "LISTENING=", 10) == 0) {
-        port_ = std::atoi(line + 10);
-        break;
-      }
-    }
-    // Keep draining stdout so the child never blocks on a full pipe.
-    drain_ = std::thread([f] {
-      char buf[256];
-      while (fgets(buf, sizeof buf, f)) {
-      }
-      fclose(f);
-    });
-  }
-  ~LedgerdProcess() {
-    if (pid_ > 0) Kill();
-    if (drain_.joinable()) drain_.join();
-  }
-  int port() const { return port_; }
-  void Kill() {
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::thread drain_;
-};
 
 void Seed(JsonClient& c) {
   c.Put("/v1/settings", {{"currency", "EUR"}, {"tax_rounding", "global"}});
@@ -120,7 +63,8 @@ TEST(CrashTest, KillNineLosesNothingAcknowledgedAndDuplicatesNothing) {
   std::map<std::string, std::string> acked;  // tag -> order id
   std::vector<std::string> in_flight(kClients);
   {
-    LedgerdProcess server(dir.path());
+    LedgerdProcess server(
+        {"--data-dir", dir.path(), "--listen", "127.0.0.1:0", "--admin-token", kToken});
     ASSERT_GT(server.port(), 0);
     JsonClient admin(server.port(), kToken);
     Seed(admin);
@@ -151,7 +95,8 @@ TEST(CrashTest, KillNineLosesNothingAcknowledgedAndDuplicatesNothing) {
   }
   ASSERT_GT(acked.size(), 20u) << "too little load to mean anything";
 
-  LedgerdProcess restarted(dir.path());
+  LedgerdProcess restarted(
+      {"--data-dir", dir.path(), "--listen", "127.0.0.1:0", "--admin-token", kToken});
   ASSERT_GT(restarted.port(), 0);
   JsonClient c(restarted.port(), kToken);
   for (const auto& [tag, id] : acked) {
