@@ -122,6 +122,10 @@ Scan RequestHeadScanner::Feed(std::string_view buffer, RequestHead* head, Framin
     if (i == line_start_ || buffer[i - 1] != '\r') {
       return Fail(error, 400, "lines of an HTTP request end with CRLF");
     }
+    if (i + 1 - start_ > limits_.header_bytes_max) {
+      return Fail(error, 431,
+                  fmt::format("the request head is larger than {} bytes", limits_.header_bytes_max));
+    }
     std::string_view line = buffer.substr(line_start_, i - 1 - line_start_);
     line_start_ = i + 1;
     if (line.empty()) {
