@@ -2,6 +2,7 @@
 // verification, commitments, schemas, OpenAPI, metrics and health.
 #include <fmt/format.h>
 
+#include "api/front_door.h"
 #include "api/request_context.h"
 #include "engine/verify.h"
 #include "events/event_json.h"
@@ -41,7 +42,7 @@ void ApiServer::AddQueryRoutes() {
   const std::vector<std::string> auditors = {"auditor"};
 
   Add("GET", "/v1/events", {"auditor", "integrator"},
-      "Events after a cursor, in log order (envelopes with position and hash)",
+      "Events after a cursor (after=0 or none: from the beginning), in log order, with position and hash",
       [](RequestContext& rc) {
         const uint32_t partitions = rc.ctx.log->layout().partition_count();
         LogCursor after(partitions, 0);
@@ -258,6 +259,19 @@ void ApiServer::AddQueryRoutes() {
     metric("ledger_http_requests_total", "counter", "HTTP requests served.", counters_.requests.load());
     metric("ledger_http_client_errors_total", "counter", "HTTP 4xx answers.", counters_.errors_4xx.load());
     metric("ledger_http_server_errors_total", "counter", "HTTP 5xx answers.", counters_.errors_5xx.load());
+    const FrontDoorStats door = front_door_->stats();
+    metric("ledger_http_connections_open", "gauge", "Open HTTP connections.", door.connections_open);
+    metric("ledger_http_connections_accepted_total", "counter", "HTTP connections accepted.",
+           door.connections_accepted);
+    metric("ledger_http_connections_refused_total", "counter",
+           "Connections answered 503 because connections_max were open.", door.connections_refused);
+    metric("ledger_http_requests_refused_total", "counter",
+           "Requests refused before routing (malformed, too large, too slow).",
+           door.requests_refused);
+    metric("ledger_http_timeouts_total", "counter",
+           "Requests whose head or body came too slowly (408), and readers too slow to take an "
+           "answer.",
+           door.timeouts);
     rc.res.set_content(out, "text/plain; version=0.0.4");
   });
 

@@ -57,10 +57,11 @@ struct ApiOptions {
   size_t header_line_bytes_max = 8 << 10;
   // Header fields in one request; beyond: 431. Default: 100.
   size_t headers_max = 100;
-  // Worker threads for commands (everything but GET/HEAD). Each blocks while
-  // its command becomes durable, so this bounds the commands one server has
-  // in flight. Default: 256.
-  size_t threads = 256;
+  // Worker threads for commands (everything but GET/HEAD). They parse and
+  // submit; a command waiting for the log holds none of them (its answer is
+  // deferred), except on the few routes that need the outcome to build
+  // their answer. Default: 32.
+  size_t threads = 32;
   // Worker threads for GET and HEAD, apart from the command workers so that
   // reads never queue behind commands waiting for the log. Default: 8.
   size_t read_threads = 8;
