@@ -1,6 +1,7 @@
 // ledger_bench: throughput and latency of the write path, replay and loads.
 //
-//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka]
+//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka,
+//                              commands_256]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
 //                [--log=local|kafka]
 // With --log=kafka, `commands`, `replay` and `load` run on a mock Kafka
@@ -14,7 +15,8 @@
 // log that `commands` wrote. `p2p` runs whole purchase-to-pay stories
 // (request, submit, two approvals, convert, confirm, receipt, invoice,
 // approval, payment: 10 commands each) on a node of its own, and reports
-// stories/s besides commands/s.
+// stories/s besides commands/s. `commands_256` is `commands` with 256
+// clients, on a node of its own too.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <rocksdb/db.h>
@@ -268,13 +270,13 @@ Command NextCommand(int step, const std::string& order, int n) {
 
 // Closed loop: `clients` clients each keep one command in flight; an answer
 // (given after the command's events are durable) triggers that client's next
-// command.
-void Commands(const Options& o, Node& node) {
+// command. Returns commands/s.
+double Commands(const Options& o, Node& node, const std::string& name, size_t clients) {
   Engine& engine = node.engine();
   SeedReference(engine);
   const Actor buyer{"alice", {"buyer"}};
-  std::vector<std::string> order_of(o.clients);
-  std::vector<int> step_of(o.clients, 0);
+  std::vector<std::string> order_of(clients);
+  std::vector<int> step_of(clients, 0);
   std::vector<double> lat(o.commands);
   std::atomic<uint64_t> issued{0}, done{0}, failed{0};
   std::mutex end_mu;
@@ -304,21 +306,22 @@ void Commands(const Options& o, Node& node) {
     });
   };
   auto t0 = Clock_::now();
-  for (size_t c = 0; c < o.clients; ++c) run_client(c);
+  for (size_t c = 0; c < clients; ++c) run_client(c);
   {
     std::unique_lock lock(end_mu);
     end_cv.wait(lock, [&] { return done.load() >= o.commands; });
   }
   double secs = Seconds(t0, Clock_::now());
   auto stats = engine.stats();
-  Report("commands", done.load(), secs, std::move(lat),
+  Report(name, done.load(), secs, std::move(lat),
          fmt::format(",\"clients\":{},\"failed\":{},\"events\":{},\"batches\":{},"
                      "\"writer_ms\":{{\"decide\":{},\"append\":{},\"store\":{},\"answer\":{}}}",
-                     o.clients, failed.load(), stats.events - before.events,
+                     clients, failed.load(), stats.events - before.events,
                      stats.batches - before.batches, (stats.decide_us - before.decide_us) / 1000,
                      (stats.append_us - before.append_us) / 1000,
                      (stats.store_us - before.store_us) / 1000,
                      (stats.answer_us - before.answer_us) / 1000));
+  return done.load() / secs;
 }
 
 // Purchase-to-pay stories, many at once: each client runs one story after
@@ -573,25 +576,35 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
       return 1;
     }
-    if (want("commands")) Commands(o, **node);
+    if (want("commands")) Commands(o, **node, "commands", o.clients);
     if (want("replay")) Replay(**node);
   }
   if (want("load")) Load(o, config, &clock);
-  if (want("p2p")) {
-    Config p2p = config;
-    p2p.data_dir = o.dir + "/p2p";
-    std::unique_ptr<KafkaMockCluster> own;  // a cluster of its own: topics are per cluster
+  // A node of its own under <dir>/<name>, for workloads that must not depend
+  // on what others wrote; with --log=kafka, on a cluster of its own too, since
+  // topics are per cluster. The node closes before its cluster.
+  struct OwnNode {
+    std::unique_ptr<KafkaMockCluster> cluster;
+    std::unique_ptr<Node> node;
+  };
+  auto open_own = [&](const std::string& name) {
+    OwnNode own;
+    Config c = config;
+    c.data_dir = o.dir + "/" + name;
     if (o.log == "kafka") {
-      own = start_cluster();
-      p2p.kafka_brokers = own->bootstrap_servers();
+      own.cluster = start_cluster();
+      c.kafka_brokers = own.cluster->bootstrap_servers();
     }
-    auto node = Node::Open(p2p, &clock);
+    auto node = Node::Open(c, &clock);
     if (!node.ok()) {
       std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
-      return 1;
+      std::exit(1);
     }
-    P2p(o, **node);
-  }
+    own.node = std::move(node.value());
+    return own;
+  };
+  if (want("p2p")) P2p(o, *open_own("p2p").node);
+  if (want("commands_256")) Commands(o, *open_own("commands_256").node, "commands_256", 256);
   if (temp) std::filesystem::remove_all(o.dir);
   return 0;
 }
