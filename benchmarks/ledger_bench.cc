@@ -5,6 +5,7 @@
 //                              commands_256,http_create,http_get,http_mixed]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
 //                [--log=local|kafka] [--http_seconds=S] [--http_client_threads=N]
+//                [--http_threads=N]
 // With --log=kafka, `commands`, `replay` and `load` run on a mock Kafka
 // cluster started in this process, and `raw_kafka` sends the same bytes
 // through a bare transactional producer (one transaction per batch): the
@@ -19,10 +20,11 @@
 // stories/s besides commands/s. `commands_256` is `commands` with 256
 // clients, on a node of its own too.
 //
-// The http workloads load the in-process ApiServer (default ApiOptions, a
-// free loopback port) over real sockets with benchmarks/http_load.h: 64, 256
-// or 1024 keep-alive connections opened at once, each with one request in
-// flight, measured for --http_seconds after a 1 s warm-up.
+// The http workloads load the in-process ApiServer (default ApiOptions but
+// for --http_threads, on a free loopback port) over real sockets with
+// benchmarks/http_load.h: 64, 256 or 1024 keep-alive connections opened at
+// once, each with one request in flight, measured for --http_seconds after a
+// 1 s warm-up.
 //   http_create_N  POST /v1/purchase-orders with one line; expects 201
 //   http_get_N     GET /v1/purchase-orders/{id}, round robin over 1000 orders
 //   http_mixed     256 connections creating beside 8 reading; reports the
@@ -71,6 +73,7 @@ struct Options {
   std::string log = "local";
   double http_seconds = 5;         // measured, after a 1 s warm-up
   size_t http_client_threads = 1;  // the load generator's threads
+  size_t http_threads = api::ApiOptions{}.threads;  // the server's command workers
 };
 
 double Seconds(Clock_::time_point a, Clock_::time_point b) {
@@ -608,6 +611,7 @@ bench::HttpLoadResult RunHttp(const Options& o, Node& node,
                               const std::vector<bench::HttpLoadGroup>& groups) {
   api::ApiOptions ao;
   ao.port = 0;
+  ao.threads = o.http_threads;
   api::ApiServer server(api::ApiContext{&node.engine(), &node.log(), node.store(),
                                         node.projections(), &node.attachments()},
                         ao);
@@ -716,6 +720,9 @@ int main(int argc, char** argv) {
   app.add_option("--http_client_threads", o.http_client_threads,
                  "Threads of the http load generator")
       ->check(CLI::Range(1, 64));
+  app.add_option("--http_threads", o.http_threads,
+                 "Worker threads of the server under test (ApiOptions::threads)")
+      ->check(CLI::Range(1, 100'000));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   bool temp = o.dir.empty();
