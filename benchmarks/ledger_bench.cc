@@ -623,10 +623,17 @@ bench::HttpLoadResult RunHttp(const Options& o, Node& node,
     std::abort();
   }
   std::thread serving([&] { server.Serve(); });
-  // Stop does nothing before Serve runs: an answer proves that it does.
+  // Stop does nothing before Serve runs (and join would then wait forever):
+  // an answer proves that it runs.
   httplib::Client probe("127.0.0.1", *port);
-  for (int i = 0; i < 500 && !probe.Get("/healthz"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bool serving_ok = false;
+  for (int i = 0; i < 500 && !serving_ok; ++i) {
+    serving_ok = static_cast<bool>(probe.Get("/healthz"));
+    if (!serving_ok) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!serving_ok) {
+    std::fprintf(stderr, "the server under test does not answer /healthz\n");
+    std::abort();
   }
   bench::HttpLoadOptions lo;
   lo.port = *port;
