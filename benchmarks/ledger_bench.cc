@@ -1,8 +1,11 @@
-// ledger_bench: throughput and latency of the write path, replay and loads.
+// ledger_bench: throughput and latency of the write path, replay, loads and
+// the HTTP front door.
 //
-//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka]
+//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka,
+//                              commands_256,http_create,http_get,http_mixed]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
-//                [--log=local|kafka]
+//                [--log=local|kafka] [--http_seconds=S] [--http_client_threads=N]
+//                [--http_threads=N]
 // With --log=kafka, `commands`, `replay` and `load` run on a mock Kafka
 // cluster started in this process, and `raw_kafka` sends the same bytes
 // through a bare transactional producer (one transaction per batch): the
@@ -14,9 +17,30 @@
 // log that `commands` wrote. `p2p` runs whole purchase-to-pay stories
 // (request, submit, two approvals, convert, confirm, receipt, invoice,
 // approval, payment: 10 commands each) on a node of its own, and reports
-// stories/s besides commands/s.
+// stories/s besides commands/s. `commands_256` is `commands` with 256
+// clients, on a node of its own too.
+//
+// The http workloads load the in-process ApiServer (default ApiOptions but
+// for --http_threads, on a free loopback port) over real sockets with
+// benchmarks/http_load.h: 64, 256 or 1024 keep-alive connections opened at
+// once, each with one request in flight, measured for --http_seconds after a
+// 1 s warm-up.
+//   http_create_N  POST /v1/purchase-orders with one line; expects 201
+//   http_get_N     GET /v1/purchase-orders/{id}, round robin over 1000 orders
+//   http_mixed     256 connections creating beside 8 reading; reports the
+//                  creates' throughput and the reads' latency
+// `http_get` selects the three sizes, `http_get_256` one, `http` every http
+// workload; none is in the default list, since with today's server (drains
+// waiting for starved connections) they add a minute and a half to it. Each
+// family has a node of its own. Their lines add max_us, connections,
+// slowest_connection_max_us (each connection's slowest request, the slowest
+// of them), conn_p99_of_max_us, reconnects, connect_us_max and the counts
+// that are 0 in a healthy server: non_2xx, failed, listen_drops,
+// requests_without_answer. A run with commands_256 and http_create_256 ends
+// with {"name":"http_vs_commands_256","ratio"}.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <httplib.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
@@ -26,11 +50,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include <librdkafka/rdkafka.h>
 
+#include "benchmarks/http_load.h"
 #include "engine/domain/commands.h"
 #include "engine/local_log.h"
 #include "tools/node.h"
@@ -47,22 +73,27 @@ struct Options {
   size_t batch = 512;
   std::string dir;
   std::string log = "local";
+  double http_seconds = 5;         // measured, after a 1 s warm-up
+  size_t http_client_threads = 1;  // the load generator's threads
+  size_t http_threads = api::ApiOptions{}.threads;  // the server's command workers
 };
 
 double Seconds(Clock_::time_point a, Clock_::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
+// p in [0, 1] of ascending values; 0 for none.
+double Percentile(const std::vector<double>& sorted, double p) {
+  return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, size_t(p * sorted.size()))];
+}
+
 void Report(const std::string& name, uint64_t ops, double seconds, std::vector<double> lat_us,
             const std::string& extra = "") {
   std::sort(lat_us.begin(), lat_us.end());
-  auto pct = [&](double p) {
-    return lat_us.empty() ? 0.0 : lat_us[std::min(lat_us.size() - 1, size_t(p * lat_us.size()))];
-  };
   std::printf("{\"name\":\"%s\",\"ops\":%llu,\"seconds\":%.3f,\"ops_per_s\":%.0f,\"p50_us\":%.1f,"
               "\"p99_us\":%.1f%s}\n",
-              name.c_str(), static_cast<unsigned long long>(ops), seconds, ops / seconds, pct(0.5),
-              pct(0.99), extra.c_str());
+              name.c_str(), static_cast<unsigned long long>(ops), seconds, ops / seconds,
+              Percentile(lat_us, 0.5), Percentile(lat_us, 0.99), extra.c_str());
   std::fflush(stdout);
 }
 
@@ -268,13 +299,13 @@ Command NextCommand(int step, const std::string& order, int n) {
 
 // Closed loop: `clients` clients each keep one command in flight; an answer
 // (given after the command's events are durable) triggers that client's next
-// command.
-void Commands(const Options& o, Node& node) {
+// command. Returns commands/s.
+double Commands(const Options& o, Node& node, const std::string& name, size_t clients) {
   Engine& engine = node.engine();
   SeedReference(engine);
   const Actor buyer{"alice", {"buyer"}};
-  std::vector<std::string> order_of(o.clients);
-  std::vector<int> step_of(o.clients, 0);
+  std::vector<std::string> order_of(clients);
+  std::vector<int> step_of(clients, 0);
   std::vector<double> lat(o.commands);
   std::atomic<uint64_t> issued{0}, done{0}, failed{0};
   std::mutex end_mu;
@@ -304,21 +335,22 @@ void Commands(const Options& o, Node& node) {
     });
   };
   auto t0 = Clock_::now();
-  for (size_t c = 0; c < o.clients; ++c) run_client(c);
+  for (size_t c = 0; c < clients; ++c) run_client(c);
   {
     std::unique_lock lock(end_mu);
     end_cv.wait(lock, [&] { return done.load() >= o.commands; });
   }
   double secs = Seconds(t0, Clock_::now());
   auto stats = engine.stats();
-  Report("commands", done.load(), secs, std::move(lat),
+  Report(name, done.load(), secs, std::move(lat),
          fmt::format(",\"clients\":{},\"failed\":{},\"events\":{},\"batches\":{},"
                      "\"writer_ms\":{{\"decide\":{},\"append\":{},\"store\":{},\"answer\":{}}}",
-                     o.clients, failed.load(), stats.events - before.events,
+                     clients, failed.load(), stats.events - before.events,
                      stats.batches - before.batches, (stats.decide_us - before.decide_us) / 1000,
                      (stats.append_us - before.append_us) / 1000,
                      (stats.store_us - before.store_us) / 1000,
                      (stats.answer_us - before.answer_us) / 1000));
+  return done.load() / secs;
 }
 
 // Purchase-to-pay stories, many at once: each client runs one story after
@@ -523,6 +555,163 @@ void Load(const Options& o, const Config& config, const ledger::Clock* clock) {
   Report("load", found, Seconds(t0, Clock_::now()), std::move(lat));
 }
 
+// The http workloads drive the in-process ApiServer over loopback sockets
+// with bench::RunHttpLoad, as the admin.
+const char kToken[] = "bench-admin-token";
+const std::string kAuth = fmt::format("Authorization: Bearer {}\r\n", kToken);
+constexpr size_t kHttpConnections[] = {64, 256, 1024};
+// Orders created beforehand for the GETs to go round.
+constexpr size_t kReadOrders = 1000;
+
+// Reference data and the admin token on a node of an http family.
+void SeedHttp(Node& node) {
+  SeedReference(node.engine());
+  Status s = node.EnsureAdmin(kToken);
+  if (!s.ok()) {
+    std::fprintf(stderr, "set-up: %s\n", s.ToString().c_str());
+    std::abort();
+  }
+}
+
+std::string CreateRequest() {
+  return bench::FormatHttpRequest("POST", "/v1/purchase-orders",
+                                  kAuth + "Content-Type: application/json\r\n",
+                                  R"({"supplier":"ACME","lines":[{"product":"LAPTOP",)"
+                                  R"("quantity":"1","unit_price":"1249.99","cost_center":"IT"}]})");
+}
+
+// Creates `count` purchase orders, all queued at once so that they share
+// group commits, and returns a GET request for each.
+std::vector<std::string> OrderReads(Engine& engine, size_t count) {
+  const Actor buyer{"alice", {"buyer"}};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> reads;
+  for (size_t i = 0; i < count; ++i) {
+    Command c = NextCommand(0, "", static_cast<int>(i));
+    c.actor = buyer;
+    engine.Submit(std::move(c), [&](CommandOutcome out) {
+      if (!out.status.ok()) {
+        std::fprintf(stderr, "set-up: %s\n", out.status.ToString().c_str());
+        std::abort();
+      }
+      std::lock_guard lock(mu);
+      reads.push_back(
+          bench::FormatHttpRequest("GET", "/v1/purchase-orders/" + out.stream_id, kAuth, ""));
+      if (reads.size() == count) cv.notify_all();
+    });
+  }
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return reads.size() == count; });
+  return reads;
+}
+
+// Runs the load against a server of its own on `node`, started before the
+// load and stopped after it, so that no connection of one workload lingers
+// into the next.
+bench::HttpLoadResult RunHttp(const Options& o, Node& node,
+                              const std::vector<bench::HttpLoadGroup>& groups) {
+  api::ApiOptions ao;
+  ao.port = 0;
+  ao.threads = o.http_threads;
+  api::ApiServer server(api::ApiContext{&node.engine(), &node.log(), node.store(),
+                                        node.projections(), &node.attachments()},
+                        ao);
+  auto port = server.Bind();
+  if (!port.ok()) {
+    std::fprintf(stderr, "%s\n", port.status().ToString().c_str());
+    std::abort();
+  }
+  std::thread serving([&] { server.Serve(); });
+  // Stop does nothing before Serve runs (and join would then wait forever):
+  // an answer proves that it runs.
+  httplib::Client probe("127.0.0.1", *port);
+  bool serving_ok = false;
+  for (int i = 0; i < 500 && !serving_ok; ++i) {
+    serving_ok = static_cast<bool>(probe.Get("/healthz"));
+    if (!serving_ok) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!serving_ok) {
+    std::fprintf(stderr, "the server under test does not answer /healthz\n");
+    std::abort();
+  }
+  bench::HttpLoadOptions lo;
+  lo.port = *port;
+  lo.client_threads = o.http_client_threads;
+  lo.window_ms = static_cast<int>(o.http_seconds * 1000);
+  auto result = bench::RunHttpLoad(lo, groups);
+  server.Stop();
+  serving.join();
+  return result;
+}
+
+// One group's figures, with the counts that must be 0 in a healthy server.
+void ReportHttp(const std::string& name, const bench::HttpLoadResult& r) {
+  const bench::HttpGroupResult& g = r.groups.at(0);
+  const std::vector<double>& conn_max = g.connection_latency_us_max;
+  const double latency_us_max = conn_max.empty() ? 0.0 : conn_max.back();
+  std::printf(
+      "{\"name\":\"%s\",\"ops\":%llu,\"seconds\":%.3f,\"ops_per_s\":%.0f,\"p50_us\":%.1f,"
+      "\"p99_us\":%.1f,\"max_us\":%.1f,\"connections\":%zu,\"slowest_connection_max_us\":%.1f,"
+      "\"conn_p99_of_max_us\":%.1f,\"non_2xx\":%llu,\"failed\":%llu,\"reconnects\":%llu,"
+      "\"listen_drops\":%lld,\"requests_without_answer\":%llu,\"connect_us_max\":%.1f}\n",
+      name.c_str(), static_cast<unsigned long long>(g.ops), r.seconds, g.ops / r.seconds,
+      Percentile(g.latency_us, 0.5), Percentile(g.latency_us, 0.99), latency_us_max,
+      g.connections, latency_us_max, Percentile(conn_max, 0.99),
+      static_cast<unsigned long long>(g.non_2xx), static_cast<unsigned long long>(g.failed),
+      static_cast<unsigned long long>(g.reconnects), static_cast<long long>(r.listen_drops),
+      static_cast<unsigned long long>(g.requests_without_answer), g.connect_us_max);
+  std::fflush(stdout);
+}
+
+// POST /v1/purchase-orders on every connection; expects 201. Returns
+// creates/s.
+double HttpCreate(const Options& o, Node& node, size_t connections) {
+  auto r = RunHttp(o, node, {{connections, {CreateRequest()}}});
+  ReportHttp(fmt::format("http_create_{}", connections), r);
+  return r.groups[0].ops / r.seconds;
+}
+
+// GET /v1/purchase-orders/{id} round robin over `reads`; expects 200.
+void HttpGet(const Options& o, Node& node, const std::vector<std::string>& reads,
+             size_t connections) {
+  ReportHttp(fmt::format("http_get_{}", connections), RunHttp(o, node, {{connections, reads}}));
+}
+
+// Reads beside writes: 256 connections create while 8 read. Reports the
+// creates' throughput and the reads' latency.
+void HttpMixed(const Options& o, Node& node, const std::vector<std::string>& reads) {
+  auto r = RunHttp(o, node, {{256, {CreateRequest()}}, {8, reads}});
+  const bench::HttpGroupResult& create = r.groups[0];
+  const bench::HttpGroupResult& get = r.groups[1];
+  std::vector<double> conn_max = create.connection_latency_us_max;
+  conn_max.insert(conn_max.end(), get.connection_latency_us_max.begin(),
+                  get.connection_latency_us_max.end());
+  std::sort(conn_max.begin(), conn_max.end());
+  std::printf(
+      "{\"name\":\"http_mixed\",\"seconds\":%.3f,\"connections\":%zu,\"create_connections\":%zu,"
+      "\"get_connections\":%zu,\"create_ops\":%llu,\"create_ops_per_s\":%.0f,"
+      "\"create_p50_us\":%.1f,\"create_p99_us\":%.1f,\"get_ops\":%llu,\"get_ops_per_s\":%.0f,"
+      "\"get_p50_us\":%.1f,\"get_p99_us\":%.1f,\"get_max_us\":%.1f,"
+      "\"slowest_connection_max_us\":%.1f,\"conn_p99_of_max_us\":%.1f,\"non_2xx\":%llu,"
+      "\"failed\":%llu,\"reconnects\":%llu,\"listen_drops\":%lld,"
+      "\"requests_without_answer\":%llu}\n",
+      r.seconds, conn_max.size(), create.connections, get.connections,
+      static_cast<unsigned long long>(create.ops), create.ops / r.seconds,
+      Percentile(create.latency_us, 0.5), Percentile(create.latency_us, 0.99),
+      static_cast<unsigned long long>(get.ops), get.ops / r.seconds,
+      Percentile(get.latency_us, 0.5), Percentile(get.latency_us, 0.99),
+      get.connection_latency_us_max.empty() ? 0.0 : get.connection_latency_us_max.back(),
+      conn_max.empty() ? 0.0 : conn_max.back(), Percentile(conn_max, 0.99),
+      static_cast<unsigned long long>(create.non_2xx + get.non_2xx),
+      static_cast<unsigned long long>(create.failed + get.failed),
+      static_cast<unsigned long long>(create.reconnects + get.reconnects),
+      static_cast<long long>(r.listen_drops),
+      static_cast<unsigned long long>(create.requests_without_answer +
+                                      get.requests_without_answer));
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -535,6 +724,14 @@ int main(int argc, char** argv) {
   app.add_option("--dir", o.dir, "Scratch directory (default: a fresh temporary one)");
   app.add_option("--log", o.log, "Log backend of commands/replay/load: local or kafka (mock)")
       ->check(CLI::IsMember({"local", "kafka"}));
+  app.add_option("--http_seconds", o.http_seconds,
+                 "Measured seconds of each http workload, after a 1 s warm-up");
+  app.add_option("--http_client_threads", o.http_client_threads,
+                 "Threads of the http load generator")
+      ->check(CLI::Range(1, 64));
+  app.add_option("--http_threads", o.http_threads,
+                 "Worker threads of the server under test (ApiOptions::threads)")
+      ->check(CLI::Range(1, 100'000));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   bool temp = o.dir.empty();
@@ -542,8 +739,17 @@ int main(int argc, char** argv) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "ledger_bench_XXXXXX").string();
     o.dir = mkdtemp(tmpl.data());
   }
-  auto want = [&](const char* name) {
-    return ("," + o.benchmarks + ",").find(std::string(",") + name + ",") != std::string::npos;
+  auto want = [&](const std::string& name) {
+    return ("," + o.benchmarks + ",").find("," + name + ",") != std::string::npos;
+  };
+  // `http` selects every http workload, `http_get` the three sizes of GETs,
+  // `http_get_256` one of them.
+  auto want_http = [&](const std::string& family, size_t connections) {
+    return want("http") || want(family) || want(fmt::format("{}_{}", family, connections));
+  };
+  auto want_family = [&](const std::string& family) {
+    return std::any_of(std::begin(kHttpConnections), std::end(kHttpConnections),
+                       [&](size_t n) { return want_http(family, n); });
   };
   if (want("raw_rocksdb")) RawRocksdb(o);
   if (want("append")) Append(o);
@@ -573,24 +779,65 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
       return 1;
     }
-    if (want("commands")) Commands(o, **node);
+    if (want("commands")) Commands(o, **node, "commands", o.clients);
     if (want("replay")) Replay(**node);
   }
   if (want("load")) Load(o, config, &clock);
-  if (want("p2p")) {
-    Config p2p = config;
-    p2p.data_dir = o.dir + "/p2p";
-    std::unique_ptr<KafkaMockCluster> own;  // a cluster of its own: topics are per cluster
+  // A node of its own under <dir>/<name>, for workloads that must not depend
+  // on what others wrote; with --log=kafka, on a cluster of its own too, since
+  // topics are per cluster. The node closes before its cluster.
+  struct OwnNode {
+    std::unique_ptr<KafkaMockCluster> cluster;
+    std::unique_ptr<Node> node;
+  };
+  auto open_own = [&](const std::string& name) {
+    OwnNode own;
+    Config c = config;
+    c.data_dir = o.dir + "/" + name;
     if (o.log == "kafka") {
-      own = start_cluster();
-      p2p.kafka_brokers = own->bootstrap_servers();
+      own.cluster = start_cluster();
+      c.kafka_brokers = own.cluster->bootstrap_servers();
     }
-    auto node = Node::Open(p2p, &clock);
+    auto node = Node::Open(c, &clock);
     if (!node.ok()) {
       std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
-      return 1;
+      std::exit(1);
     }
-    P2p(o, **node);
+    own.node = std::move(node.value());
+    return own;
+  };
+  if (want("p2p")) P2p(o, *open_own("p2p").node);
+  // The issue's yardstick: http_create_256 against in-process commands from
+  // as many clients.
+  std::optional<double> commands_256_ops_per_s, http_create_256_ops_per_s;
+  if (want("commands_256")) {
+    commands_256_ops_per_s = Commands(o, *open_own("commands_256").node, "commands_256", 256);
+  }
+  if (want_family("http_create")) {
+    OwnNode own = open_own("http_create");
+    SeedHttp(*own.node);
+    for (size_t n : kHttpConnections) {
+      if (!want_http("http_create", n)) continue;
+      double ops_per_s = HttpCreate(o, *own.node, n);
+      if (n == 256) http_create_256_ops_per_s = ops_per_s;
+    }
+  }
+  if (want_family("http_get")) {
+    OwnNode own = open_own("http_get");
+    SeedHttp(*own.node);
+    const auto reads = OrderReads(own.node->engine(), kReadOrders);
+    for (size_t n : kHttpConnections) {
+      if (want_http("http_get", n)) HttpGet(o, *own.node, reads, n);
+    }
+  }
+  if (want("http") || want("http_mixed")) {
+    OwnNode own = open_own("http_mixed");
+    SeedHttp(*own.node);
+    HttpMixed(o, *own.node, OrderReads(own.node->engine(), kReadOrders));
+  }
+  if (commands_256_ops_per_s && http_create_256_ops_per_s) {
+    std::printf("{\"name\":\"http_vs_commands_256\",\"ratio\":%.3f}\n",
+                *http_create_256_ops_per_s / *commands_256_ops_per_s);
   }
   if (temp) std::filesystem::remove_all(o.dir);
   return 0;
