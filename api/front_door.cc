@@ -366,22 +366,28 @@ void FrontDoor::Run() {
         0, std::chrono::duration_cast<milliseconds>(next_sweep - now_before).count() + 1));
     const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
     const auto now = SteadyClock::now();
+    bool woken = false;
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
       if (tag == &kListenTag) {
         if (listening) Accept(now);
       } else if (tag == &kWakeTag) {
-        uint64_t count = 0;
-        (void)!::read(wake_fd_, &count, sizeof count);
-        std::vector<Connection*> returned;
-        {
-          std::lock_guard lock(inbox_mu_);
-          returned.swap(inbox_);
-        }
-        for (Connection* c : returned) OnReturned(c, now);
+        woken = true;
       } else {
         OnEvent(static_cast<Connection*>(tag), events[i].events, now);
       }
+    }
+    // Answers handed back are sent after the new requests of this round are
+    // dispatched: a group commit's worth of sends must not delay a read.
+    if (woken) {
+      uint64_t count = 0;
+      (void)!::read(wake_fd_, &count, sizeof count);
+      std::vector<Connection*> returned;
+      {
+        std::lock_guard lock(inbox_mu_);
+        returned.swap(inbox_);
+      }
+      for (Connection* c : returned) OnReturned(c, now);
     }
     if (now >= next_sweep) {
       Sweep(now);

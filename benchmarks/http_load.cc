@@ -479,12 +479,16 @@ HttpLoadResult RunHttpLoad(const HttpLoadOptions& options,
   for (size_t i = 0; i < options.client_threads; ++i) {
     clients.push_back(std::make_unique<ClientThread>(options, groups, server, &phases));
   }
+  const size_t shared = clients.size();
   size_t k = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
     LEDGER_ASSERT(!groups[g].requests.empty());
-    for (size_t i = 0; i < groups[g].connections; ++i) {
-      clients[k++ % clients.size()]->AddConnection(g);
+    if (groups[g].own_thread) {
+      clients.push_back(std::make_unique<ClientThread>(options, groups, server, &phases));
+      for (size_t i = 0; i < groups[g].connections; ++i) clients.back()->AddConnection(g);
+      continue;
     }
+    for (size_t i = 0; i < groups[g].connections; ++i) clients[k++ % shared]->AddConnection(g);
   }
   std::vector<std::thread> threads;
   for (auto& c : clients) threads.emplace_back([&c] { c->Run(); });

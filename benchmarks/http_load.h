@@ -16,8 +16,9 @@
 //   request unanswered after `request_timeout_ms`, a connection error with a
 //   request in flight, an answer that cannot be read. Each closes that
 //   connection for the rest of the run and counts in `failed`.
-// Concurrency: `client_threads` threads, each with an epoll set of its own
-//   and its share of the connections. RunHttpLoad blocks until the end; call
+// Concurrency: `client_threads` threads (plus one per group that asks for
+//   its own), each with an epoll set of its own and its share of the
+//   connections. RunHttpLoad blocks until the end; call
 //   it from one thread at a time.
 // Limitations: IPv4 only; no pipelining; answers without Content-Length (for
 //   example chunked ones) count as failures.
@@ -52,6 +53,11 @@ struct HttpLoadGroup {
   size_t connections = 0;
   // Complete requests (head and body), sent round robin. At least one.
   std::vector<std::string> requests;
+  // The group gets a client thread of its own, as a separate client (a
+  // reader beside a fleet of writers) would have, so that its latency is
+  // not the time the shared client threads take to handle the other
+  // groups' answers. Default: shares the `client_threads`.
+  bool own_thread = false;
 };
 
 // What the connections of one group saw.

@@ -678,10 +678,11 @@ void HttpGet(const Options& o, Node& node, const std::vector<std::string>& reads
   ReportHttp(fmt::format("http_get_{}", connections), RunHttp(o, node, {{connections, reads}}));
 }
 
-// Reads beside writes: 256 connections create while 8 read. Reports the
-// creates' throughput and the reads' latency.
+// Reads beside writes: 256 connections create while 8 read, the readers on
+// a client thread of their own. Reports the creates' throughput and the
+// reads' latency.
 void HttpMixed(const Options& o, Node& node, const std::vector<std::string>& reads) {
-  auto r = RunHttp(o, node, {{256, {CreateRequest()}}, {8, reads}});
+  auto r = RunHttp(o, node, {{256, {CreateRequest()}, false}, {8, reads, /*own_thread=*/true}});
   const bench::HttpGroupResult& create = r.groups[0];
   const bench::HttpGroupResult& get = r.groups[1];
   std::vector<double> conn_max = create.connection_latency_us_max;
