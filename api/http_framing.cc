@@ -10,16 +10,21 @@ namespace ledger::api {
 namespace {
 
 // RFC 9110 §5.6.2: token characters.
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
 bool IsTchar(unsigned char c) {
-  if (std::isalnum(c)) return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
 }
 
+// ASCII only, as header names and tokens are (std::tolower would consult
+// the locale for every byte).
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return AsciiLower(x) == AsciiLower(y);
          });
 }
 
@@ -106,15 +111,14 @@ Scan RequestHeadScanner::Feed(std::string_view buffer, RequestHead* head, Framin
   }
   for (size_t i = scanned_; i < buffer.size(); ++i) {
     const char c = buffer[i];
-    if (lines_ == 0 && c != '\n' && c != '\r') {
+    if (lines_ == 0 && !method_done_ && c != '\n' && c != '\r') {
       // The method so far: refuse binary junk (e.g. a TLS handshake) at once.
       const size_t at = i - line_start_;
-      const size_t space = buffer.substr(line_start_, i - line_start_).find(' ');
-      if (space == std::string_view::npos) {
-        if (c == ' ' ? at == 0 : !IsTchar(static_cast<unsigned char>(c)) || at >= kMethodBytesMax) {
-          scanned_ = i + 1;
-          return Fail(error, 400, "this is not an HTTP request line");
-        }
+      if (c == ' ' && at > 0) {
+        method_done_ = true;
+      } else if (c == ' ' || !IsTchar(static_cast<unsigned char>(c)) || at >= kMethodBytesMax) {
+        scanned_ = i + 1;
+        return Fail(error, 400, "this is not an HTTP request line");
       }
     }
     if (c != '\n') continue;
@@ -181,8 +185,8 @@ Scan RequestHeadScanner::RequestLine(std::string_view line, RequestHead* head,
     head->http10 = false;
   } else if (version == "HTTP/1.0") {
     head->http10 = true;
-  } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && std::isdigit(version[5]) &&
-             version[6] == '.' && std::isdigit(version[7])) {
+  } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && IsDigit(version[5]) &&
+             version[6] == '.' && IsDigit(version[7])) {
     return Fail(error, 505, "only HTTP/1.1 and HTTP/1.0 are served");
   } else {
     return Fail(error, 400, "the request line must end with HTTP/1.1");
@@ -223,7 +227,7 @@ Scan RequestHeadScanner::HeaderLine(std::string_view line, RequestHead* head,
       return Fail(error, 400, "more than one Content-Length");
     }
     if (value.empty() || value.size() > 18 ||
-        !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        !std::all_of(value.begin(), value.end(), IsDigit)) {
       return Fail(error, 400, "Content-Length must be a number of bytes");
     }
     head->content_length = std::stoull(std::string(value));
@@ -304,9 +308,9 @@ Scan ChunkedDecoder::Feed(std::string_view input, size_t* consumed, std::string*
         if (got < 0) return fail(400, "a chunk size line is malformed");
         size_t digits = 0;
         uint64_t size = 0;
-        while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
+        while (digits < line.size() && IsHexDigit(line[digits])) {
           if (digits == 15) return fail(413, "a chunk is larger than the body limit");
-          const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(line[digits])));
+          const char c = AsciiLower(line[digits]);
           size = size * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
           ++digits;
         }

@@ -81,6 +81,7 @@ class RequestHeadScanner {
   size_t line_start_ = 0;  // first byte of the line being scanned
   size_t scanned_ = 0;     // bytes looked at
   size_t lines_ = 0;       // complete lines of the head so far
+  bool method_done_ = false;  // the request line's first space was seen
   // Framing headers seen so far.
   size_t content_lengths_ = 0;
   size_t transfer_encodings_ = 0;

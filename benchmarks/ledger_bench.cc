@@ -30,9 +30,8 @@
 //   http_mixed     256 connections creating beside 8 reading; reports the
 //                  creates' throughput and the reads' latency
 // `http_get` selects the three sizes, `http_get_256` one, `http` every http
-// workload; none is in the default list, since with today's server (drains
-// waiting for starved connections) they add a minute and a half to it. Each
-// family has a node of its own. Their lines add max_us, connections,
+// workload (in the default list; about 45 s). Each family has a node of its
+// own, without projections, like `commands`. Their lines add max_us, connections,
 // slowest_connection_max_us (each connection's slowest request, the slowest
 // of them), conn_p99_of_max_us, reconnects, connect_us_max and the counts
 // that are 0 in a healthy server: non_2xx, failed, listen_drops,
@@ -67,7 +66,7 @@ using Clock_ = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string benchmarks = "raw_rocksdb,append,commands,replay,load,p2p";
+  std::string benchmarks = "raw_rocksdb,append,commands,replay,load,p2p,commands_256,http";
   size_t commands = 200'000;
   size_t clients = 1024;
   size_t batch = 512;
