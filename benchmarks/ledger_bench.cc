@@ -2,7 +2,7 @@
 // the HTTP front door.
 //
 //   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka,
-//                              commands_256,http_create,http_get,http_mixed]
+//                              commands_256,creates_256,http_create,http_get,http_mixed]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
 //                [--log=local|kafka] [--http_seconds=S] [--http_client_threads=N]
 //                [--http_threads=N]
@@ -18,7 +18,8 @@
 // (request, submit, two approvals, convert, confirm, receipt, invoice,
 // approval, payment: 10 commands each) on a node of its own, and reports
 // stories/s besides commands/s. `commands_256` is `commands` with 256
-// clients, on a node of its own too.
+// clients, on a node of its own too; `creates_256` the same with creates only
+// (what http_create sends).
 //
 // The http workloads load the in-process ApiServer (default ApiOptions but
 // for --http_threads, on a free loopback port) over real sockets with
@@ -35,8 +36,9 @@
 // slowest_connection_max_us (each connection's slowest request, the slowest
 // of them), conn_p99_of_max_us, reconnects, connect_us_max and the counts
 // that are 0 in a healthy server: non_2xx, failed, listen_drops,
-// requests_without_answer. A run with commands_256 and http_create_256 ends
-// with {"name":"http_vs_commands_256","ratio"}.
+// requests_without_answer; http_create lines add the engine's batching and
+// writer time. A run with commands_256 (creates_256) and http_create_256
+// ends with {"name":"http_vs_commands_256","ratio"} (http_vs_creates_256).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
@@ -66,7 +68,7 @@ using Clock_ = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string benchmarks = "raw_rocksdb,append,commands,replay,load,p2p,commands_256,http";
+  std::string benchmarks = "raw_rocksdb,append,commands,replay,load,p2p,commands_256,creates_256,http";
   size_t commands = 200'000;
   size_t clients = 1024;
   size_t batch = 512;
@@ -296,10 +298,15 @@ Command NextCommand(int step, const std::string& order, int n) {
   });
 }
 
+// What a client of Commands sends: the create / add / add / confirm cycle,
+// or only creates (what http_create sends, for a like-for-like ratio).
+enum class CommandMix { kCycle, kCreates };
+
 // Closed loop: `clients` clients each keep one command in flight; an answer
 // (given after the command's events are durable) triggers that client's next
 // command. Returns commands/s.
-double Commands(const Options& o, Node& node, const std::string& name, size_t clients) {
+double Commands(const Options& o, Node& node, const std::string& name, size_t clients,
+                CommandMix mix = CommandMix::kCycle) {
   Engine& engine = node.engine();
   SeedReference(engine);
   const Actor buyer{"alice", {"buyer"}};
@@ -325,7 +332,7 @@ double Commands(const Options& o, Node& node, const std::string& name, size_t cl
       } else if (step == 0) {
         order_of[client] = out.stream_id;
       }
-      step_of[client] = (step + 1) % 4;
+      step_of[client] = mix == CommandMix::kCreates ? 0 : (step + 1) % 4;
       if (++done == o.commands) {
         std::lock_guard lock(end_mu);
         end_cv.notify_all();
@@ -645,7 +652,8 @@ bench::HttpLoadResult RunHttp(const Options& o, Node& node,
 }
 
 // One group's figures, with the counts that must be 0 in a healthy server.
-void ReportHttp(const std::string& name, const bench::HttpLoadResult& r) {
+void ReportHttp(const std::string& name, const bench::HttpLoadResult& r,
+                const std::string& extra = "") {
   const bench::HttpGroupResult& g = r.groups.at(0);
   const std::vector<double>& conn_max = g.connection_latency_us_max;
   const double latency_us_max = conn_max.empty() ? 0.0 : conn_max.back();
@@ -653,21 +661,36 @@ void ReportHttp(const std::string& name, const bench::HttpLoadResult& r) {
       "{\"name\":\"%s\",\"ops\":%llu,\"seconds\":%.3f,\"ops_per_s\":%.0f,\"p50_us\":%.1f,"
       "\"p99_us\":%.1f,\"max_us\":%.1f,\"connections\":%zu,\"slowest_connection_max_us\":%.1f,"
       "\"conn_p99_of_max_us\":%.1f,\"non_2xx\":%llu,\"failed\":%llu,\"reconnects\":%llu,"
-      "\"listen_drops\":%lld,\"requests_without_answer\":%llu,\"connect_us_max\":%.1f}\n",
+      "\"listen_drops\":%lld,\"requests_without_answer\":%llu,\"connect_us_max\":%.1f%s}\n",
       name.c_str(), static_cast<unsigned long long>(g.ops), r.seconds, g.ops / r.seconds,
       Percentile(g.latency_us, 0.5), Percentile(g.latency_us, 0.99), latency_us_max,
       g.connections, latency_us_max, Percentile(conn_max, 0.99),
       static_cast<unsigned long long>(g.non_2xx), static_cast<unsigned long long>(g.failed),
       static_cast<unsigned long long>(g.reconnects), static_cast<long long>(r.listen_drops),
-      static_cast<unsigned long long>(g.requests_without_answer), g.connect_us_max);
+      static_cast<unsigned long long>(g.requests_without_answer), g.connect_us_max, extra.c_str());
   std::fflush(stdout);
+}
+
+// What the engine's writer did meanwhile: how the commands were batched and
+// where its time went (a whole run, warm-up and drain included).
+std::string WriterFigures(const EngineStats& before, const EngineStats& after) {
+  const uint64_t batches = after.batches - before.batches;
+  const uint64_t commands = after.commands - before.commands;
+  return fmt::format(
+      ",\"commands_per_batch\":{:.1f},\"writer_ms\":{{\"decide\":{},\"append\":{},\"store\":{},"
+      "\"answer\":{}}}",
+      batches == 0 ? 0.0 : static_cast<double>(commands) / static_cast<double>(batches),
+      (after.decide_us - before.decide_us) / 1000, (after.append_us - before.append_us) / 1000,
+      (after.store_us - before.store_us) / 1000, (after.answer_us - before.answer_us) / 1000);
 }
 
 // POST /v1/purchase-orders on every connection; expects 201. Returns
 // creates/s.
 double HttpCreate(const Options& o, Node& node, size_t connections) {
+  const EngineStats before = node.engine().stats();
   auto r = RunHttp(o, node, {{connections, {CreateRequest()}}});
-  ReportHttp(fmt::format("http_create_{}", connections), r);
+  ReportHttp(fmt::format("http_create_{}", connections), r,
+             WriterFigures(before, node.engine().stats()));
   return r.groups[0].ops / r.seconds;
 }
 
@@ -809,9 +832,15 @@ int main(int argc, char** argv) {
   if (want("p2p")) P2p(o, *open_own("p2p").node);
   // The yardstick: http_create_256 against in-process commands from
   // as many clients.
-  std::optional<double> commands_256_ops_per_s, http_create_256_ops_per_s;
+  std::optional<double> commands_256_ops_per_s, creates_256_ops_per_s, http_create_256_ops_per_s;
   if (want("commands_256")) {
     commands_256_ops_per_s = Commands(o, *open_own("commands_256").node, "commands_256", 256);
+  }
+  // The same commands as http_create sends, in process: what the HTTP layer
+  // costs, apart from what a create costs the engine.
+  if (want("creates_256")) {
+    creates_256_ops_per_s =
+        Commands(o, *open_own("creates_256").node, "creates_256", 256, CommandMix::kCreates);
   }
   if (want_family("http_create")) {
     OwnNode own = open_own("http_create");
@@ -838,6 +867,10 @@ int main(int argc, char** argv) {
   if (commands_256_ops_per_s && http_create_256_ops_per_s) {
     std::printf("{\"name\":\"http_vs_commands_256\",\"ratio\":%.3f}\n",
                 *http_create_256_ops_per_s / *commands_256_ops_per_s);
+  }
+  if (creates_256_ops_per_s && http_create_256_ops_per_s) {
+    std::printf("{\"name\":\"http_vs_creates_256\",\"ratio\":%.3f}\n",
+                *http_create_256_ops_per_s / *creates_256_ops_per_s);
   }
   if (temp) std::filesystem::remove_all(o.dir);
   return 0;
