@@ -32,19 +32,15 @@ class RequestContext {
     return req.body.empty() ? "" : body().opt_str(key).value_or("");
   }
 
+  // How a route answers with a command's outcome. Runs on the engine's
+  // writer thread (or this worker's if answers cannot be deferred): it may
+  // read the engine's committed state, and throw ApiError.
+  using Render = std::function<void(const CommandOutcome& out, httplib::Response& res)>;
   // Runs `cmd` for this request's actor, with its Idempotency-Key, If-Match
-  // and X-Correlation-Id headers, and returns its outcome. Blocks this
-  // worker until the command's events are durable: for routes that need
-  // the outcome to build their answer.
-  CommandOutcome Execute(Command cmd);
-  // Runs `cmd` like Execute and answers with its outcome as Reply does, but
-  // without waiting: the answer leaves when the command is durable, and the
-  // worker serves other requests meanwhile. The route must not write
-  // anything after it.
-  void Submit(Command cmd);
-  // Writes an outcome: {"id","version","state"}, 201 when the command
-  // created its stream, or the error.
-  void Reply(const CommandOutcome& out);
+  // and X-Correlation-Id headers, and answers with its outcome (by `render`,
+  // or as WriteOutcome does) once its events are durable, without holding
+  // this worker meanwhile. The route must not write anything after it.
+  void Submit(Command cmd, Render render = nullptr);
   // Whether Submit deferred this request's answer.
   bool deferred() const { return deferred_; }
 
@@ -56,7 +52,8 @@ class RequestContext {
   bool deferred_ = false;
 };
 
-// What Reply writes, on any response.
+// An outcome as {"id","version","state"} (201 when the command created its
+// stream), or its error.
 void WriteOutcome(httplib::Response& res, const CommandOutcome& out);
 
 // The events of one stream as {"events":[{type, stream_version, ...}]}.

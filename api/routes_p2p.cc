@@ -527,17 +527,21 @@ void ApiServer::AddP2pRoutes() {
           }
         }
         std::string id = rc.path(1);
-        CommandOutcome out = rc.Execute(on_pr(id, [=](const PurchaseRequest& pr, DecideContext& ctx) {
-          return DecideConvertPr(pr, by_line, fallback, ctx);
-        }));
-        if (!out.status.ok()) Fail(out.status);
-        auto state = rc.ctx.engine->Load("purchase_request", id);
-        const auto* pr = state ? StateCast<PurchaseRequest>(state.get()) : nullptr;
-        WriteJson(rc.res, 200,
-                  Json{{"id", id},
-                       {"version", out.version},
-                       {"state", out.state_label},
-                       {"orders", pr ? pr->orders : std::vector<std::string>{}}});
+        Engine* engine = rc.ctx.engine;
+        rc.Submit(on_pr(id,
+                        [=](const PurchaseRequest& pr, DecideContext& ctx) {
+                          return DecideConvertPr(pr, by_line, fallback, ctx);
+                        }),
+                  [engine, id](const CommandOutcome& out, httplib::Response& res) {
+                    if (!out.status.ok()) Fail(out.status);
+                    auto state = engine->Load("purchase_request", id);
+                    const auto* pr = state ? StateCast<PurchaseRequest>(state.get()) : nullptr;
+                    WriteJson(res, 200,
+                              Json{{"id", id},
+                                   {"version", out.version},
+                                   {"state", out.state_label},
+                                   {"orders", pr ? pr->orders : std::vector<std::string>{}}});
+                  });
       });
   AddDocumentReads(prs, "purchase_request", "purchase request", PrJson);
   Add("GET", prs + "/{id}/approvals", {"*"},

@@ -194,13 +194,16 @@ void ApiServer::AddReferenceRoutes() {
         if (RAND_bytes(raw, sizeof raw) != 1) Fail(Status::Internal("no randomness"));
         std::string token = "ldg_" + events::ToHex(raw, sizeof raw);
         std::string user = rc.path(1);
-        auto out = rc.Execute(domain::IssueToken(events::Sha256Hex(token), user, label));
-        if (!out.status.ok()) Fail(out.status);
-        if (out.replayed) {
-          // The secret is shown once and never stored: a replay cannot show it.
-          Fail(Status::Duplicate("a token was already issued for this Idempotency-Key"));
-        }
-        WriteJson(rc.res, 201, Json{{"token", token}, {"user", user}});
+        rc.Submit(domain::IssueToken(events::Sha256Hex(token), user, label),
+                  [token, user](const CommandOutcome& out, httplib::Response& res) {
+                    if (!out.status.ok()) Fail(out.status);
+                    if (out.replayed) {
+                      // The secret is shown once and never stored: a replay
+                      // cannot show it.
+                      Fail(Status::Duplicate("a token was already issued for this Idempotency-Key"));
+                    }
+                    WriteJson(res, 201, Json{{"token", token}, {"user", user}});
+                  });
       });
 }
 

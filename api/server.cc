@@ -117,15 +117,30 @@ void RequestContext::Prepare(Command& cmd) {
   }
 }
 
-CommandOutcome RequestContext::Execute(Command cmd) {
-  Prepare(cmd);
-  return ctx.engine->Execute(std::move(cmd));
+namespace {
+
+// The answer `render` (or WriteOutcome) makes of an outcome; an ApiError it
+// throws becomes the error answer, as in a route.
+void RenderOutcome(const RequestContext::Render& render, const CommandOutcome& out,
+                   httplib::Response& res) {
+  try {
+    if (render) {
+      render(out, res);
+    } else {
+      WriteOutcome(res, out);
+    }
+  } catch (const ApiError& e) {
+    res = httplib::Response();
+    WriteError(res, e.status);
+  }
 }
 
-void RequestContext::Submit(Command cmd) {
+}  // namespace
+
+void RequestContext::Submit(Command cmd, Render render) {
   Prepare(cmd);
   if (deferral_ == nullptr || deferred_) {
-    Reply(ctx.engine->Execute(std::move(cmd)));
+    RenderOutcome(render, ctx.engine->Execute(std::move(cmd)), res);
     return;
   }
   deferred_ = true;
@@ -134,9 +149,9 @@ void RequestContext::Submit(Command cmd) {
   d.door->Defer(*d.request);
   // Runs on the engine's writer thread: builds the answer and hands it over,
   // the loop sends it.
-  ctx.engine->Submit(std::move(cmd), [d, close](CommandOutcome out) {
+  ctx.engine->Submit(std::move(cmd), [d, close, render = std::move(render)](CommandOutcome out) {
     httplib::Response answer;
-    WriteOutcome(answer, out);
+    RenderOutcome(render, out, answer);
     d.counters->CountAnswer(answer.status);
     d.door->Complete(*d.request, ResponseBytes(answer, close, *d.keep_alive), close);
   });
@@ -151,11 +166,6 @@ void WriteOutcome(httplib::Response& res, const CommandOutcome& out) {
   if (out.replayed) res.set_header("Idempotent-Replayed", "true");
   WriteJson(res, out.created ? 201 : 200,
             Json{{"id", out.stream_id}, {"version", out.version}, {"state", out.state_label}});
-}
-
-void RequestContext::Reply(const CommandOutcome& out) {
-  if (!out.status.ok()) Fail(out.status);
-  WriteOutcome(res, out);
 }
 
 // cpp-httplib's message layer: it parses the head the front door framed

@@ -59,9 +59,9 @@ struct ApiOptions {
   size_t headers_max = 100;
   // Worker threads for commands (everything but GET/HEAD). They parse and
   // submit; a command waiting for the log holds none of them (its answer is
-  // deferred), except on the few routes that need the outcome to build
-  // their answer. Default: 32.
-  size_t threads = 32;
+  // deferred), so a few keep the cores busy, and fewer threads means fewer
+  // wake-ups per request. Default: 4.
+  size_t threads = 4;
   // Worker threads for GET and HEAD, apart from the command workers so that
   // reads never queue behind commands waiting for the log. Default: 8.
   size_t read_threads = 8;
