@@ -18,6 +18,8 @@
 #include <cstring>
 #include <optional>
 
+#include "engine/threads.h"
+
 namespace ledger::api {
 namespace {
 
@@ -336,12 +338,13 @@ void FrontDoor::Run() {
   for (auto& lane : lanes_) {
     for (size_t i = 0; i < lane->options.threads; ++i) {
       lane->threads.emplace_back([this, l = lane.get()] {
-        pthread_setname_np(pthread_self(), l->options.name.c_str());
+        SetUpThisThread(l->options.name.c_str(),
+                        l->options.throughput ? ThreadKind::kThroughput : ThreadKind::kLatency);
         Work(l);
       });
     }
   }
-  pthread_setname_np(pthread_self(), "http-loop");
+  SetUpThisThread("http-loop", ThreadKind::kLatency);
   std::array<epoll_event, 256> events;
   auto next_sweep = SteadyClock::now() + kSweepInterval;
   bool listening = true;

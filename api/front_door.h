@@ -49,6 +49,9 @@ namespace ledger::api {
 struct LaneOptions {
   std::string name = "http-work";  // of its threads (15 bytes at most), for top -H and perf
   size_t threads = 1;
+  // Bulk work (commands): the lane's threads yield to those answering reads
+  // (engine/threads.h).
+  bool throughput = false;
   // Answers are written to the socket as they are produced (server-sent
   // events), waiting up to write_timeout_ms for a slow reader, rather than
   // collected and sent once the responder returns.

@@ -319,11 +319,14 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
   door.keep_alive_idle_ms = options_.keep_alive_idle_ms;
   door.keep_alive_requests_max = options_.keep_alive_requests_max;
   door.lanes.resize(3);
-  door.lanes[kCommandLane] = {"http-command", std::max<size_t>(1, options_.threads), false};
-  door.lanes[kReadLane] = {"http-read", std::max<size_t>(1, options_.read_threads), false};
+  door.lanes[kCommandLane] = {"http-command", std::max<size_t>(1, options_.threads),
+                              /*throughput=*/true, /*streaming=*/false};
+  door.lanes[kReadLane] = {"http-read", std::max<size_t>(1, options_.read_threads),
+                           /*throughput=*/false, /*streaming=*/false};
   // One thread per stream, and two more to answer 429 to the streams
   // beyond the limit at once.
-  door.lanes[kStreamLane] = {"http-stream", options_.event_streams_max + 2, /*streaming=*/true};
+  door.lanes[kStreamLane] = {"http-stream", options_.event_streams_max + 2, /*throughput=*/false,
+                             /*streaming=*/true};
   front_door_ = std::make_unique<FrontDoor>(
       std::move(door),
       [](std::string_view method, std::string_view target) -> size_t {

@@ -11,6 +11,7 @@
 
 #include "engine/coding.h"
 #include "engine/state_keys.h"
+#include "engine/threads.h"
 
 namespace ledger {
 
@@ -299,7 +300,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EventLog* log, rocksdb::DB* store, 
   Status s = engine->Recover();
   if (!s.ok()) return s;
   engine->writer_ = std::thread([e = engine.get()] {
-    pthread_setname_np(pthread_self(), "ledger-writer");  // for top -H and perf
+    SetUpThisThread("ledger-writer", ThreadKind::kThroughput);
     e->Run();
   });
   return engine;

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "engine/coding.h"
+#include "engine/threads.h"
 
 namespace ledger {
 namespace {
@@ -134,7 +135,7 @@ Status ProjectionRunner::Start() {
   LEDGER_RETURN_IF_ERROR(LoadCursor());
   stop_ = false;
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "ledger-project");  // for top -H and perf
+    SetUpThisThread("ledger-project", ThreadKind::kThroughput);
     Run();
   });
   return Status::Ok();
