@@ -515,17 +515,7 @@ void FrontDoor::OnEvent(Connection* c, uint32_t events, TimePoint now) {
       return;
     }
     case State::kFlushing:
-      if (!Flush(c)) {
-        Close(c);
-      } else if (c->output_pending()) {
-        Watch(c, now);
-      } else if (c->close_after || stopping_) {
-        Linger(c, now);
-      } else {
-        c->state = State::kIdle;
-        c->deadline = now + milliseconds(options_.keep_alive_idle_ms);
-        Advance(c, now);
-      }
+      SendAndContinue(c, now);
       return;
     case State::kIdle:
     case State::kHead:
@@ -733,14 +723,20 @@ void FrontDoor::OnReturned(Connection* c, TimePoint now) {
     c->out += c->deferred_answer;
     c->deferred_answer.clear();
     c->request.deferred = false;
-    if (!Flush(c)) {
-      Close(c);
-      return;
-    }
+  }
+  SendAndContinue(c, now);
+}
+
+void FrontDoor::SendAndContinue(Connection* c, TimePoint now) {
+  if (!Flush(c)) {
+    Close(c);
+    return;
   }
   if (c->output_pending()) {
-    c->state = Connection::State::kFlushing;
-    c->deadline = now + milliseconds(options_.write_timeout_ms);
+    if (c->state != Connection::State::kFlushing) {
+      c->state = Connection::State::kFlushing;
+      c->deadline = now + milliseconds(options_.write_timeout_ms);
+    }
     Watch(c, now);
     return;
   }
@@ -779,17 +775,7 @@ void FrontDoor::Refuse(Connection* c, const FramingError& error, TimePoint now) 
   c->in.clear();
   c->close_after = true;
   c->out += ErrorResponse(error);
-  if (!Flush(c)) {
-    Close(c);
-    return;
-  }
-  if (c->output_pending()) {
-    c->state = Connection::State::kFlushing;
-    c->deadline = now + milliseconds(options_.write_timeout_ms);
-    Watch(c, now);
-    return;
-  }
-  Linger(c, now);
+  SendAndContinue(c, now);
 }
 
 void FrontDoor::Linger(Connection* c, TimePoint now) {

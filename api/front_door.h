@@ -141,6 +141,9 @@ class FrontDoor {
   void Dispatch(Connection* c);
   void Refuse(Connection* c, const FramingError& error, TimePoint now);
   void OnReturned(Connection* c, TimePoint now);
+  // Sends the connection's output; once it is all out, closes the
+  // connection (lingering) if it must close, or reads its next request.
+  void SendAndContinue(Connection* c, TimePoint now);
   // Sends buffered output without blocking; false on a socket error.
   static bool Flush(Connection* c);
   void Linger(Connection* c, TimePoint now);
