@@ -136,7 +136,7 @@ TEST(HttpFramingTest, WhatAHeadSays) {
 
 TEST(HttpFramingTest, JunkAndOversizedHeadsAreRefusedBeforeTheyEnd) {
   // A TLS handshake is refused at its first byte, not after a timeout.
-  Outcome o = ByteByByte(std::string("\x16\x03\x01 and more, never a line end", 33));
+  Outcome o = ByteByByte(std::string("\x16\x03\x01 and more, never a line end"));
   EXPECT_EQ(o.scan, Scan::kError);
   EXPECT_EQ(o.fed_bytes, 1u);
   // A head that never ends is refused once it passes the limit.
