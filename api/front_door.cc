@@ -1,6 +1,7 @@
 #include "api/front_door.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -34,9 +35,9 @@ constexpr milliseconds kSweepInterval{100};
 constexpr milliseconds kLinger{2000};
 constexpr size_t kLingerBytesMax = 1 << 20;
 constexpr size_t kReadChunkBytes = 64 << 10;
-// Over-limit connections draining after their 503; beyond, they are closed
-// at once.
-constexpr size_t kLingeringRefusedMax = 1024;
+// Connections draining before their close (they no longer count under
+// connections_max); beyond, a connection is closed at once.
+constexpr size_t kLingeringMax = 1024;
 // Connections accepted per wake-up of the loop, so that a connect storm
 // cannot starve the connections already open.
 constexpr int kAcceptsPerWakeMax = 1024;
@@ -77,7 +78,8 @@ struct FrontDoor::Connection {
   std::string remote_ip, local_ip;
   int remote_port = 0, local_port = 0;
   bool armed = false;    // registered with epoll
-  bool refused = false;  // over connections_max: answered 503, lingering
+  bool counted_open = false;  // counts under connections_max
+  bool lingering = false;     // counts under kLingeringMax
 
   State state = State::kIdle;
   SteadyClock::time_point deadline;
@@ -93,6 +95,7 @@ struct FrontDoor::Connection {
   bool continue_sent = false;
   bool peer_closed = false;
   size_t requests = 0;
+  size_t body_bytes_reserved = 0;  // this request's share of body_bytes_buffered_max
 
   // The request a worker answers, and its lane.
   FramedRequest request;
@@ -256,21 +259,23 @@ FrontDoor::~FrontDoor() {
   if (listen_fd_ >= 0) ::close(listen_fd_);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
   if (wake_fd_ >= 0) ::close(wake_fd_);
+  if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
-Result<int> FrontDoor::Bind() {
+Result<int> OpenListener(const std::string& host, int port, int backlog) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  const std::string where = fmt::format("{}:{}", options_.host, options_.port);
-  const std::string port = std::to_string(options_.port);
-  if (int rc = getaddrinfo(options_.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+  const std::string where = fmt::format("{}:{}", host, port);
+  const std::string port_text = std::to_string(port);
+  if (int rc = getaddrinfo(host.c_str(), port_text.c_str(), &hints, &found); rc != 0) {
     return Status::Unavailable(fmt::format("cannot listen on {}: {}", where, gai_strerror(rc)));
   }
+  int listen_fd = -1;
   std::string why = "no address";
-  for (addrinfo* a = found; a != nullptr && listen_fd_ < 0; a = a->ai_next) {
+  for (addrinfo* a = found; a != nullptr && listen_fd < 0; a = a->ai_next) {
     int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
     if (fd < 0) {
       why = std::strerror(errno);
@@ -281,16 +286,25 @@ Result<int> FrontDoor::Bind() {
     // listener share the port.
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, options_.listen_backlog) != 0) {
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, backlog) != 0) {
       why = std::strerror(errno);
       ::close(fd);
       continue;
     }
-    listen_fd_ = fd;
+    listen_fd = fd;
   }
   freeaddrinfo(found);
-  if (listen_fd_ < 0) {
-    return Status::Unavailable(fmt::format("cannot listen on {}: {}", where, why));
+  if (listen_fd < 0) return Status::Unavailable(fmt::format("cannot listen on {}: {}", where, why));
+  return listen_fd;
+}
+
+Result<int> FrontDoor::Bind() {
+  if (options_.listen_fd >= 0) {
+    listen_fd_ = options_.listen_fd;
+  } else {
+    auto fd = OpenListener(options_.host, options_.port, options_.listen_backlog);
+    if (!fd.ok()) return fd.status();
+    listen_fd_ = *fd;
   }
   sockaddr_storage bound{};
   socklen_t len = sizeof bound;
@@ -300,6 +314,7 @@ Result<int> FrontDoor::Bind() {
 
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0) {
     return Status::Unavailable(fmt::format("cannot watch sockets: {}", std::strerror(errno)));
   }
@@ -351,15 +366,29 @@ void FrontDoor::Run() {
   for (;;) {
     if (stopping_ && listening) {
       listening = false;
+      // Connections the kernel completed but nobody accepted yet would be
+      // reset with the listener: take them, so that those which sent a
+      // request hear that it was not executed.
+      Accept(SteadyClock::now());
       epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
       ::close(listen_fd_);
       listen_fd_ = -1;
-      // Connections between requests, or still sending one, are closed;
-      // those being answered close once their answer is out.
-      for (auto& c : connections_) {
-        if (c && (c->state == Connection::State::kIdle || c->state == Connection::State::kHead ||
-                  c->state == Connection::State::kBody)) {
-          Close(c.get());
+      // Connections between requests are closed; one that has sent (part
+      // of) a request learns that it was not executed; those being answered
+      // close once their answer is out.
+      const auto now = SteadyClock::now();
+      for (auto& slot : connections_) {
+        Connection* c = slot.get();
+        if (c == nullptr || (c->state != Connection::State::kIdle &&
+                             c->state != Connection::State::kHead &&
+                             c->state != Connection::State::kBody)) {
+          continue;
+        }
+        if (ReadSome(c) && !c->in.empty()) {
+          Refuse(c, {503, "unavailable", "the server is stopping; the request was not executed"},
+                 now);
+        } else {
+          Close(c);
         }
       }
     }
@@ -416,8 +445,25 @@ void FrontDoor::Accept(TimePoint now) {
                      SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
+      if ((errno == EMFILE || errno == ENFILE) && spare_fd_ >= 0) {
+        // Out of descriptors: the spare one makes room to accept this
+        // connection, tell it 503 and close it, rather than leave it
+        // unanswered in the backlog.
+        ::close(spare_fd_);
+        int fd_over = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd_over >= 0) {
+          ++stat_accepted_;
+          ++stat_refused_;
+          const std::string answer = ErrorResponse(
+              {503, "unavailable", "the server has no descriptor left for a connection; retry later"});
+          (void)!send(fd_over, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+          ::close(fd_over);
+        }
+        spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd_over >= 0) continue;
+      }
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of descriptors: stop watching the listener for a moment
+        // Still no descriptor: stop watching the listener for a moment
         // rather than spinning on it; pending connections wait in the
         // backlog. The sweep watches it again.
         spdlog::warn("http: cannot accept a connection: {}", std::strerror(errno));
@@ -448,12 +494,6 @@ void FrontDoor::Accept(TimePoint now) {
 
     if (stat_open_.load() >= options_.connections_max) {
       ++stat_refused_;
-      if (lingering_refused_ >= kLingeringRefusedMax) {
-        Close(c);
-        continue;
-      }
-      c->refused = true;
-      ++lingering_refused_;
       c->out = ErrorResponse(
           {503, "unavailable",
            fmt::format("more than {} connections are open; retry later", options_.connections_max)});
@@ -465,14 +505,15 @@ void FrontDoor::Accept(TimePoint now) {
       continue;
     }
     ++stat_open_;
+    c->counted_open = true;
     // A new connection is expected to send its request at once.
     c->state = Connection::State::kIdle;
     c->deadline = now + milliseconds(options_.header_timeout_ms);
-    Watch(c, now);
+    Watch(c);
   }
 }
 
-void FrontDoor::Watch(Connection* c, TimePoint) {
+void FrontDoor::Watch(Connection* c) {
   epoll_event ev{};
   ev.data.ptr = c;
   ev.events = EPOLLONESHOT | EPOLLRDHUP;
@@ -506,7 +547,7 @@ void FrontDoor::OnEvent(Connection* c, uint32_t events, TimePoint now) {
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-          Watch(c, now);
+          Watch(c);
           return;
         }
         break;  // end of stream or error
@@ -535,11 +576,14 @@ void FrontDoor::OnEvent(Connection* c, uint32_t events, TimePoint now) {
   }
 }
 
-bool FrontDoor::ReadSome(Connection* c) {
+size_t FrontDoor::ReadCapBytes() const {
   // Enough for a whole request and the start of the next; more waits in the
   // socket until the request before it is answered.
-  const size_t cap = options_.limits.header_bytes_max + options_.limits.body_bytes_max +
-                     kReadChunkBytes;
+  return options_.limits.header_bytes_max + options_.limits.body_bytes_max + kReadChunkBytes;
+}
+
+bool FrontDoor::ReadSome(Connection* c) {
+  const size_t cap = ReadCapBytes();
   char buf[kReadChunkBytes];
   while (c->in.size() < cap) {
     const size_t want = std::min(sizeof buf, cap - c->in.size());
@@ -569,12 +613,14 @@ void FrontDoor::Advance(Connection* c, TimePoint now) {
         return;
       }
       c->state = State::kIdle;
-      Watch(c, now);
+      Watch(c);
       return;
     }
     if (c->state == State::kIdle) {
       c->state = State::kHead;
-      c->deadline = now + milliseconds(options_.header_timeout_ms);
+      // A new connection's first head is due header_timeout_ms after the
+      // accept (its deadline already); a later one after its first byte.
+      if (c->requests > 0) c->deadline = now + milliseconds(options_.header_timeout_ms);
     }
     FramingError error;
     switch (c->scanner.Feed(c->in, &c->head, &error)) {
@@ -583,7 +629,7 @@ void FrontDoor::Advance(Connection* c, TimePoint now) {
         if (c->peer_closed) {
           Close(c);
         } else {
-          Watch(c, now);
+          Watch(c);
         }
         return;
       case Scan::kComplete: break;
@@ -591,6 +637,16 @@ void FrontDoor::Advance(Connection* c, TimePoint now) {
     c->head_done = true;
     c->state = State::kBody;
     c->deadline = now + milliseconds(options_.body_timeout_ms);
+    const uint64_t body_bytes = c->head.body == BodyFraming::kChunked
+                                    ? options_.limits.body_bytes_max
+                                    : c->head.content_length;
+    if (!ReserveBody(c, body_bytes)) {
+      Refuse(c,
+             {503, "unavailable",
+              "too many request bodies are being received at once; retry later"},
+             now);
+      return;
+    }
     if (c->head.body == BodyFraming::kChunked) {
       c->chunked.emplace(options_.limits);
       c->chunk_at = c->head.head_bytes;
@@ -618,6 +674,12 @@ void FrontDoor::Advance(Connection* c, TimePoint now) {
       Close(c);
       return;
     }
+    if (c->in.size() >= ReadCapBytes()) {
+      // ReadSome stops here: waiting for more would never end (and epoll
+      // would wake the loop for the unread bytes again and again).
+      Refuse(c, {413, "payload_too_large", "the request is larger than the server reads"}, now);
+      return;
+    }
     if (c->head.expect_continue && !c->continue_sent) {
       c->continue_sent = true;
       c->out += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -626,7 +688,7 @@ void FrontDoor::Advance(Connection* c, TimePoint now) {
         return;
       }
     }
-    Watch(c, now);
+    Watch(c);
     return;
   }
   Dispatch(c);
@@ -647,6 +709,7 @@ void FrontDoor::Dispatch(Connection* c) {
     r.body.clear();
   }
   c->in.erase(0, consumed);
+  ReleaseBody(c);
   ++c->requests;
   r.close_after = !h.keep_alive || c->requests >= options_.keep_alive_requests_max || stopping_;
   c->close_after = r.close_after;
@@ -713,6 +776,10 @@ void FrontDoor::Release(Connection* c) {
 
 void FrontDoor::OnReturned(Connection* c, TimePoint now) {
   LEDGER_ASSERT(c->state == Connection::State::kServing);
+  // The loop owns the connection again: from here on it may be closed (the
+  // client may have reset it while its answer was being made).
+  c->state = Connection::State::kFlushing;
+  c->deadline = now + milliseconds(options_.write_timeout_ms);
   if (c->broken) {
     Close(c);
     return;
@@ -737,7 +804,7 @@ void FrontDoor::SendAndContinue(Connection* c, TimePoint now) {
       c->state = Connection::State::kFlushing;
       c->deadline = now + milliseconds(options_.write_timeout_ms);
     }
-    Watch(c, now);
+    Watch(c);
     return;
   }
   if (c->close_after || stopping_) {
@@ -772,6 +839,7 @@ bool FrontDoor::Flush(Connection* c) {
 void FrontDoor::Refuse(Connection* c, const FramingError& error, TimePoint now) {
   ++stat_requests_refused_;
   if (error.http_status == 408) ++stat_timeouts_;
+  ReleaseBody(c);
   c->in.clear();
   c->close_after = true;
   c->out += ErrorResponse(error);
@@ -779,22 +847,44 @@ void FrontDoor::Refuse(Connection* c, const FramingError& error, TimePoint now) 
 }
 
 void FrontDoor::Linger(Connection* c, TimePoint now) {
+  // Done with: its place under connections_max is free from now on.
+  if (c->counted_open) {
+    c->counted_open = false;
+    --stat_open_;
+  }
+  if (lingering_ >= kLingeringMax) {
+    Close(c);
+    return;
+  }
+  c->lingering = true;
+  ++lingering_;
   shutdown(c->fd, SHUT_WR);
   c->in.clear();
   c->state = Connection::State::kLingering;
   c->deadline = now + kLinger;
-  Watch(c, now);
+  Watch(c);
+}
+
+bool FrontDoor::ReserveBody(Connection* c, uint64_t bytes) {
+  LEDGER_ASSERT(c->body_bytes_reserved == 0);
+  if (bytes > options_.body_bytes_buffered_max - body_bytes_reserved_) return false;
+  c->body_bytes_reserved = static_cast<size_t>(bytes);
+  body_bytes_reserved_ += c->body_bytes_reserved;
+  return true;
+}
+
+void FrontDoor::ReleaseBody(Connection* c) {
+  body_bytes_reserved_ -= c->body_bytes_reserved;
+  c->body_bytes_reserved = 0;
 }
 
 void FrontDoor::Close(Connection* c) {
-  LEDGER_ASSERT(c->state != Connection::State::kServing || c->broken);
+  LEDGER_ASSERT(c->state != Connection::State::kServing);  // a worker or a completion holds it
+  ReleaseBody(c);
   if (c->armed) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
   ::close(c->fd);
-  if (c->refused) {
-    --lingering_refused_;
-  } else {
-    --stat_open_;
-  }
+  if (c->counted_open) --stat_open_;
+  if (c->lingering) --lingering_;
   const size_t slot = c->slot;
   connections_[slot].reset();
   free_slots_.push_back(slot);

@@ -59,18 +59,32 @@ struct LaneOptions {
 };
 
 struct FrontDoorOptions {
-  std::string host = "127.0.0.1";
-  int port = 0;                         // 0 picks a free port
-  int listen_backlog = 4096;
+  std::string host = "127.0.0.1";  // Default: loopback
+  int port = 0;                    // Default: 0, a free port
+  // A socket already bound and listening (OpenListener) to serve instead of
+  // binding host:port. Default: -1, none.
+  int listen_fd = -1;
+  int listen_backlog = 4096;        // Default: 4096 (the kernel caps it at somaxconn)
+  // Open connections; one more is answered 503 at once and closed.
+  // Default: 10000.
   size_t connections_max = 10'000;
+  // Request bodies being received, all connections together (each declared
+  // length, or body_bytes_max for a chunked body, counts from its head on);
+  // a head that would pass it is answered 503. Default: 256 MiB.
+  size_t body_bytes_buffered_max = 256 << 20;
   FramingLimits limits;
-  int header_timeout_ms = 5'000;        // a whole head, from its first byte
-  int body_timeout_ms = 10'000;         // a whole body, from the end of its head
-  int write_timeout_ms = 10'000;        // unsent answer bytes
-  int keep_alive_idle_ms = 30'000;      // between requests
-  size_t keep_alive_requests_max = 10'000;
-  std::vector<LaneOptions> lanes = {LaneOptions{}};
+  int header_timeout_ms = 5'000;   // a whole head, from its first byte (from accept for the first); 408. Default: 5 s
+  int body_timeout_ms = 10'000;    // a whole body, from the end of its head; 408. Default: 10 s
+  int write_timeout_ms = 10'000;   // an answer the client does not read; then closed. Default: 10 s
+  int keep_alive_idle_ms = 30'000;  // between requests; then closed. Default: 30 s
+  size_t keep_alive_requests_max = 10'000;  // per connection; then closed. Default: 10000
+  std::vector<LaneOptions> lanes = {LaneOptions{}};  // Default: one lane of one thread
 };
+
+// A socket bound to host:port and listening, without SO_REUSEPORT (a port in
+// use is an error, never a shared port). Returns the descriptor; the caller
+// owns it.
+Result<int> OpenListener(const std::string& host, int port, int backlog);
 
 // One complete request, handed to a worker.
 struct FramedRequest {
@@ -106,11 +120,13 @@ class FrontDoor {
   FrontDoor(const FrontDoor&) = delete;
   FrontDoor& operator=(const FrontDoor&) = delete;
 
-  // Creates the listening socket (without SO_REUSEPORT, so a port in use is
-  // an error rather than a shared port). Returns the bound port.
+  // Creates the listening socket (OpenListener), or adopts listen_fd.
+  // Returns the bound port.
   Result<int> Bind();
-  // Serves until Stop; then answers the requests in progress (with
-  // `Connection: close`), closes every connection and joins the workers.
+  // Serves until Stop. Then: requests being answered are answered (a
+  // deferred one waits for its Complete: the engine always answers), a
+  // connection holding unanswered request bytes gets 503 and is closed, idle
+  // ones are closed, and the workers are joined.
   void Run();
   // Stops accepting and makes Run return. Thread-safe, idempotent.
   void Stop();
@@ -133,13 +149,18 @@ class FrontDoor {
 
   void Accept(TimePoint now);
   void OnEvent(Connection* c, uint32_t events, TimePoint now);
-  // Reads what the socket has; false if the peer is gone.
+  // Reads what the socket has, up to ReadCapBytes in all; false if the peer
+  // is gone.
   bool ReadSome(Connection* c);
+  size_t ReadCapBytes() const;
   // Frames what was read and dispatches a complete request, answers a
   // refused one, or waits for more bytes.
   void Advance(Connection* c, TimePoint now);
   void Dispatch(Connection* c);
   void Refuse(Connection* c, const FramingError& error, TimePoint now);
+  // Reserves room for a body in body_bytes_buffered_max; false if there is none.
+  bool ReserveBody(Connection* c, uint64_t bytes);
+  void ReleaseBody(Connection* c);
   void OnReturned(Connection* c, TimePoint now);
   // Sends the connection's output; once it is all out, closes the
   // connection (lingering) if it must close, or reads its next request.
@@ -147,7 +168,7 @@ class FrontDoor {
   // Sends buffered output without blocking; false on a socket error.
   static bool Flush(Connection* c);
   void Linger(Connection* c, TimePoint now);
-  void Watch(Connection* c, TimePoint now);
+  void Watch(Connection* c);
   void Close(Connection* c);
   void Sweep(TimePoint now);
   void Work(Lane* lane);
@@ -165,13 +186,17 @@ class FrontDoor {
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: workers hand connections back, Stop wakes the loop
+  // Kept open to be closed when the process runs out of descriptors, so that
+  // one more connection can still be accepted, answered 503 and closed.
+  int spare_fd_ = -1;
 
   std::vector<std::unique_ptr<Lane>> lanes_;
 
   // Loop-thread state.
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by Connection::slot
   std::vector<size_t> free_slots_;
-  size_t lingering_refused_ = 0;  // over-limit connections draining after their 503
+  size_t lingering_ = 0;  // connections draining before their close
+  size_t body_bytes_reserved_ = 0;  // see body_bytes_buffered_max
   TimePoint accept_paused_until_{};
 
   // Connections handed back by workers, guarded by inbox_mu_.

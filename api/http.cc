@@ -34,7 +34,9 @@ std::string_view WireCode(Errc code) {
 }
 
 void WriteJson(httplib::Response& res, int status, const Json& body) {
-  WriteJsonText(res, status, body.dump());
+  // Text that is not UTF-8 (an id from a URL, an old event) is rendered with
+  // U+FFFD rather than failing the answer.
+  WriteJsonText(res, status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 void WriteJsonText(httplib::Response& res, int status, std::string body) {

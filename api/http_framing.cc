@@ -9,10 +9,10 @@
 namespace ledger::api {
 namespace {
 
-// RFC 9110 §5.6.2: token characters.
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// RFC 9110 §5.6.2: token characters.
 bool IsTchar(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
@@ -126,7 +126,7 @@ Scan RequestHeadScanner::Feed(std::string_view buffer, RequestHead* head, Framin
     if (i == line_start_ || buffer[i - 1] != '\r') {
       return Fail(error, 400, "lines of an HTTP request end with CRLF");
     }
-    if (i + 1 - start_ > limits_.header_bytes_max) {
+    if (i + 1 > limits_.header_bytes_max) {
       return Fail(error, 431,
                   fmt::format("the request head is larger than {} bytes", limits_.header_bytes_max));
     }
@@ -149,7 +149,9 @@ Scan RequestHeadScanner::Feed(std::string_view buffer, RequestHead* head, Framin
                        : Fail(error, 431, fmt::format("a header line is longer than {} bytes",
                                                       limits_.header_line_bytes_max));
   }
-  if (buffer.size() - start_ > limits_.header_bytes_max) {
+  // Empty lines before the request line count too: a flood of them is a
+  // head that never ends.
+  if (buffer.size() > limits_.header_bytes_max) {
     return Fail(error, 431,
                 fmt::format("the request head is larger than {} bytes", limits_.header_bytes_max));
   }
@@ -240,7 +242,6 @@ Scan RequestHeadScanner::HeaderLine(std::string_view line, RequestHead* head,
   } else if (EqualsIgnoreCase(name, "Connection")) {
     ForEachElement(value, [&](std::string_view option) {
       if (EqualsIgnoreCase(option, "close")) connection_close_ = true;
-      if (EqualsIgnoreCase(option, "keep-alive")) connection_keep_alive_ = true;
     });
   } else if (EqualsIgnoreCase(name, "Expect")) {
     if (!EqualsIgnoreCase(value, "100-continue")) {
@@ -258,7 +259,11 @@ Scan RequestHeadScanner::Finish(RequestHead* head, FramingError* error) {
     return Fail(error, 400, "Content-Length and Transfer-Encoding together");
   }
   if (chunked_ && head->http10) return Fail(error, 400, "chunked bodies need HTTP/1.1");
-  head->keep_alive = head->http10 ? connection_keep_alive_ && !connection_close_ : !connection_close_;
+  // HTTP/1.0 connections close after one answer (keep-alive there is an
+  // extension a server need not offer, and HTTP/1.1 clients are the rule).
+  head->keep_alive = !head->http10 && !connection_close_;
+  // RFC 9110 §10.1.1: an Expect in an HTTP/1.0 request is ignored.
+  if (head->http10) head->expect_continue = false;
   if (chunked_) {
     head->body = BodyFraming::kChunked;
   } else if (content_lengths_ > 0) {
@@ -307,9 +312,11 @@ Scan ChunkedDecoder::Feed(std::string_view input, size_t* consumed, std::string*
         if (got == 0) return Scan::kIncomplete;
         if (got < 0) return fail(400, "a chunk size line is malformed");
         size_t digits = 0;
+        size_t significant = 0;  // digits after leading zeros
         uint64_t size = 0;
         while (digits < line.size() && IsHexDigit(line[digits])) {
-          if (digits == 15) return fail(413, "a chunk is larger than the body limit");
+          if (size > 0 || line[digits] != '0') ++significant;
+          if (significant > 15) return fail(413, "a chunk is larger than the body limit");
           const char c = AsciiLower(line[digits]);
           size = size * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
           ++digits;
@@ -357,6 +364,17 @@ Scan ChunkedDecoder::Feed(std::string_view input, size_t* consumed, std::string*
         trailer_bytes_ += line.size() + 2;
         if (trailer_bytes_ > limits_.header_bytes_max) {
           return fail(431, "the trailer fields are too large");
+        }
+        // Dropped, but held to the same shape as header fields.
+        const size_t colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0 ||
+            !std::all_of(line.begin(), line.begin() + static_cast<ptrdiff_t>(colon),
+                         [](char c) { return IsTchar(static_cast<unsigned char>(c)); }) ||
+            std::any_of(line.begin(), line.end(), [](char c) {
+              const auto u = static_cast<unsigned char>(c);
+              return (u < 0x20 && u != '\t') || u == 0x7f;
+            })) {
+          return fail(400, "a trailer line must be name: value");
         }
         break;
       }

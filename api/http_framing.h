@@ -22,10 +22,17 @@
 namespace ledger::api {
 
 struct FramingLimits {
-  size_t header_bytes_max = 16 << 10;      // request line and headers; 431 beyond
-  size_t header_line_bytes_max = 8 << 10;  // one line; 414 (request line) or 431 beyond
-  size_t headers_max = 100;                // header fields; 431 beyond
-  size_t body_bytes_max = 1 << 20;         // declared or chunked; 413 beyond
+  // The head, from the connection's first byte after the previous request
+  // (empty lines before a request line count) to its blank line; 431
+  // beyond. Default: 16 KiB.
+  size_t header_bytes_max = 16 << 10;
+  // One line of the head or of chunk framing; 414 beyond for a request
+  // line, 431 (400 in chunk framing) for the others. Default: 8 KiB.
+  size_t header_line_bytes_max = 8 << 10;
+  // Header fields; 431 beyond. Default: 100.
+  size_t headers_max = 100;
+  // A body, declared or chunked; 413 beyond. Default: 1 MiB.
+  size_t body_bytes_max = 1 << 20;
 };
 
 // Why a request cannot be served: the status to answer, the error code of
@@ -45,8 +52,8 @@ struct RequestHead {
   std::string method;
   std::string target;
   bool http10 = false;
-  bool keep_alive = true;          // HTTP/1.1 unless "Connection: close"; 1.0 only if asked
-  bool expect_continue = false;    // "Expect: 100-continue"
+  bool keep_alive = true;          // HTTP/1.1 unless "Connection: close"; never HTTP/1.0
+  bool expect_continue = false;    // "Expect: 100-continue" (HTTP/1.1 only)
   BodyFraming body = BodyFraming::kNone;
   uint64_t content_length = 0;     // with kLength
 };
@@ -87,7 +94,6 @@ class RequestHeadScanner {
   size_t transfer_encodings_ = 0;
   bool chunked_ = false;
   bool connection_close_ = false;
-  bool connection_keep_alive_ = false;
 };
 
 // Decodes a chunked body (RFC 9112 §7.1) as its bytes arrive. Chunk

@@ -119,20 +119,31 @@ void RequestContext::Prepare(Command& cmd) {
 
 namespace {
 
-// The answer `render` (or WriteOutcome) makes of an outcome; an ApiError it
-// throws becomes the error answer, as in a route.
+// The answer `render` (or WriteOutcome) makes of an outcome; what it throws
+// becomes the error answer, as in a route. Never throws: on the engine's
+// writer thread an exception would end the process.
 void RenderOutcome(const RequestContext::Render& render, const CommandOutcome& out,
-                   httplib::Response& res) {
+                   httplib::Response& res) noexcept {
   try {
     if (render) {
       render(out, res);
     } else {
       WriteOutcome(res, out);
     }
+    return;
   } catch (const ApiError& e) {
     res = httplib::Response();
     WriteError(res, e.status);
+    return;
+  } catch (const std::exception& e) {
+    spdlog::error("api: rendering the answer of {} failed: {}", out.stream_id, e.what());
+  } catch (...) {
+    spdlog::error("api: rendering the answer of {} failed", out.stream_id);
   }
+  res = httplib::Response();
+  res.status = 500;
+  res.set_content(R"({"error":{"code":"internal","message":"internal error","details":{}}})",
+                  "application/json");
 }
 
 }  // namespace
@@ -149,11 +160,20 @@ void RequestContext::Submit(Command cmd, Render render) {
   d.door->Defer(*d.request);
   // Runs on the engine's writer thread: builds the answer and hands it over,
   // the loop sends it.
-  ctx.engine->Submit(std::move(cmd), [d, close, render = std::move(render)](CommandOutcome out) {
+  ctx.engine->Submit(std::move(cmd), [d, close, render = std::move(render)](
+                                         CommandOutcome out) noexcept {
     httplib::Response answer;
     RenderOutcome(render, out, answer);
     d.counters->CountAnswer(answer.status);
-    d.door->Complete(*d.request, ResponseBytes(answer, close, *d.keep_alive), close);
+    std::string bytes;
+    bool close_now = close;
+    try {
+      bytes = ResponseBytes(answer, close, *d.keep_alive);
+    } catch (...) {
+      close_now = true;  // out of memory: no answer, the client sees the close
+    }
+    // Always: the front door holds the connection until it is completed.
+    d.door->Complete(*d.request, std::move(bytes), close_now);
   });
 }
 
@@ -179,8 +199,11 @@ class ApiServer::MessageLayer : public httplib::Server {
   bool Answer(FramedRequest& request, httplib::Stream& stream, Deferral deferral) {
     deferral.request = &request;
     current_deferral = &deferral;
-    bool client_closed = false;
-    bool ok = process_request(stream, request.close_after, client_closed,
+    // Whether the connection stays open is the front door's decision alone
+    // (its framing saw `Connection: close` and the HTTP version); what
+    // cpp-httplib concludes on its own is not used.
+    bool client_closed_unused = false;
+    bool ok = process_request(stream, request.close_after, client_closed_unused,
                               [&request](httplib::Request& req) {
                                 req.body = std::move(request.body);
                                 // The front door already answered
@@ -188,7 +211,7 @@ class ApiServer::MessageLayer : public httplib::Server {
                                 req.headers.erase("Expect");
                               });
     current_deferral = nullptr;
-    return ok && !client_closed && !request.close_after;
+    return ok && !request.close_after;
   }
   // Content providers (event streams) end once this is no longer a socket.
   void SetListening(bool on) { svr_sock_ = on ? 0 : INVALID_SOCKET; }
@@ -310,7 +333,9 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
   door.host = options_.host;
   door.port = options_.port;
   door.listen_backlog = options_.listen_backlog;
+  door.listen_fd = options_.listen_fd;
   door.connections_max = options_.connections_max;
+  door.body_bytes_buffered_max = options_.body_bytes_buffered_max;
   door.limits = {options_.header_bytes_max, options_.header_line_bytes_max, options_.headers_max,
                  options_.body_bytes_max};
   door.header_timeout_ms = options_.header_timeout_ms;

@@ -5,11 +5,11 @@
 //   engine has (after the events are durable). Queries read the engine's
 //   committed state or the projections in the store.
 // Concurrency: connections are read by one event loop (api/front_door.h)
-//   and never hold a thread while idle. Commands are answered by `threads`
-//   workers, each blocking on its own command, so that pool bounds the
-//   commands one server has in flight; GET and HEAD have `read_threads`
-//   workers of their own, so reads never wait behind commands; each event
-//   stream has a thread of its own.
+//   and never hold a thread while idle. `threads` workers parse commands and
+//   submit them; a command's answer is deferred until its events are
+//   durable, so no worker waits for the log. GET and HEAD have
+//   `read_threads` workers of their own, so reads never wait behind
+//   commands; each event stream has a thread of its own.
 // Security: every /v1 route needs `Authorization: Bearer <token>`; tokens
 //   are looked up by their SHA-256 digest and map to a user and its roles.
 //   Hostile HTTP (oversized, slow, smuggling-shaped requests) is refused by
@@ -44,9 +44,18 @@ struct ApiOptions {
   // Pending connections the kernel queues before accept (capped by
   // net.core.somaxconn). Default: 4096.
   int listen_backlog = 4096;
-  // Open connections; one more is answered 503 at once and closed.
+  // A socket already bound and listening (api::OpenListener) to serve
+  // instead of binding host:port: ledgerd binds before it opens its data, so
+  // that a port in use stops it before it touches anything. Default: -1.
+  int listen_fd = -1;
+  // Open connections; one more is answered 503 at once and closed. Needs
+  // as many descriptors (ledgerd raises its limit, and lowers this to fit).
   // Default: 10000.
   size_t connections_max = 10'000;
+  // Request bodies being received at once, all connections together (a
+  // declared length counts from its head on, a chunked body as
+  // body_bytes_max); a head that would pass it gets 503. Default: 256 MiB.
+  size_t body_bytes_buffered_max = 256 << 20;
   // Request bodies, declared or chunked; larger ones get 413 as soon as that
   // is known. Default: 1 MiB.
   size_t body_bytes_max = 1 << 20;

@@ -123,10 +123,13 @@ TEST(HttpFramingTest, WhatAHeadSays) {
   EXPECT_EQ(o.head.body, BodyFraming::kLength);
   EXPECT_EQ(o.head.content_length, 7u);
 
-  o = Whole("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  // HTTP/1.0 connections close after one answer, whatever they ask; an
+  // Expect there is ignored.
+  o = Whole("GET /x HTTP/1.0\r\nConnection: keep-alive\r\nExpect: 100-continue\r\n\r\n");
   ASSERT_EQ(o.scan, Scan::kComplete);
   EXPECT_TRUE(o.head.http10);
-  EXPECT_TRUE(o.head.keep_alive);
+  EXPECT_FALSE(o.head.keep_alive);
+  EXPECT_FALSE(o.head.expect_continue);
   o = Whole("GET /x HTTP/1.0\r\n\r\n");
   EXPECT_FALSE(o.head.keep_alive);
   o = Whole("GET /x HTTP/1.1\r\n\r\n");

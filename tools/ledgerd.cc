@@ -9,9 +9,12 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <thread>
 
+#include "api/front_door.h"
 #include "api/server.h"
 #include "tools/node.h"
 
@@ -60,6 +63,32 @@ int main(int argc, char** argv) {
     spdlog::error("--listen must be HOST:PORT");
     return 2;
   }
+
+  // Every connection takes a descriptor: raise the soft limit to the hard one
+  // and keep connections_max within it (with room for the log, the stores,
+  // Kafka and the attachments).
+  constexpr rlim_t kDescriptorsReserved = 256;
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+    getrlimit(RLIMIT_NOFILE, &files);
+    const rlim_t usable = files.rlim_cur > kDescriptorsReserved ? files.rlim_cur - kDescriptorsReserved : 1;
+    if (files.rlim_cur != RLIM_INFINITY && api_options.connections_max > usable) {
+      spdlog::warn("connections_max {} lowered to {}: the process may open {} descriptors",
+                   api_options.connections_max, usable, files.rlim_cur);
+      api_options.connections_max = usable;
+    }
+  }
+
+  // The port first: a port in use stops ledgerd before it opens (and locks,
+  // or on Kafka fences) anything.
+  auto listener = api::OpenListener(api_options.host, api_options.port, api_options.listen_backlog);
+  if (!listener.ok()) {
+    spdlog::error("{}", listener.status().ToString());
+    return 1;
+  }
+  api_options.listen_fd = *listener;
 
   // Signals are taken by one thread with sigwait, never by a handler.
   sigset_t signals;

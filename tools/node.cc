@@ -37,6 +37,7 @@ Result<Config> LoadConfigFile(const std::string& path) {
     h.read_threads = j.value("http_read_threads", h.read_threads);
     h.listen_backlog = j.value("listen_backlog", h.listen_backlog);
     h.connections_max = j.value("connections_max", h.connections_max);
+    h.body_bytes_buffered_max = j.value("body_bytes_buffered_max", h.body_bytes_buffered_max);
     h.body_bytes_max = j.value("body_bytes_max", h.body_bytes_max);
     h.header_bytes_max = j.value("header_bytes_max", h.header_bytes_max);
     h.header_line_bytes_max = j.value("header_line_bytes_max", h.header_line_bytes_max);
