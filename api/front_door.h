@@ -24,8 +24,10 @@
 //   answered with a JSON error and `Connection: close`; then the connection
 //   is half-closed and drained for a short while so that the client reads
 //   the answer rather than a reset.
-// Limitations: HTTP/1.1 and 1.0 over plain TCP; no TLS (terminate it in
-//   front); no HTTP/2.
+// Limitations: HTTP/1.1 and 1.0 (one request per connection) over plain
+//   TCP; no TLS (terminate it in front); no HTTP/2. A request being answered
+//   has no deadline of its own: its responder (or, for a deferred answer,
+//   the engine) must answer, and Stop waits for it.
 #pragma once
 
 #include <httplib.h>

@@ -173,7 +173,6 @@ class ApiServer {
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> event_streams_{0};
   HttpCounters counters_;
-
 };
 
 }  // namespace ledger::api
