@@ -154,11 +154,11 @@ Json HistoryJson(const std::vector<LogRecord>& records) {
     events.push_back({{"type", std::string(events::EventTypeName(*e))},
                       {"stream_version", e->stream_version()},
                       {"event_id", events::EventIdOf(*e).ToString()},
-                      {"actor", events::Str(e->actor())},
+                      {"actor", events::Utf8Text(events::Sv(e->actor()))},
                       {"recorded_at", IsoTimestamp(e->recorded_at_us())},
-                      {"effective_date", events::Str(e->effective_date())},
-                      {"command_id", events::Str(e->command_id())},
-                      {"correlation_id", events::Str(e->correlation_id())},
+                      {"effective_date", events::Utf8Text(events::Sv(e->effective_date()))},
+                      {"command_id", events::Utf8Text(events::Sv(e->command_id()))},
+                      {"correlation_id", events::Utf8Text(events::Sv(e->correlation_id()))},
                       {"payload", Json::parse(events::PayloadJson(*e), nullptr, false)}});
   }
   return Json{{"events", events}};

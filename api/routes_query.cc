@@ -137,8 +137,8 @@ void ApiServer::AddQueryRoutes() {
         Json out = HistoryJson(page->events);
         for (size_t i = 0; i < page->events.size(); ++i) {
           const auto* e = page->events[i].envelope();
-          out["events"][i]["stream_type"] = events::Str(e->stream_type());
-          out["events"][i]["stream_id"] = events::Str(e->stream_id());
+          out["events"][i]["stream_type"] = events::Utf8Text(events::Sv(e->stream_type()));
+          out["events"][i]["stream_id"] = events::Utf8Text(events::Sv(e->stream_id()));
         }
         out["next_cursor"] = page->next_cursor;
         WriteJson(rc.res, 200, out);

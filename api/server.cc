@@ -9,6 +9,7 @@
 #include "api/request_context.h"
 #include "engine/domain/reference.h"
 #include "events/codec.h"
+#include "events/event_json.h"
 
 namespace ledger::api {
 namespace {
@@ -97,10 +98,13 @@ std::string ResponseBytes(const httplib::Response& res, bool close, const std::s
 
 void RequestContext::Prepare(Command& cmd) {
   cmd.actor = actor;
+  // Both are written into the command's events: text an auditor can read.
   cmd.correlation_id = req.get_header_value("X-Correlation-Id");
   if (cmd.correlation_id.size() > 128) FailMalformed("X-Correlation-Id is too long");
+  if (!events::IsUtf8(cmd.correlation_id)) FailMalformed("X-Correlation-Id is not UTF-8 text");
   std::string key = req.get_header_value("Idempotency-Key");
   if (key.size() > 256) FailMalformed("Idempotency-Key is longer than 256 characters");
+  if (!events::IsUtf8(key)) FailMalformed("Idempotency-Key is not UTF-8 text");
   if (!key.empty()) {
     cmd.idempotency_key = key;
     cmd.request_hash = events::Sha256Hex(req.method + " " + req.path + "\n" + req.body);
@@ -294,6 +298,7 @@ class ApiServer::RouteTable {
 
 namespace {
 enum Lane : size_t { kCommandLane = 0, kReadLane = 1, kStreamLane = 2 };
+constexpr size_t kPathParamBytesMax = 256;
 constexpr std::string_view kEventStreamPath = "/v1/events/stream";
 }  // namespace
 
@@ -396,6 +401,14 @@ void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& han
   ++counters_.requests;
   bool deferred = false;
   try {
+    // A path segment may name what a command creates or touches: it is text
+    // of a bounded length, like every string that reaches an event.
+    for (const auto& p : path_params) {
+      if (p.size() > kPathParamBytesMax || !events::IsUtf8(p)) {
+        FailMalformed(fmt::format("a path segment must be UTF-8 text of at most {} bytes",
+                                  kPathParamBytesMax));
+      }
+    }
     Actor actor;
     if (!roles.empty()) {
       auto a = Authenticate(req, *ctx_.engine);

@@ -13,17 +13,81 @@ static const flatbuffers::Parser& SchemaParser() {
     p->opts.strict_json = true;
     p->opts.output_default_scalars_in_json = true;
     p->opts.indent_step = -1;  // one line
+    // A string that is not UTF-8 (written before input was checked) is
+    // rendered, its bad bytes as \x escapes that RepairByteEscapes turns
+    // into valid JSON, rather than failing the whole payload.
+    p->opts.allow_non_utf8 = true;
     LEDGER_ASSERT(p->Deserialize(EnvelopeBinarySchema::data(), EnvelopeBinarySchema::size()));
     return p;
   }();
   return *parser;
 }
 
-std::string JsonQuote(std::string_view s) {
+namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i], or 0 if there is none.
+size_t Utf8SequenceAt(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // bounds of the second byte
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0) lo = 0xa0;  // no overlong forms
+    if (c == 0xed) hi = 0x9f;  // no surrogates
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0) lo = 0x90;  // no overlong forms
+    if (c == 0xf4) hi = 0x8f;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || b(1) < lo || b(1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (b(k) < 0x80 || b(k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceAt(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string Utf8Text(std::string_view s) {
+  if (IsUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceAt(s, i);
+    if (n == 0) {
+      // Upper case, as FlatBuffers' text generator writes them.
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(s[i]));
+      ++i;
+    } else {
+      out.append(s.data() + i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string JsonQuote(std::string_view raw) {
+  const std::string s = Utf8Text(raw);
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -42,6 +106,25 @@ std::string JsonQuote(std::string_view s) {
   return out;
 }
 
+// FlatBuffers writes a byte that is not UTF-8 as \xNN, which JSON does not
+// know: turn each into the text \xNN (an escaped backslash), leaving every
+// other escape as it is.
+static std::string RepairByteEscapes(std::string text) {
+  if (text.find("\\x") == std::string::npos) return text;
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      if (text[i + 1] == 'x') out += '\\';
+      out += text[i];
+      out += text[++i];
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 std::string PayloadJson(const Envelope& e) {
   if (e.payload() == nullptr) return "{}";
   std::string name = "ledger.events.";
@@ -50,7 +133,7 @@ std::string PayloadJson(const Envelope& e) {
   if (!flatbuffers::GenerateTextFromTable(SchemaParser(), e.payload(), name, &text)) {
     return "{}";
   }
-  return text;
+  return RepairByteEscapes(std::move(text));
 }
 
 std::string EnvelopeJson(const Envelope& e, int64_t offset) {
@@ -86,7 +169,7 @@ std::string TableJson(Payload type, const void* buffer) {
   std::string text;
   const void* table = flatbuffers::GetRoot<flatbuffers::Table>(buffer);
   if (!flatbuffers::GenerateTextFromTable(SchemaParser(), table, name, &text)) return "{}";
-  return text;
+  return RepairByteEscapes(std::move(text));
 }
 
 }  // namespace ledger::events

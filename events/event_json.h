@@ -19,8 +19,19 @@ std::string PayloadJson(const Envelope& e);
 // hashes in hex. `partition`/`offset` are the record's log position.
 std::string EnvelopeJson(const Envelope& e, int64_t offset);
 
-// Escapes `s` as a JSON string literal, quotes included.
+// Escapes `s` as a JSON string literal, quotes included. A byte that is not
+// part of valid UTF-8 is shown as the text \xNN (e.g. "\\xff" in the JSON),
+// so that an event written before input was checked still renders as valid
+// JSON, its bytes visible.
 std::string JsonQuote(std::string_view s);
+
+// Whether `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool IsUtf8(std::string_view s);
+
+// `s` as UTF-8 text: itself if it is, else with each byte that is not part
+// of UTF-8 written as the text \xNN, as JsonQuote and PayloadJson show it.
+std::string Utf8Text(std::string_view s);
 
 }  // namespace ledger::events
 

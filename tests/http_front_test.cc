@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "api/server.h"
+#include "engine/domain/commands.h"
 #include "tests/process_support.h"
 #include "tests/test_support.h"
 
@@ -982,10 +983,86 @@ TEST_F(HttpFrontTest, ClientsThatResetWhileTheirCommandRunsDoNotHurtTheServer) {
   ExpectStillServing();
 }
 
-TEST_F(HttpFrontTest, AnIdThatIsNotUtf8IsAnsweredNotFatal) {
+TEST_F(HttpFrontTest, AnIdThatIsNotUtf8IsRefusedAtTheEdge) {
+  // It once reached the engine, whose message quoting it made rendering the
+  // answer throw on the writer thread and end the process.
+  const uint64_t before = LogSize();
   auto r = Exchange(port_, PostRequest("/v1/purchase-orders/PO-%FF/confirm", "{}"), kPatientMs);
-  EXPECT_EQ(r.status, 404) << r.Describe();
-  EXPECT_TRUE(r.is_json_error()) << r.Describe();
+  EXPECT_EQ(r.status, 400) << r.Describe();
+  EXPECT_EQ(r.error_code(), "malformed") << r.Describe();
+  r = Exchange(port_, PostRequest("/v1/purchase-orders/" + std::string(300, 'P') + "/confirm", "{}"),
+               kPatientMs);
+  EXPECT_EQ(r.status, 400) << r.Describe();
+  EXPECT_EQ(LogSize(), before);
+  ExpectStillServing();
+}
+
+// Input at the edge (issue 9): every string that reaches an event is UTF-8
+// text of a bounded length, or the request is refused; events written before
+// that check still render as valid JSON.
+
+TEST_F(HttpFrontTest, HeadersThatReachEventsMustBeUtf8) {
+  const uint64_t before = LogSize();
+  struct Case {
+    std::string header;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"X-Correlation-Id: \xff\xfe\r\n", 400},
+      {"X-Correlation-Id: caf\xc3\r\n", 400},      // a cut sequence
+      {"X-Correlation-Id: \xc0\xaf\r\n", 400},    // an overlong '/'
+      {"X-Correlation-Id: \xed\xa0\x80\r\n", 400},  // a surrogate
+      {"Idempotency-Key: k-\xff\r\n", 400},
+      {"X-Correlation-Id: " + std::string(129, 'c') + "\r\n", 400},
+  };
+  for (const auto& c : cases) {
+    auto r = Exchange(port_,
+                      PostHead("/v1/purchase-orders",
+                               c.header + fmt::format("Content-Length: {}\r\n", kOrder.size())) +
+                          kOrder,
+                      kPatientMs);
+    EXPECT_EQ(r.status, c.status) << c.header << ": " << r.Describe();
+    EXPECT_EQ(r.error_code(), "malformed") << c.header;
+  }
+  EXPECT_EQ(LogSize(), before);
+  // Text in any script is welcome.
+  auto ok = Exchange(port_,
+                     PostHead("/v1/purchase-orders",
+                              "X-Correlation-Id: commande-\xc3\xa9t\xc3\xa9-\xe2\x82\xac\r\n" +
+                                  fmt::format("Content-Length: {}\r\n", kOrder.size())) +
+                         kOrder,
+                     kPatientMs);
+  EXPECT_EQ(ok.status, 201) << ok.Describe();
+}
+
+TEST_F(HttpFrontTest, EventsWrittenBeforeTheCheckStillRenderAsJson) {
+  // As an older ledgerd wrote them: bytes that are not UTF-8 in an envelope
+  // field and in a payload string.
+  events::SupplierDefinedT sup;
+  sup.name = "Acme \xff\xfe Ltd";
+  sup.currency = "EUR";
+  sup.billing_method = "received";
+  Command cmd = domain::DefineReference("OLD", Def(sup), Expect::kNew);
+  cmd.correlation_id = "corr-\xff\xfe";
+  auto out = Run(std::move(cmd), kAdmin);
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  for (const auto& node_projection : node().projections()) {
+    ASSERT_TRUE(node_projection->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  }
+  // Every way of reading it answers valid JSON; the bad bytes are shown as
+  // the text \xFF, not lost (an auditor can still search by them).
+  for (const std::string target :
+       {"/v1/events?after=0&limit=1000", "/v1/audit?limit=1000", "/v1/audit?stream=OLD",
+        "/v1/audit?correlation=corr-%FF%FE"}) {
+    auto r = Exchange(port_, GetRequest(target), kPatientMs);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.Describe();
+    EXPECT_FALSE(r.json().is_discarded()) << target << " is not JSON: " << r.body.substr(0, 300);
+    EXPECT_NE(r.body.find(R"(corr-\\xFF\\xFE)"), std::string::npos) << target;
+    EXPECT_NE(r.body.find(R"(Acme \\xFF\\xFE Ltd)"), std::string::npos) << target;
+  }
+  auto supplier = Exchange(port_, GetRequest("/v1/suppliers/OLD"), kPatientMs);
+  EXPECT_EQ(supplier.status, 200) << supplier.Describe();
+  EXPECT_FALSE(supplier.json().is_discarded()) << supplier.body;
   ExpectStillServing();
 }
 
