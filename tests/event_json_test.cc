@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/reference_key.h"
 #include "events/event_json.h"
 
 namespace ledger::events {
@@ -36,6 +37,25 @@ TEST(EventJsonTest, BytesThatAreNotUtf8AreShownAsText) {
   auto parsed = nlohmann::json::parse("[" + quoted + "]", nullptr, false);
   ASSERT_FALSE(parsed.is_discarded()) << quoted;
   EXPECT_EQ(parsed[0], "corr-\\xFF\n\"\xe2\x82\xac");
+}
+
+TEST(ReferenceKeyTest, OneDocumentHoweverItIsTyped) {
+  const std::string key = *ReferenceKey("ACME-F-1001");
+  EXPECT_EQ(key, "acme-f-1001");
+  for (const char* same : {"ACME-F-1001 ", "\t acme-f-1001", "ACME-F\u200B-1001",
+                           "ACME\u2010F\u20111001", "ACME\u2012F\u20141001",
+                           "ACME\u2212F\uFE631001", "\uFF21\uFF23\uFF2D\uFF25\uFF0DF-1001",
+                           "ACME-F-1001\u00AD", "A\u200DCME-F-1001\uFEFF"}) {
+    auto k = ReferenceKey(same);
+    ASSERT_TRUE(k.ok()) << same;
+    EXPECT_EQ(*k, key) << same;
+  }
+  // Case folding is Unicode's, not ASCII's; what differs stays different.
+  EXPECT_EQ(*ReferenceKey("STRASSE-1"), *ReferenceKey("stra\u00DFe-1"));
+  EXPECT_NE(*ReferenceKey("F-1001"), *ReferenceKey("F-10011"));
+  EXPECT_NE(*ReferenceKey("F 1001"), *ReferenceKey("F1001"));
+  EXPECT_FALSE(ReferenceKey("\u200B ").ok());
+  EXPECT_FALSE(ReferenceKey("F-\xff").ok());
 }
 
 }  // namespace

@@ -642,6 +642,92 @@ TEST_F(P2pScenarios, ASupplierDocumentNumberIsCapturedOnce) {
   EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
 }
 
+// Issue 9: the same document typed another way is still the same document.
+TEST_F(P2pScenarios, ASupplierDocumentNumberIsTheSameHoweverItIsTyped) {
+  std::string po = ConfirmedPo({Line("LAPTOP", "5", "1000")});
+  Ok(Receive(po, {Got(1, "5")}), kReceiver);
+  std::string si =
+      Ok(Capture(Invoice(po, "ACME-F-1001", {Billed(1, "1", "1000")})), kAccountant).stream_id;
+  const std::vector<std::string> same = {
+      "ACME-F-1001 ",
+      " ACME-F-1001",
+      "acme-f-1001",
+      "ACME-F\u200B-1001",                 // a zero-width space
+      "ACME\u2010F\u20101001",             // U+2010 hyphens
+      "ACME\u2013F\u22121001",             // an en dash and a minus sign
+      "\uFF21\uFF23\uFF2D\uFF25-F-1001",  // full-width letters
+      "ACME-F-1001\u00AD",                 // a soft hyphen
+  };
+  for (const auto& ref : same) {
+    When(Capture(Invoice(po, ref.c_str(), {Billed(1, "1", "1000")})), kAccountant);
+    ExpectRejected(Errc::kDuplicate, "duplicate");
+    // The error names the reference as typed.
+    EXPECT_NE(std::find(last_.status.details().begin(), last_.status.details().end(),
+                        std::pair<std::string, std::string>{"supplier_ref", ref}),
+              last_.status.details().end());
+  }
+  // A credit note cannot take the number either.
+  When(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
+         return DecideCreditNote(s, {"acme-f-1001", "2026-03-25", {}, D("10")}, c);
+       }),
+       kAccountant);
+  ExpectRejected(Errc::kDuplicate, "duplicate");
+  // Different numbers stay different; the invoice keeps the number as typed.
+  std::string other =
+      Ok(Capture(Invoice(po, "ACME-F-10011", {Billed(1, "1", "1000")})), kAccountant).stream_id;
+  EXPECT_EQ(Si(other).supplier_ref, "ACME-F-10011");
+  When(Capture(Invoice(po, "\u200B", {Billed(1, "1", "1000")})), kAccountant);
+  ExpectRejected(Errc::kMalformed);
+  // Cancelling frees the number, however it is typed next.
+  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
+       return DecideCancelInvoice(s, "wrong", c);
+     }),
+     kAccountant);
+  When(Capture(Invoice(po, "acme\u2010f\u20101001", {Billed(1, "1", "1000")})), kAccountant);
+  EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
+}
+
+// Claims made before references were normalised sit under the number as
+// typed: they still refuse the same number typed the same way, and their
+// release frees them.
+TEST_F(P2pScenarios, AClaimMadeBeforeNormalisationStillCounts) {
+  std::string po = ConfirmedPo({Line("LAPTOP", "5", "1000")});
+  Ok(Receive(po, {Got(1, "5")}), kReceiver);
+  std::string si = Ok(Capture(Invoice(po, "OLD-1", {Billed(1, "1", "1000")})), kAccountant).stream_id;
+  // Move the claim where an older ledgerd put it: released under its key,
+  // claimed again under the number as typed.
+  auto claim = [&](const std::string& stream, const char* kind) {
+    return domain::OnStream<SupplierDocument>(
+        "supplier_document", stream,
+        [si, kind](const SupplierDocument&, DecideContext&) -> Decision {
+          events::SupplierDocumentClaimedT c;
+          c.document = si;
+          c.kind = kind;
+          return One(Emit(std::move(c)));
+        });
+  };
+  Ok(claim("ACME/old-1", "released"), kAdmin);
+  Ok(domain::NewDocument("supplier_document", "ACME/OLD-1",
+                         [si](DecideContext&) -> Decision {
+                           events::SupplierDocumentClaimedT c;
+                           c.document = si;
+                           c.kind = "invoice";
+                           return One(Emit(std::move(c)));
+                         }),
+     kAdmin);
+  // Found when typed as it was then (an older claim is not indexed by its
+  // key: typed another way, it is not seen).
+  When(Capture(Invoice(po, "OLD-1", {Billed(1, "1", "1000")})), kAccountant);
+  ExpectRejected(Errc::kDuplicate, "duplicate");
+  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
+       return DecideCancelInvoice(s, "wrong", c);
+     }),
+     kAccountant);
+  EXPECT_EQ(State<SupplierDocument>("supplier_document", "ACME/OLD-1").kind, "released");
+  When(Capture(Invoice(po, "old-1", {Billed(1, "1", "1000")})), kAccountant);
+  EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
+}
+
 TEST_F(P2pScenarios, ACreditNoteResolvesAPriceDisputeAndReleasesActual) {
   Ok(NewBudget("B", "block", "5000"), kFinance);
   std::string po = ConfirmedPo({Line("LAPTOP", "2", "1000")});

@@ -8,6 +8,7 @@
 #include "engine/domain/budget.h"
 #include "engine/domain/money.h"
 #include "engine/domain/reference.h"
+#include "engine/reference_key.h"
 #include "engine/tax.h"
 
 namespace ledger::domain {
@@ -26,28 +27,52 @@ void Append(std::vector<NewEvent>* out, std::vector<NewEvent>&& more) {
   for (auto& e : more) out->push_back(std::move(e));
 }
 
-std::string DocumentKey(const std::string& supplier, const std::string& ref) {
-  return supplier + "/" + ref;
+// The claim streams of a supplier's document number: under its comparison
+// key (engine/reference_key.h), and, for claims made before references were
+// normalised, under the number as typed.
+struct DocumentKeys {
+  std::string normalised, as_typed;
+};
+
+Result<DocumentKeys> KeysOf(const std::string& supplier, const std::string& ref) {
+  auto key = ReferenceKey(ref);
+  if (!key.ok()) return key.status();
+  return DocumentKeys{supplier + "/" + *key, supplier + "/" + ref};
 }
 
-// Refuses a supplier document number already captured.
+// Refuses a supplier document number already captured, however it was typed.
 Status CheckUnclaimed(DecideContext& ctx, const std::string& supplier, const std::string& ref) {
-  const auto* d = ctx.Get<SupplierDocument>("supplier_document", DocumentKey(supplier, ref));
-  if (d != nullptr && d->kind != "released") {
-    return Status(Errc::kDuplicate,
-                  fmt::format("supplier {} document {} is already captured on {}", supplier, ref,
-                              d->document),
-                  "duplicate", {{"supplier_ref", ref}, {"document", d->document}});
+  auto keys = KeysOf(supplier, ref);
+  if (!keys.ok()) return keys.status();
+  for (const std::string* key : {&keys->normalised, &keys->as_typed}) {
+    const auto* d = ctx.Get<SupplierDocument>("supplier_document", *key);
+    if (d != nullptr && d->kind != "released") {
+      return Status(Errc::kDuplicate,
+                    fmt::format("supplier {} document {} is already captured on {}", supplier, ref,
+                                d->document),
+                    "duplicate", {{"supplier_ref", ref}, {"document", d->document}});
+    }
   }
   return Status::Ok();
 }
 
-NewEvent ClaimEvent(const std::string& supplier, const std::string& ref, const std::string& doc,
-                    const char* kind) {
+// Claims `ref` for `doc` (kind invoice or credit_note) under its comparison
+// key; releases it where `doc` holds it (kind released).
+Result<NewEvent> ClaimEvent(DecideContext& ctx, const std::string& supplier,
+                            const std::string& ref, const std::string& doc, const char* kind) {
+  auto keys = KeysOf(supplier, ref);
+  if (!keys.ok()) return keys.status();
+  std::string stream = keys->normalised;
+  if (std::string_view(kind) == "released") {
+    const auto* legacy = ctx.Get<SupplierDocument>("supplier_document", keys->as_typed);
+    if (legacy != nullptr && legacy->document == doc && legacy->kind != "released") {
+      stream = keys->as_typed;
+    }
+  }
   events::SupplierDocumentClaimedT c;
   c.document = doc;
   c.kind = kind;
-  return To(Emit(std::move(c)), "supplier_document", DocumentKey(supplier, ref));
+  return To(Emit(std::move(c)), "supplier_document", stream);
 }
 
 std::vector<TaxLineInput> TaxInputs(const std::vector<SiLine>& lines) {
@@ -534,7 +559,9 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
   if (!m.ok()) return m.status();
 
   std::vector<NewEvent> out = One(Emit(std::move(c)));
-  out.push_back(ClaimEvent(si.supplier, si.supplier_ref, id, "invoice"));
+  auto claim = ClaimEvent(ctx, si.supplier, si.supplier_ref, id, "invoice");
+  if (!claim.ok()) return claim.status();
+  out.push_back(std::move(claim.value()));
   if (po != nullptr) {
     events::PurchaseOrderInvoicedT inv;
     inv.invoice = id;
@@ -707,7 +734,9 @@ Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, 
   auto rematch = RematchSelf(after, id, ctx, "credit note " + in.supplier_ref);
   if (!rematch.ok()) return rematch.status();
   std::vector<NewEvent> out = One(Emit(std::move(n)));
-  out.push_back(ClaimEvent(si.supplier, in.supplier_ref, id, "credit_note"));
+  auto claim = ClaimEvent(ctx, si.supplier, in.supplier_ref, id, "credit_note");
+  if (!claim.ok()) return claim.status();
+  out.push_back(std::move(claim.value()));
   auto budget = BudgetMovements(ctx, Movement::kReleaseActual, SourceOf(si, id), release, false);
   if (!budget.ok()) return budget.status();
   Append(&out, std::move(budget.value()));
@@ -771,7 +800,9 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
   c.reason = reason;
   out.push_back(Emit(std::move(c)));
   // The supplier may send the document again, corrected.
-  out.push_back(ClaimEvent(si.supplier, si.supplier_ref, id, "released"));
+  auto release = ClaimEvent(ctx, si.supplier, si.supplier_ref, id, "released");
+  if (!release.ok()) return release.status();
+  out.push_back(std::move(release.value()));
   std::vector<BudgetUse> actual, recommit;
   const PurchaseOrder* po = si.purchase_order.empty()
                                 ? nullptr

@@ -90,8 +90,10 @@ bool Valid(const SupplierInvoice& si);
 // What is left to pay: total − credit notes − payments.
 Decimal Remaining(const SupplierInvoice& si);
 
-// Stream `supplier_document/<supplier>/<ref>`: who holds a supplier's
-// document number.
+// Stream `supplier_document/<supplier>/<key>`: who holds a supplier's
+// document number, <key> being its comparison key (engine/reference_key.h;
+// claims made before references were normalised sit under the number as
+// typed, and are still found).
 struct SupplierDocument {
   std::string document, kind;
 };
