@@ -81,9 +81,11 @@ void ApiServer::AddQueryRoutes() {
           if (!c.ok()) FailMalformed("after must be a cursor (an event's id)");
           from = *c;
         }
-        if (event_streams_.fetch_add(1) >= options_.event_streams_max) {
-          --event_streams_;
-          Fail(Status(Errc::kOverloaded, "too many event streams open; retry later"));
+        if (!TakeEventStream(rc.actor.id)) {
+          Fail(Status(Errc::kOverloaded,
+                      fmt::format("too many event streams open (at most {}, {} per user); retry "
+                                  "later",
+                                  options_.event_streams_max, options_.event_streams_per_user_max)));
         }
         struct Stream {
           std::unique_ptr<LogReader> reader;
@@ -117,7 +119,7 @@ void ApiServer::AddQueryRoutes() {
               }
               return sink.write(text.data(), text.size());
             },
-            [this](bool) { --event_streams_; });
+            [this, user = rc.actor.id](bool) { ReleaseEventStream(user); });
       });
 
   Add("GET", "/v1/audit", auditors,

@@ -430,6 +430,25 @@ void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& han
   if (!deferred) counters_.CountAnswer(res.status);  // a deferred answer is counted when it is made
 }
 
+bool ApiServer::TakeEventStream(const std::string& user) {
+  std::lock_guard lock(event_streams_mu_);
+  size_t& mine = event_streams_of_[user];
+  if (event_streams_ >= options_.event_streams_max || mine >= options_.event_streams_per_user_max) {
+    if (mine == 0) event_streams_of_.erase(user);
+    return false;
+  }
+  ++event_streams_;
+  ++mine;
+  return true;
+}
+
+void ApiServer::ReleaseEventStream(const std::string& user) {
+  std::lock_guard lock(event_streams_mu_);
+  LEDGER_ASSERT(event_streams_ > 0 && event_streams_of_[user] > 0);
+  --event_streams_;
+  if (--event_streams_of_[user] == 0) event_streams_of_.erase(user);
+}
+
 void ApiServer::AddRoutes() {
   AddReferenceRoutes();
   AddPurchasingRoutes();

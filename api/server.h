@@ -22,7 +22,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -92,6 +94,9 @@ struct ApiOptions {
   // Concurrent GET /v1/events/stream connections; each holds a thread of its
   // own. Beyond it: 429. Default: 8.
   size_t event_streams_max = 8;
+  // Of which one user may hold at once, so that one integrator cannot take
+  // every slot. Beyond it: 429. Default: 2.
+  size_t event_streams_per_user_max = 2;
 };
 
 // Requests and error answers, for /metrics.
@@ -171,7 +176,13 @@ class ApiServer {
   std::vector<Route> routes_;
   std::string keep_alive_;  // the Keep-Alive header of answers
   std::atomic<bool> stopping_{false};
-  std::atomic<size_t> event_streams_{0};
+  // Open event streams, in all and per user.
+  std::mutex event_streams_mu_;
+  size_t event_streams_ = 0;                                // guarded by event_streams_mu_
+  std::unordered_map<std::string, size_t> event_streams_of_;  // guarded by event_streams_mu_
+  // Takes a slot for `user`; false if none is free for them.
+  bool TakeEventStream(const std::string& user);
+  void ReleaseEventStream(const std::string& user);
   HttpCounters counters_;
 };
 

@@ -961,6 +961,50 @@ TEST_F(HttpFrontTest, EventsAfterZeroOrEmptyStartFromTheBeginning) {
   ExpectStillServing();
 }
 
+// Issue 9: one integrator cannot take every event-stream slot.
+TEST_F(HttpFrontTest, EventStreamSlotsAreSharedFairly) {
+  auto token_of = [&](const std::string& user) {
+    Exchange(port_,
+             PostRequest("/v1/users", Json{{"id", user}, {"name", user}, {"roles", {"integrator"}}}.dump()),
+             kPatientMs);
+    return Exchange(port_, PostRequest("/v1/users/" + user + "/tokens", "{}"), kPatientMs)
+        .string_field("token");
+  };
+  const std::string ivan = token_of("ivan"), olga = token_of("olga");
+  ASSERT_FALSE(ivan.empty());
+  ASSERT_FALSE(olga.empty());
+  auto stream_request = [](const std::string& token) {
+    return "GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+           "\r\n\r\n";
+  };
+  // An open stream: its head arrives, its body never ends.
+  auto open_stream = [&](const std::string& token) {
+    auto conn = std::make_unique<RawConnection>(port_, In(kPatientMs));
+    conn->Send(stream_request(token), In(kPatientMs));
+    conn->Read(In(500));
+    return conn;
+  };
+  std::vector<std::unique_ptr<RawConnection>> ivans;
+  for (int i = 0; i < 2; ++i) {
+    ivans.push_back(open_stream(ivan));
+    EXPECT_EQ(ivans.back()->pending().rfind("HTTP/1.1 200", 0), 0u) << ivans.back()->pending();
+  }
+  // A third for the same user: refused at once, while another user gets one.
+  auto third = Exchange(port_, stream_request(ivan), kAtOnceMs);
+  EXPECT_EQ(third.status, 429) << third.Describe();
+  EXPECT_EQ(third.error_code(), "overloaded");
+  auto olgas = open_stream(olga);
+  EXPECT_EQ(olgas->pending().rfind("HTTP/1.1 200", 0), 0u) << olgas->pending();
+  // A slot given back is free again.
+  ivans.pop_back();
+  const Deadline by = In(kPatientMs);
+  std::unique_ptr<RawConnection> again;
+  do {
+    again = open_stream(ivan);
+  } while (again->pending().rfind("HTTP/1.1 200", 0) != 0 && SteadyClock::now() < by);
+  EXPECT_EQ(again->pending().rfind("HTTP/1.1 200", 0), 0u) << again->pending();
+}
+
 // Found in review: what a client can do to a deferred answer, bytes
 // before a request line, HTTP/1.0, expectations, slow bodies, pipelined
 // commands, and a stop with requests in flight.

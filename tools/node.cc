@@ -48,6 +48,8 @@ Result<Config> LoadConfigFile(const std::string& path) {
     h.keep_alive_idle_ms = j.value("keep_alive_idle_ms", h.keep_alive_idle_ms);
     h.keep_alive_requests_max = j.value("keep_alive_requests_max", h.keep_alive_requests_max);
     h.event_streams_max = j.value("event_streams_max", h.event_streams_max);
+    h.event_streams_per_user_max =
+        j.value("event_streams_per_user_max", h.event_streams_per_user_max);
     c.sync = j.value("sync", c.sync);
     c.engine.batch_commands_max = j.value("batch_commands_max", c.engine.batch_commands_max);
     c.engine.queue_commands_max = j.value("queue_commands_max", c.engine.queue_commands_max);
