@@ -440,16 +440,29 @@ void ApiServer::AddP2pRoutes() {
 
   // Attachments: content-addressed, write-once.
   Add("POST", "/v1/attachments", {"requester", "buyer", "accountant", "receiver"},
-      "Store a document (raw body); answers its SHA-256", [](RequestContext& rc) {
+      "Store a document (raw body, ?name=); answers its SHA-256; an event records who filed it",
+      [](RequestContext& rc) {
         if (rc.ctx.attachments == nullptr) Fail(Status::Unavailable("no attachment store"));
         if (rc.req.body.empty()) FailMalformed("an attachment needs content");
+        std::string media = rc.req.get_header_value("Content-Type");
+        if (media.empty()) media = "application/octet-stream";
+        std::string name = Param(rc.req, "name").value_or("");
+        if (!events::IsUtf8(name)) FailMalformed("the name must be UTF-8 text");
+        if (Status s = domain::CheckAttachmentLabels(name, media); !s.ok()) Fail(s);
         auto digest = rc.ctx.attachments->Put(rc.req.body);
         if (!digest.ok()) Fail(digest.status());
-        std::string media = rc.req.get_header_value("Content-Type");
-        WriteJson(rc.res, 201,
-                  Json{{"sha256", *digest},
-                       {"size", rc.req.body.size()},
-                       {"media_type", media.empty() ? "application/octet-stream" : media}});
+        // The content is stored (write-once, content-addressed); the event
+        // says who filed it, when, under which name.
+        domain::AttachmentInput in{*digest, name, media, rc.req.body.size()};
+        rc.Submit(domain::FileAttachment(in),
+                  [in](const CommandOutcome& out, httplib::Response& res) {
+                    if (!out.status.ok()) Fail(out.status);
+                    WriteJson(res, 201,
+                              Json{{"sha256", in.sha256},
+                                   {"size", in.size},
+                                   {"media_type", in.media_type},
+                                   {"name", in.name}});
+                  });
       });
   Add("GET", "/v1/attachments/{sha256}", {"*"}, "Read a stored document", [](RequestContext& rc) {
     if (rc.ctx.attachments == nullptr) Fail(Status::Unavailable("no attachment store"));

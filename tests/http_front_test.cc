@@ -28,6 +28,7 @@
 
 #include "api/server.h"
 #include "engine/domain/commands.h"
+#include "events/codec.h"
 #include "tests/process_support.h"
 #include "tests/test_support.h"
 
@@ -1003,6 +1004,51 @@ TEST_F(HttpFrontTest, EventStreamSlotsAreSharedFairly) {
     again = open_stream(ivan);
   } while (again->pending().rfind("HTTP/1.1 200", 0) != 0 && SteadyClock::now() < by);
   EXPECT_EQ(again->pending().rfind("HTTP/1.1 200", 0), 0u) << again->pending();
+}
+
+// Issue 9: an upload leaves a trace, who filed which document when.
+TEST_F(HttpFrontTest, EveryAttachmentUploadIsRecorded) {
+  auto upload = [&](const std::string& query, const std::string& media, const std::string& body) {
+    return Exchange(port_,
+                    "POST /v1/attachments" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                        AuthLine() + "Content-Type: " + media + "\r\n" +
+                        fmt::format("Content-Length: {}\r\n\r\n", body.size()) + body,
+                    kPatientMs);
+  };
+  const std::string quote = "%PDF-1.4 quote #Q-77";
+  const uint64_t before = LogSize();
+  auto first = upload("?name=quote%20Q-77.pdf", "application/pdf", quote);
+  ASSERT_EQ(first.status, 201) << first.Describe();
+  const std::string sha = first.string_field("sha256");
+  EXPECT_EQ(first.string_field("name"), "quote Q-77.pdf");
+  EXPECT_EQ(first.string_field("media_type"), "application/pdf");
+  EXPECT_EQ(LogSize(), before + 1);
+  // The same content filed again is filed again.
+  ASSERT_EQ(upload("?name=again.pdf", "application/pdf", quote).status, 201);
+  EXPECT_EQ(LogSize(), before + 2);
+  for (const auto& p : node().projections()) {
+    ASSERT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  }
+  auto trail = Exchange(port_, GetRequest("/v1/audit?stream=" + sha), kPatientMs);
+  ASSERT_EQ(trail.status, 200) << trail.Describe();
+  const Json events = trail.field("events");
+  ASSERT_EQ(events.size(), 2u) << trail.body;
+  EXPECT_EQ(events[0]["type"], "AttachmentFiled");
+  EXPECT_EQ(events[0]["actor"], "admin");
+  EXPECT_EQ(events[0]["payload"]["name"], "quote Q-77.pdf");
+  EXPECT_EQ(events[0]["payload"]["size"], quote.size());
+  EXPECT_EQ(events[1]["payload"]["name"], "again.pdf");
+  // A refused upload leaves nothing: no event, no stored content.
+  const uint64_t after = LogSize();
+  auto bad = upload("", "not a media type", "never stored");
+  EXPECT_EQ(bad.status, 400) << bad.Describe();
+  auto long_name = upload("?name=" + std::string(300, 'n'), "text/plain", "never stored");
+  EXPECT_EQ(long_name.status, 400) << long_name.Describe();
+  EXPECT_EQ(LogSize(), after);
+  EXPECT_EQ(Exchange(port_, GetRequest("/v1/attachments/" + events::Sha256Hex("never stored")),
+                     kPatientMs)
+                .status,
+            404);
 }
 
 // Found in review: what a client can do to a deferred answer, bytes

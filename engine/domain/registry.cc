@@ -13,6 +13,7 @@ std::unique_ptr<AggregateState> Make() {
   return std::make_unique<StateOf<S>>();
 }
 
+using domain::AttachmentFilings;
 using domain::Budget;
 using domain::BudgetScope;
 using domain::PurchaseOrder;
@@ -45,6 +46,7 @@ const std::vector<StreamType>& AllStreamTypes() {
       {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>},
       {"supplier_invoice", Topic::kPurchasing, "SI", 1, &Make<SupplierInvoice>},
       {"supplier_document", Topic::kPurchasing, "", 1, &Make<SupplierDocument>},
+      {"attachment", Topic::kPurchasing, "", 1, &Make<AttachmentFilings>},
       {"budget", Topic::kBudgets, "", 1, &Make<Budget>},
       {"budget_scope", Topic::kBudgets, "", 1, &Make<BudgetScope>},
   };
