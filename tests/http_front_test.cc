@@ -1051,6 +1051,33 @@ TEST_F(HttpFrontTest, EveryAttachmentUploadIsRecorded) {
             404);
 }
 
+// Issue 9: an admin who disables their own user does not lock everyone out:
+// the server's --admin-token (EnsureAdmin at start) gives an admin back.
+TEST_F(HttpFrontTest, TheAdminTokenOfTheCommandLineBreaksTheGlass) {
+  auto off = Exchange(port_,
+                      Request("PUT", "/v1/users/admin",
+                              R"({"name":"Administrator","roles":["admin"],"disabled":true})"),
+                      kPatientMs);
+  ASSERT_EQ(off.status, 200) << off.Describe();
+  EXPECT_EQ(Exchange(port_, GetRequest("/v1/suppliers/ACME"), kPatientMs).status, 401);
+  // What ledgerd does when it starts with --admin-token.
+  ASSERT_TRUE(node().EnsureAdmin(kToken).ok());
+  EXPECT_EQ(Exchange(port_, GetRequest("/v1/suppliers/ACME"), kPatientMs).status, 200);
+  // Recorded, by "system".
+  const uint64_t size = LogSize();
+  ASSERT_TRUE(node().EnsureAdmin(kToken).ok());
+  EXPECT_EQ(LogSize(), size) << "an admin already enabled is left alone";
+  for (const auto& p : node().projections()) {
+    ASSERT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));
+  }
+  auto trail = Exchange(port_, GetRequest("/v1/audit?stream=admin&stream_type=user"), kPatientMs);
+  ASSERT_EQ(trail.status, 200) << trail.Describe();
+  const Json events = trail.field("events");
+  ASSERT_GE(events.size(), 3u) << trail.body;
+  EXPECT_EQ(events.back()["actor"], "system");
+  EXPECT_EQ(events.back()["payload"]["disabled"], false);
+}
+
 // Found in review: what a client can do to a deferred answer, bytes
 // before a request line, HTTP/1.0, expectations, slow bodies, pipelined
 // commands, and a stop with requests in flight.

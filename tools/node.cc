@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "engine/domain/commands.h"
+#include "engine/domain/reference.h"
 #include "engine/local_log.h"
 #include "projections/audit.h"
 #include "projections/budget_ledger.h"
@@ -162,13 +163,34 @@ ProjectionRunner* Node::projection(std::string_view name) {
 
 Status Node::EnsureAdmin(const std::string& token) {
   Actor system{"system", {"admin"}};
-  if (!engine_->Load("user", "admin")) {
+  // Break glass: whoever can start the server with --admin-token gets an
+  // enabled admin back, even if the admin user was disabled or lost its
+  // role through the API (a recorded change, by "system").
+  auto current = engine_->Load("user", "admin");
+  const auto* state = current ? StateCast<domain::ReferenceState>(current.get()) : nullptr;
+  const auto* defined = state ? domain::TableOf<events::UserDefined>(*state) : nullptr;
+  bool has_role = false;
+  if (defined != nullptr && defined->roles() != nullptr) {
+    for (const auto* r : *defined->roles()) has_role = has_role || events::Sv(r) == "admin";
+  }
+  if (defined == nullptr || defined->disabled() || !has_role) {
     events::UserDefinedT u;
     u.name = "Administrator";
-    u.roles = {"admin"};
+    if (defined != nullptr) {
+      u.name = events::Str(defined->name());
+      if (defined->roles() != nullptr) {
+        for (const auto* r : *defined->roles()) u.roles.push_back(events::Str(r));
+      }
+    }
+    if (!has_role) u.roles.push_back("admin");
+    u.disabled = false;
+    if (defined != nullptr) {
+      spdlog::warn("the admin user was disabled or not an admin; --admin-token restores it");
+    }
     events::PayloadUnion p;
     p.Set(std::move(u));
-    Command c = domain::DefineReference("admin", std::move(p), Expect::kNew);
+    Command c = domain::DefineReference("admin", std::move(p),
+                                        defined == nullptr ? Expect::kNew : Expect::kExisting);
     c.actor = system;
     auto out = engine_->Execute(std::move(c));
     if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
