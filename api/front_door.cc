@@ -44,6 +44,28 @@ constexpr int kAcceptsPerWakeMax = 1024;
 // Output kept allocated between answers; larger buffers are released.
 constexpr size_t kKeptBufferBytesMax = 256 << 10;
 
+enum class Sent { kAll, kWouldBlock, kFailed };
+
+// Sends out[*sent, size) without blocking, advancing *sent; once all is
+// sent, empties `out` and resets *sent.
+Sent SendPending(int fd, std::string* out, size_t* sent) {
+  while (*sent < out->size()) {
+    ssize_t n = send(fd, out->data() + *sent, out->size() - *sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      *sent += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return Sent::kWouldBlock;
+    } else {
+      return Sent::kFailed;
+    }
+  }
+  out->clear();
+  *sent = 0;
+  return Sent::kAll;
+}
+
 std::string AddressOf(const sockaddr_storage& a, int* port) {
   char text[INET6_ADDRSTRLEN] = "";
   if (a.ss_family == AF_INET) {
@@ -202,23 +224,16 @@ class ConnectionStream final : public httplib::Stream {
   // Sends the whole output, waiting for the socket up to the write timeout
   // each time it is full.
   bool SendAll() {
-    while (*out_sent_ < out_->size()) {
-      ssize_t n = send(fd_, out_->data() + *out_sent_, out_->size() - *out_sent_,
-                       MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) {
-        *out_sent_ += static_cast<size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        pollfd p{fd_, POLLOUT, 0};
-        if (poll(&p, 1, write_timeout_ms_) != 1) return false;
-      } else {
-        return false;
+    for (;;) {
+      switch (SendPending(fd_, out_, out_sent_)) {
+        case Sent::kAll: return true;
+        case Sent::kFailed: return false;
+        case Sent::kWouldBlock: {
+          pollfd p{fd_, POLLOUT, 0};
+          if (poll(&p, 1, write_timeout_ms_) != 1) return false;
+        }
       }
     }
-    out_->clear();
-    *out_sent_ = 0;
-    return true;
   }
 
   const FramedRequest& request_;
@@ -318,13 +333,19 @@ Result<int> FrontDoor::Bind() {
   if (epoll_fd_ < 0 || wake_fd_ < 0) {
     return Status::Unavailable(fmt::format("cannot watch sockets: {}", std::strerror(errno)));
   }
+  WatchListener(EPOLL_CTL_ADD, true);
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.ptr = &kListenTag;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
   ev.data.ptr = &kWakeTag;
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
   return bound_port;
+}
+
+void FrontDoor::WatchListener(int op, bool on) {
+  epoll_event ev{};
+  ev.events = on ? static_cast<uint32_t>(EPOLLIN) : 0u;
+  ev.data.ptr = &kListenTag;
+  epoll_ctl(epoll_fd_, op, listen_fd_, &ev);
 }
 
 void FrontDoor::Stop() {
@@ -467,9 +488,7 @@ void FrontDoor::Accept(TimePoint now) {
         // rather than spinning on it; pending connections wait in the
         // backlog. The sweep watches it again.
         spdlog::warn("http: cannot accept a connection: {}", std::strerror(errno));
-        epoll_event ev{};
-        ev.data.ptr = &kListenTag;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+        WatchListener(EPOLL_CTL_MOD, false);
         accept_paused_until_ = now + kSweepInterval;
       }
       return;
@@ -817,23 +836,9 @@ void FrontDoor::SendAndContinue(Connection* c, TimePoint now) {
 }
 
 bool FrontDoor::Flush(Connection* c) {
-  while (c->output_pending()) {
-    ssize_t n = send(c->fd, c->out.data() + c->out_sent, c->out.size() - c->out_sent,
-                     MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      c->out_sent += static_cast<size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      return true;
-    } else {
-      return false;
-    }
-  }
-  c->out.clear();
-  c->out_sent = 0;
-  if (c->out.capacity() > kKeptBufferBytesMax) c->out.shrink_to_fit();
-  return true;
+  const Sent sent = SendPending(c->fd, &c->out, &c->out_sent);
+  if (sent == Sent::kAll && c->out.capacity() > kKeptBufferBytesMax) c->out.shrink_to_fit();
+  return sent != Sent::kFailed;
 }
 
 void FrontDoor::Refuse(Connection* c, const FramingError& error, TimePoint now) {
@@ -894,27 +899,21 @@ void FrontDoor::Sweep(TimePoint now) {
   using State = Connection::State;
   if (accept_paused_until_ != TimePoint{} && now >= accept_paused_until_ && listen_fd_ >= 0) {
     accept_paused_until_ = TimePoint{};
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.ptr = &kListenTag;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+    WatchListener(EPOLL_CTL_MOD, true);
   }
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection* c = connections_[i].get();
     if (c == nullptr || c->state == State::kServing || now < c->deadline) continue;
     switch (c->state) {
       case State::kHead:
+      case State::kBody: {
+        const bool head = c->state == State::kHead;
         Refuse(c, {408, "request_timeout",
-                   fmt::format("the request head did not arrive within {} ms",
-                               options_.header_timeout_ms)},
+                   fmt::format("the request {} did not arrive within {} ms", head ? "head" : "body",
+                               head ? options_.header_timeout_ms : options_.body_timeout_ms)},
                now);
         break;
-      case State::kBody:
-        Refuse(c, {408, "request_timeout",
-                   fmt::format("the request body did not arrive within {} ms",
-                               options_.body_timeout_ms)},
-               now);
-        break;
+      }
       case State::kFlushing:
         ++stat_timeouts_;
         Close(c);

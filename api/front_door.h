@@ -150,6 +150,9 @@ class FrontDoor {
   using TimePoint = std::chrono::steady_clock::time_point;
 
   void Accept(TimePoint now);
+  // Adds (EPOLL_CTL_ADD) or changes (EPOLL_CTL_MOD) the listener's watch:
+  // readable when `on`, nothing otherwise (accepting paused).
+  void WatchListener(int op, bool on);
   void OnEvent(Connection* c, uint32_t events, TimePoint now);
   // Reads what the socket has, up to ReadCapBytes in all; false if the peer
   // is gone.

@@ -47,6 +47,25 @@ void ForEachElement(std::string_view value, F f) {
 
 constexpr size_t kMethodBytesMax = 20;
 
+// Why a field line (a header, or a trailer) is not `name: value` with a
+// token name and a value free of control characters; nullptr if it is.
+// Fills `name` and the trimmed `value`.
+const char* FieldLineFault(std::string_view line, std::string_view* name,
+                           std::string_view* value) {
+  if (line.front() == ' ' || line.front() == '\t') return "folded field lines are not accepted";
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return "a field line must be name: value";
+  *name = line.substr(0, colon);
+  if (!std::all_of(name->begin(), name->end(), [](char c) { return IsTchar(c); })) {
+    return "a field name is not a token (no space before the colon)";
+  }
+  *value = Trim(line.substr(colon + 1));
+  for (unsigned char c : *value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return "a field value has a control character";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const char* ReasonPhrase(int status) {
@@ -207,23 +226,8 @@ Scan RequestHeadScanner::HeaderLine(std::string_view line, RequestHead* head,
     return Fail(error, 431,
                 fmt::format("a header line is longer than {} bytes", limits_.header_line_bytes_max));
   }
-  if (line.front() == ' ' || line.front() == '\t') {
-    return Fail(error, 400, "folded header lines are not accepted");
-  }
-  const size_t colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) {
-    return Fail(error, 400, "a header line must be name: value");
-  }
-  std::string_view name = line.substr(0, colon);
-  if (!std::all_of(name.begin(), name.end(), [](char c) { return IsTchar(c); })) {
-    return Fail(error, 400, "a header name is not a token (no space before the colon)");
-  }
-  std::string_view value = Trim(line.substr(colon + 1));
-  for (unsigned char c : value) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      return Fail(error, 400, "a header value has a control character");
-    }
-  }
+  std::string_view name, value;
+  if (const char* fault = FieldLineFault(line, &name, &value)) return Fail(error, 400, fault);
   if (EqualsIgnoreCase(name, "Content-Length")) {
     if (++content_lengths_ > 1) {
       return Fail(error, 400, "more than one Content-Length");
@@ -366,15 +370,9 @@ Scan ChunkedDecoder::Feed(std::string_view input, size_t* consumed, std::string*
           return fail(431, "the trailer fields are too large");
         }
         // Dropped, but held to the same shape as header fields.
-        const size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0 ||
-            !std::all_of(line.begin(), line.begin() + static_cast<ptrdiff_t>(colon),
-                         [](char c) { return IsTchar(static_cast<unsigned char>(c)); }) ||
-            std::any_of(line.begin(), line.end(), [](char c) {
-              const auto u = static_cast<unsigned char>(c);
-              return (u < 0x20 && u != '\t') || u == 0x7f;
-            })) {
-          return fail(400, "a trailer line must be name: value");
+        std::string_view name, value;
+        if (const char* fault = FieldLineFault(line, &name, &value)) {
+          return fail(400, std::string("a trailer: ") + fault);
         }
         break;
       }

@@ -6,8 +6,8 @@
 
 namespace ledger::api {
 
-// How a route's answer may be deferred: the front door holding the request,
-// and where the answer is counted. Null where answers cannot be deferred.
+// How a route's answer is deferred: the front door holding the request, and
+// where the answer is counted.
 struct Deferral;
 
 class RequestContext {
@@ -33,8 +33,8 @@ class RequestContext {
   }
 
   // How a route answers with a command's outcome. Runs on the engine's
-  // writer thread (or this worker's if answers cannot be deferred): it may
-  // read the engine's committed state, and throw ApiError.
+  // writer thread: it may read the engine's committed state, and throw
+  // ApiError.
   using Render = std::function<void(const CommandOutcome& out, httplib::Response& res)>;
   // Runs `cmd` for this request's actor, with its Idempotency-Key, If-Match
   // and X-Correlation-Id headers, and answers with its outcome (by `render`,

@@ -153,10 +153,9 @@ void RenderOutcome(const RequestContext::Render& render, const CommandOutcome& o
 
 void RequestContext::Submit(Command cmd, Render render) {
   Prepare(cmd);
-  if (deferral_ == nullptr || deferred_) {
-    RenderOutcome(render, ctx.engine->Execute(std::move(cmd)), res);
-    return;
-  }
+  // Every route runs inside the front door's Answer (so there is a
+  // deferral), and answers once.
+  LEDGER_ASSERT(deferral_ != nullptr && !deferred_);
   deferred_ = true;
   const Deferral d = *deferral_;
   const bool close = d.request->close_after;
@@ -307,8 +306,12 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
       options_(std::move(options)),
       messages_(new MessageLayer()),
       table_(new RouteTable()) {
+  // What the Keep-Alive header says, whoever writes the answer (cpp-httplib,
+  // or ResponseBytes for a deferred one).
+  const int keep_alive_idle_s = std::max(1, options_.keep_alive_idle_ms / 1000);
+  keep_alive_ = fmt::format("timeout={}, max={}", keep_alive_idle_s, options_.keep_alive_requests_max);
   messages_->set_keep_alive_max_count(options_.keep_alive_requests_max);
-  messages_->set_keep_alive_timeout(std::max(1, options_.keep_alive_idle_ms / 1000));
+  messages_->set_keep_alive_timeout(keep_alive_idle_s);
   messages_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
                                       std::exception_ptr) {
     WriteError(res, Status::Internal("internal error"));
@@ -325,8 +328,8 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
     const RouteTable::Entry* entry = table_->Find(req.method, req.path, &params);
     if (entry == nullptr) {
       ++counters_.requests;
-      ++counters_.errors_4xx;
       WriteError(res, Status::NotFound("no such route"));
+      counters_.CountAnswer(res.status);
     } else {
       Invoke(entry->roles, entry->handler, req, res, std::move(params));
     }
@@ -367,8 +370,7 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
         return messages_->Answer(request, stream,
                                  Deferral{front_door_.get(), nullptr, &counters_, &keep_alive_});
       });
-  keep_alive_ = fmt::format("timeout={}, max={}", std::max(1, options_.keep_alive_idle_ms / 1000),
-                            options_.keep_alive_requests_max);
+
   AddRoutes();
 }
 

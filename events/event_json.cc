@@ -82,7 +82,13 @@ std::string Utf8Text(std::string_view s) {
 }
 
 std::string JsonQuote(std::string_view raw) {
-  const std::string s = Utf8Text(raw);
+  // Almost always UTF-8 already: no copy then.
+  std::string repaired;
+  std::string_view s = raw;
+  if (!IsUtf8(raw)) {
+    repaired = Utf8Text(raw);
+    s = repaired;
+  }
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
