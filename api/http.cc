@@ -18,6 +18,7 @@ int HttpStatus(Errc code) {
     case Errc::kTooLarge: return 413;
     case Errc::kOverloaded: return 429;
     case Errc::kUnavailable: return 503;
+    case Errc::kNoSpace: return 507;
     case Errc::kCorruption:
     case Errc::kIoError:
     case Errc::kInternal: return 500;

@@ -236,6 +236,13 @@ void ApiServer::AddQueryRoutes() {
     metric("ledger_batches_total", "counter", "Group-commit batches.", s.batches);
     metric("ledger_events_appended_total", "counter", "Events appended to the log.", s.events);
     metric("ledger_log_write_failures_total", "counter", "Failed log writes.", s.log_write_failures);
+    metric("ledger_store_write_failures_total", "counter", "Failed state store writes.",
+           s.store_write_failures);
+    metric("ledger_writes_suspended", "gauge",
+           "1 while commands are refused after a storage fault (see /readyz).",
+           rc.ctx.engine->write_fault().ok() ? 0 : 1);
+    metric("ledger_write_resumes_total", "counter", "Times writing resumed after a storage fault.",
+           s.resumes);
     metric("ledger_command_queue_depth", "gauge", "Commands waiting for the writer.", s.queue_depth);
     metric("ledger_recovered_records", "gauge", "Log records replayed at start.", s.recovered_records);
     metric("ledger_log_records", "gauge", "Records (offsets) in the log.",
@@ -286,10 +293,15 @@ void ApiServer::AddQueryRoutes() {
       WriteJson(rc.res, 503, Json{{"status", "the log writer is fenced or failed; restart it"}});
       return;
     }
+    if (Status fault = rc.ctx.engine->write_fault(); !fault.ok()) {
+      WriteJson(rc.res, 503, Json{{"status", "writes suspended: " + fault.message()},
+                                  {"code", WireCode(fault.code())}});
+      return;
+    }
     for (const auto* p : rc.ctx.projections) {
       if (!p->status().ok()) {
         WriteJson(rc.res, 503, Json{{"status", "projection " + std::string(p->projection().name()) +
-                                                   " stopped: " + p->status().message()}});
+                                                   ": " + p->status().message()}});
         return;
       }
     }

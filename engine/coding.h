@@ -22,11 +22,13 @@ inline uint64_t GetBE(const char* p, int bytes) {
   return v;
 }
 
-// RocksDB's status as a ledger Status: NotFound, Corruption, else IoError.
+// RocksDB's status as a ledger Status: NotFound, Corruption, NoSpace (a full
+// disk), else IoError.
 inline Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::Ok();
   if (s.IsNotFound()) return Status::NotFound(s.ToString());
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  if (s.IsNoSpace()) return Status(Errc::kNoSpace, s.ToString());
   return Status::IoError(s.ToString());
 }
 

@@ -439,16 +439,87 @@ void Engine::Run() {
         queue_.pop_front();
       }
     }
+    Status fault = write_fault();
+    if (!fault.ok() && std::chrono::steady_clock::now() >= next_resume_ && Resume()) {
+      fault = Status::Ok();
+    }
+    if (!fault.ok()) {
+      RefuseAll(&batch, fault);
+      continue;
+    }
     if (!batch.empty()) ProcessBatch(&batch);
-    if (unflushed_.size() >= options_.snapshot_pending_max ||
-        std::chrono::steady_clock::now() - last_flush_ >=
-            std::chrono::milliseconds(options_.snapshot_interval_ms)) {
+    if (write_fault().ok() &&
+        (unflushed_.size() >= options_.snapshot_pending_max ||
+         std::chrono::steady_clock::now() - last_flush_ >=
+             std::chrono::milliseconds(options_.snapshot_interval_ms))) {
       Status s = FlushSnapshots();
-      if (!s.ok()) spdlog::error("engine: snapshot write failed: {}", s.ToString());
+      if (!s.ok()) Suspend(s);
     }
   }
+  if (!write_fault().ok()) return;  // the tail is replayed at the next start
   Status s = FlushSnapshots();
   if (!s.ok()) spdlog::error("engine: snapshot write failed: {}", s.ToString());
+}
+
+void Engine::Suspend(const Status& why) {
+  spdlog::error("engine: storage write failed, commands are refused until it recovers: {}",
+                why.ToString());
+  Status refusal =
+      why.code() == Errc::kNoSpace
+          ? Status(Errc::kNoSpace,
+                   "the disk is full: commands are refused until space is freed, then accepted "
+                   "again without a restart; nothing of this command was written")
+          : Status::Unavailable("a storage write failed (" + why.message() +
+                                "): commands are refused until the ledger recovers; nothing of "
+                                "this command was written");
+  next_resume_ = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(options_.resume_interval_ms);
+  std::lock_guard lock(stats_mu_);
+  write_fault_ = std::move(refusal);
+}
+
+bool Engine::Resume() {
+  next_resume_ = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(options_.resume_interval_ms);
+  Status s = log_->Resume();
+  if (s.ok()) s = FromRocks(store_->Resume());
+  if (s.ok()) {
+    // What this process remembers may differ from what reached the disks
+    // (e.g. the log took a batch the store did not): forget it and rebuild
+    // from the databases, exactly as a restart would.
+    unflushed_.clear();
+    {
+      std::unique_lock lock(cache_mu_);
+      cache_.clear();
+    }
+    s = Recover();
+  }
+  if (!s.ok()) {
+    spdlog::warn("engine: still cannot write: {}", s.ToString());
+    return false;
+  }
+  spdlog::info("engine: storage writable again; commands are accepted");
+  std::lock_guard lock(stats_mu_);
+  write_fault_ = Status::Ok();
+  stats_.resumes++;
+  return true;
+}
+
+void Engine::RefuseAll(std::vector<Pending>* pending, const Status& why) {
+  for (auto& p : *pending) {
+    CommandOutcome out;
+    out.stream_type = p.cmd.stream_type;
+    out.status = why;
+    p.done(std::move(out));
+  }
+  std::lock_guard lock(stats_mu_);
+  stats_.commands += pending->size();
+  stats_.rejected += pending->size();
+}
+
+Status Engine::write_fault() const {
+  std::lock_guard lock(stats_mu_);
+  return write_fault_;
 }
 
 Status Engine::FlushSnapshots() {
@@ -619,23 +690,25 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
   if (!records.empty()) written = log_->Append(&records);
   const uint64_t append_us = MicrosSince(t_append);
   auto t_store = std::chrono::steady_clock::now();
+  Status stored = Status::Ok();
   if (written.ok()) {
     LogCursor next = cursor_;
     for (const auto& r : records) next[r.partition] = std::max(next[r.partition], r.offset + 1);
-    Status s = batch.Commit(next);
-    if (!s.ok()) spdlog::error("engine: state store write failed: {}", s.ToString());
+    // The events are durable whatever happens to the store: the commands
+    // succeeded. A store that missed them is rebuilt by Resume before the
+    // next command is decided.
+    stored = batch.Commit(next);
     cursor_ = next;
     chain_ = batch.chain();
     batch.Publish();
+    if (!stored.ok()) Suspend(stored);
   } else {
-    spdlog::error("engine: log write failed: {}", written.ToString());
+    Suspend(written);
   }
   const uint64_t store_us = MicrosSince(t_store);
   auto t_answer = std::chrono::steady_clock::now();
   for (size_t i = 0; i < pending->size(); ++i) {
-    if (appended[i] && !written.ok()) {
-      outcomes[i].status = Status::Unavailable("the log write failed: " + written.message());
-    }
+    if (appended[i] && !written.ok()) outcomes[i].status = write_fault();
     (*pending)[i].done(std::move(outcomes[i]));
   }
   {
@@ -649,6 +722,7 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
     stats_.rejected += rejected;
     if (written.ok()) stats_.events += records.size();
     if (!written.ok()) stats_.log_write_failures++;
+    if (!stored.ok()) stats_.store_write_failures++;
   }
 }
 

@@ -12,6 +12,12 @@
 // Recovery: the state store holds the log cursor its contents reflect. Open
 //   replays only the records after that cursor (the tail); a snapshot that
 //   no longer decodes is rebuilt from the stream's events.
+// Storage faults: a failed write of the log or the state store (a full
+//   disk, an I/O error) suspends writing: every command is refused (507 on a
+//   full disk, else 503) without being decided, until the writer has resumed
+//   both databases and rebuilt its in-memory state from what they hold, as
+//   Open does. So a failed write leaves nothing behind: no phantom number,
+//   id or version survives it.
 // Limitations: one writer per log; the state store is derived data and is
 //   written without fsync (the log is the record; the tail is replayed).
 #pragma once
@@ -52,6 +58,9 @@ struct EngineOptions {
   // Changed aggregates waiting for their snapshot; reaching it forces a
   // write. Default: 200000.
   size_t snapshot_pending_max = 200'000;
+  // After a failed write, how often the writer tries to resume. Default:
+  // 1000 ms.
+  int64_t resume_interval_ms = 1000;
 };
 
 struct EngineStats {
@@ -60,6 +69,8 @@ struct EngineStats {
   uint64_t batches = 0;
   uint64_t events = 0;
   uint64_t log_write_failures = 0;
+  uint64_t store_write_failures = 0;
+  uint64_t resumes = 0;            // writing resumed after a storage fault
   uint64_t recovered_records = 0;  // records replayed by Open
   uint64_t queue_depth = 0;
   // Writer time per phase, cumulative microseconds.
@@ -93,6 +104,9 @@ class Engine {
   void Stop();
 
   EngineStats stats() const;
+  // Why commands are refused after a storage fault, or Ok while the writer
+  // writes.
+  Status write_fault() const;
   EventLog* log() const { return log_; }
   const Clock* clock() const { return clock_; }
 
@@ -106,6 +120,12 @@ class Engine {
   Engine(EventLog* log, rocksdb::DB* store, const Clock* clock, EngineOptions options);
   Status Recover();
   void Run();
+  // Writer thread: commands are refused with `why` until Resume succeeds.
+  void Suspend(const Status& why);
+  // Writer thread: resumes the databases and rebuilds the in-memory state
+  // from them; true once commands are accepted again.
+  bool Resume();
+  void RefuseAll(std::vector<Pending>* pending, const Status& why);
   void ProcessBatch(std::vector<Pending>* pending);
   // Loads a stream's committed state from the cache, the store or the log.
   Result<std::unique_ptr<AggregateState>> LoadForWrite(const StreamType& type,
@@ -148,6 +168,8 @@ class Engine {
 
   mutable std::mutex stats_mu_;
   EngineStats stats_;
+  Status write_fault_;  // guarded by stats_mu_
+  std::chrono::steady_clock::time_point next_resume_;  // writer thread
 
   std::thread writer_;
 };

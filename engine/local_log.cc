@@ -1,6 +1,7 @@
 #include "engine/local_log.h"
 
 #include "engine/coding.h"
+#include "engine/rocks_setup.h"
 
 #include <rocksdb/write_batch.h>
 
@@ -118,6 +119,7 @@ Result<std::unique_ptr<LocalLog>> LocalLog::Open(const std::string& path, LocalL
   o.create_if_missing = true;
   o.IncreaseParallelism(2);
   o.write_buffer_size = 64 << 20;
+  ConfigureRocks(&o, "log");
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok()) return FromRocks(s);
@@ -137,15 +139,38 @@ Result<std::unique_ptr<LocalLog>> LocalLog::Open(const std::string& path, LocalL
   if (!s.ok()) return FromRocks(s);
 
   std::unique_ptr<LocalLog> log(new LocalLog(options, std::move(db)));
-  std::unique_ptr<rocksdb::Iterator> it(log->db_->NewIterator(rocksdb::ReadOptions()));
-  for (uint32_t p = 0; p < options.layout.partition_count(); ++p) {
+  auto end = log->ReadEnd();
+  if (!end.ok()) return end.status();
+  log->end_ = std::move(end.value());
+  return log;
+}
+
+Result<LogCursor> LocalLog::ReadEnd() const {
+  LogCursor end(options_.layout.partition_count(), 0);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (uint32_t p = 0; p < options_.layout.partition_count(); ++p) {
     it->SeekForPrev(LogKey(p, ~0ull));
     if (it->Valid() && it->key().size() == 12 && GetBE(it->key().data(), 4) == p) {
-      log->end_[p] = GetBE(it->key().data() + 4, 8) + 1;
+      end[p] = GetBE(it->key().data() + 4, 8) + 1;
     }
   }
   if (!it->status().ok()) return FromRocks(it->status());
-  return log;
+  return end;
+}
+
+Status LocalLog::Resume() {
+  // RocksDB stops writing after a failed write (a "background error") until
+  // Resume() has flushed its memtables and started a new WAL; appending
+  // before that would reuse the failed file, which Debian's build asserts on.
+  LEDGER_RETURN_IF_ERROR(FromRocks(db_->Resume()));
+  auto end = ReadEnd();
+  if (!end.ok()) return end.status();
+  {
+    std::lock_guard lock(mu_);
+    end_ = std::move(end.value());
+  }
+  appended_.notify_all();
+  return Status::Ok();
 }
 
 Status LocalLog::Append(std::vector<AppendRecord>* records) {

@@ -37,6 +37,7 @@ class LocalLog final : public EventLog {
   Status ReadAt(uint32_t partition, uint64_t offset, std::string* bytes) const override;
   std::unique_ptr<LogReader> NewReader(const LogCursor& from, bool verify_hashes) const override;
   bool WaitBeyond(const LogCursor& cursor, std::chrono::milliseconds timeout) const override;
+  Status Resume() override;
 
   // Overwrites a stored record. Only for tests of corruption detection.
   Status CorruptForTest(uint32_t partition, uint64_t offset, std::string bytes);
@@ -45,6 +46,8 @@ class LocalLog final : public EventLog {
 
  private:
   LocalLog(LocalLogOptions options, std::unique_ptr<rocksdb::DB> db);
+  // The end of every partition, from the database.
+  Result<LogCursor> ReadEnd() const;
 
   // Constant after construction.
   const LocalLogOptions options_;

@@ -108,6 +108,11 @@ class EventLog {
   // Returns true if it has one. Thread-safe.
   virtual bool WaitBeyond(const LogCursor& cursor, std::chrono::milliseconds timeout) const = 0;
 
+  // After a failed Append: makes the log writable again if it can (e.g. once
+  // a full disk has space) and re-reads its end from durable storage, so that
+  // End() is exactly what the log holds. Ok when appends may resume.
+  virtual Status Resume() { return Status::Ok(); }
+
   // True once this process can never append again (e.g. a Kafka writer
   // fenced by a newer one). Thread-safe.
   virtual bool writer_failed() const { return false; }

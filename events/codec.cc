@@ -23,6 +23,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kUnavailable: return "unavailable";
     case Errc::kCorruption: return "corruption";
     case Errc::kIoError: return "io_error";
+    case Errc::kNoSpace: return "insufficient_storage";
     case Errc::kInternal: return "internal";
   }
   return "unknown";

@@ -39,6 +39,7 @@ enum class Errc {
   kUnavailable,      // 503: the writer cannot write (I/O error, fenced, stopping)
   kCorruption,       // a stored record fails verification
   kIoError,          // storage failure
+  kNoSpace,          // 507: the disk is full; writes resume once space returns
   kInternal,         // a bug
 };
 

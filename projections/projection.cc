@@ -151,11 +151,25 @@ void ProjectionRunner::Run() {
   while (!stop_) {
     bool progressed = false;
     Status s = Step(reader.get(), &progressed);
-    if (s.code() == Errc::kUnavailable) {
-      // The log is unreachable for now (e.g. brokers down): try again.
+    if (s.code() == Errc::kUnavailable || s.code() == Errc::kNoSpace ||
+        s.code() == Errc::kIoError) {
+      // The log is unreachable (brokers down) or the store cannot write (a
+      // full disk) for now: report it, then try again from the last
+      // committed cursor with a new reader, since the failed batch was not
+      // applied.
       spdlog::warn("projection {}: {}; retrying", projection_->name(), s.ToString());
+      {
+        std::lock_guard lock(mu_);
+        status_ = s;
+      }
       std::this_thread::sleep_for(std::chrono::seconds(1));
+      if (s.code() != Errc::kUnavailable) (void)store_->Resume();
+      reader = log_->NewReader(position(), true);
       continue;
+    }
+    if (s.ok() && progressed) {
+      std::lock_guard lock(mu_);
+      status_ = Status::Ok();
     }
     if (!s.ok()) {
       spdlog::error("projection {} stopped: {}", projection_->name(), s.ToString());

@@ -90,7 +90,7 @@ class ProjectionRunner {
   LogCursor position() const;
   uint64_t lag() const;               // records in the log not yet applied
   uint64_t applied() const { return applied_.load(); }
-  Status status() const;              // Ok, or why the runner stopped
+  Status status() const;              // Ok, or why the runner stopped or retries
   const Projection& projection() const { return *projection_; }
 
  private:

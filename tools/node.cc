@@ -10,6 +10,7 @@
 #include "engine/domain/commands.h"
 #include "engine/domain/reference.h"
 #include "engine/local_log.h"
+#include "engine/rocks_setup.h"
 #include "projections/audit.h"
 #include "projections/budget_ledger.h"
 #include "projections/commitments.h"
@@ -115,6 +116,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   so.IncreaseParallelism(2);
   so.write_buffer_size = 64 << 20;
   so.compression = rocksdb::kLZ4Compression;
+  ConfigureRocks(&so, "store");
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(256 << 20);
   so.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
