@@ -294,6 +294,30 @@ Engine::Engine(EventLog* log, rocksdb::DB* store, const Clock* clock, EngineOpti
 
 Engine::~Engine() { Stop(); }
 
+Status CheckNothingAcknowledgedIsMissing(const LogLayout& layout, const LogCursor& acknowledged,
+                                        const LogCursor& end) {
+  std::string missing;
+  Status::Details details;
+  for (uint32_t p = 0; p < layout.partition_count(); ++p) {
+    if (acknowledged[p] <= end[p]) continue;
+    const std::string range = end[p] + 1 == acknowledged[p]
+                                  ? std::to_string(end[p])
+                                  : fmt::format("{}..{}", end[p], acknowledged[p] - 1);
+    missing += fmt::format("{}{}@{} ({} records)", missing.empty() ? "" : ", ",
+                           layout.PartitionName(p), range, acknowledged[p] - end[p]);
+    details.emplace_back("partition", std::to_string(p));
+    details.emplace_back("offset", std::to_string(end[p]));
+  }
+  if (missing.empty()) return Status::Ok();
+  return Status(Errc::kCorruption,
+                "the log lost records that were acknowledged: " + missing +
+                    ". The state store's high-water mark says they were written; the log's WAL "
+                    "or files no longer hold them. Restore the log from a backup or a replica, "
+                    "or start with --accept-lost-records to rebuild every derived state from "
+                    "what the log holds (the lost records stay lost).",
+                "lost_records", std::move(details));
+}
+
 Result<std::unique_ptr<Engine>> Engine::Open(EventLog* log, rocksdb::DB* store, const Clock* clock,
                                              EngineOptions options) {
   std::unique_ptr<Engine> engine(new Engine(log, store, clock, options));
@@ -312,6 +336,10 @@ Status Engine::Recover() {
   chain_.assign(partitions, events::Digest{});
   // Replay from where the snapshots stand: everything after it is applied
   // again (the index, idempotency and counter writes are idempotent).
+  // The index cursor is written with every batch, after the log took it and
+  // before any caller is answered: it is the high-water mark of what was
+  // acknowledged, kept apart from the log's own files.
+  LogCursor acknowledged(partitions, 0);
   for (auto key : {state_keys::kCursor, state_keys::kSnapshotCursor}) {
     std::string stored;
     auto rs = store_->Get(rocksdb::ReadOptions(), key, &stored);
@@ -323,14 +351,10 @@ Status Engine::Recover() {
     auto c = DecodeCursor(stored, partitions);
     if (!c.ok()) return Status::Corruption("state store cursor: " + c.status().message());
     cursor_ = *c;
+    if (key == state_keys::kCursor) acknowledged = *c;
   }
   const LogCursor end = log_->End();
-  for (uint32_t p = 0; p < partitions; ++p) {
-    if (cursor_[p] > end[p]) {
-      return Status::Corruption("state store is ahead of the log in " +
-                                log_->layout().PartitionName(p));
-    }
-  }
+  LEDGER_RETURN_IF_ERROR(CheckNothingAcknowledgedIsMissing(log_->layout(), acknowledged, end));
 
   // Where the chains continue, as of the store's cursor.
   std::string chain;
@@ -534,7 +558,9 @@ Status Engine::FlushSnapshots() {
   }
   wb.Put(state_keys::kSnapshotCursor, EncodeCursor(cursor_));
   rocksdb::WriteOptions wo;
-  wo.sync = false;
+  // Also makes the batches' high-water marks durable (they were written
+  // without a sync): a power loss forgets at most one interval of them.
+  wo.sync = true;
   LEDGER_RETURN_IF_ERROR(FromRocks(store_->Write(wo, &wb)));
   unflushed_.clear();
   return Status::Ok();

@@ -174,6 +174,12 @@ class Engine {
   std::thread writer_;
 };
 
+// Corruption (rule "lost_records") naming every partition whose log ends
+// before `acknowledged`, the state store's high-water mark: records a caller
+// was told are durable and the log no longer holds.
+Status CheckNothingAcknowledgedIsMissing(const LogLayout& layout, const LogCursor& acknowledged,
+                                        const LogCursor& end);
+
 // "purchase_order\x1fPO-2026-00001": the key of a stream in maps and stores.
 std::string StreamKey(std::string_view type, std::string_view id);
 

@@ -5,7 +5,10 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <optional>
 #include <deque>
 
 namespace ledger {
@@ -84,7 +87,11 @@ class LocalReader final : public LogReader {
       heads_[p].push_back(std::move(r));
       ++expect;
     }
-    if (!it->status().ok()) return FromRocks(it->status());
+    if (!it->status().ok()) {
+      // A damaged block: name the first record that could not be read.
+      Status s = FromRocks(it->status());
+      return s.IsCorruption() ? CorruptionAt(p, expect, s.message()) : s;
+    }
     return Status::Ok();
   }
 
@@ -139,6 +146,7 @@ Result<std::unique_ptr<LocalLog>> LocalLog::Open(const std::string& path, LocalL
   if (!s.ok()) return FromRocks(s);
 
   std::unique_ptr<LocalLog> log(new LocalLog(options, std::move(db)));
+  if (options.verify_on_open) LEDGER_RETURN_IF_ERROR(log->VerifyFiles());
   auto end = log->ReadEnd();
   if (!end.ok()) return end.status();
   log->end_ = std::move(end.value());
@@ -156,6 +164,54 @@ Result<LogCursor> LocalLog::ReadEnd() const {
   }
   if (!it->status().ok()) return FromRocks(it->status());
   return end;
+}
+
+Status LocalLog::VerifyFiles() const {
+  rocksdb::Status checked = db_->VerifyChecksum();
+  if (checked.ok()) return Status::Ok();
+  if (!checked.IsCorruption()) return FromRocks(checked);
+  const std::string why = checked.ToString();
+  // Which records the damaged file held and which of them are unreadable:
+  // every offset of its key range is read back on its own.
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  std::string unreadable;
+  Status::Details details;
+  const uint32_t partitions = options_.layout.partition_count();
+  for (const auto& f : files) {
+    if (why.find(f.name) == std::string::npos) continue;
+    if (f.smallestkey.size() != 12) continue;
+    uint32_t p = static_cast<uint32_t>(GetBE(f.smallestkey.data(), 4));
+    uint64_t offset = GetBE(f.smallestkey.data() + 4, 8);
+    const uint64_t last_p = f.largestkey.size() == 12 ? GetBE(f.largestkey.data(), 4) : partitions - 1;
+    const uint64_t last_offset = f.largestkey.size() == 12 ? GetBE(f.largestkey.data() + 4, 8) : ~0ull;
+    for (; p < partitions && p <= last_p; ++p, offset = 0) {
+      std::optional<uint64_t> bad_from;
+      auto close_range = [&](uint64_t bad_to) {
+        unreadable += fmt::format("{}{}@{}..{}", unreadable.empty() ? "" : ", ",
+                                  options_.layout.PartitionName(p), *bad_from, bad_to);
+        if (details.empty()) {
+          details = {{"partition", std::to_string(p)}, {"offset", std::to_string(*bad_from)}};
+        }
+        bad_from.reset();
+      };
+      for (;; ++offset) {
+        if (p == last_p && offset > last_offset) break;
+        std::string value;
+        rocksdb::Status got = db_->Get(rocksdb::ReadOptions(), LogKey(p, offset), &value);
+        if (got.IsNotFound()) break;
+        if (!got.ok() && !bad_from) bad_from = offset;
+        if (got.ok() && bad_from) close_range(offset - 1);
+      }
+      if (bad_from) close_range(offset - 1);
+    }
+  }
+  return Status(Errc::kCorruption,
+                "the log's files are damaged (" + why + "); " +
+                    (unreadable.empty() ? std::string("no record could be named")
+                                        : "records that cannot be read: " + unreadable) +
+                    ". Restore the log from a backup or a replica.",
+                "damaged_log", std::move(details));
 }
 
 Status LocalLog::Resume() {
@@ -206,6 +262,7 @@ LogCursor LocalLog::End() const {
 Status LocalLog::ReadAt(uint32_t partition, uint64_t offset, std::string* bytes) const {
   if (partition >= options_.layout.partition_count()) return Status::NotFound("no such partition");
   Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), LogKey(partition, offset), bytes));
+  if (s.IsCorruption()) return CorruptionStatus(options_.layout, partition, offset, s.message());
   if (!s.ok()) return s;
   s = events::VerifyRecord(*bytes, true);
   if (!s.ok()) return CorruptionStatus(options_.layout, partition, offset, s.message());

@@ -3,8 +3,10 @@
 // Operation: Append writes a whole batch in one RocksDB WriteBatch with the
 //   WAL synced (group commit): one fsync for every command of the batch.
 // Concurrency: one writer (Append); any number of readers.
-// Recovery: RocksDB replays its WAL; the end of each partition is found by
-//   seeking its last key. A record is never rewritten.
+// Recovery: RocksDB replays its WAL up to its first damaged record (a torn
+//   tail is dropped); the end of each partition is found by seeking its last
+//   key. Whether that lost acknowledged records is the engine's check (its
+//   state store keeps the high-water mark). A record is never rewritten.
 // Layout: docs/FORMAT.md.
 #pragma once
 
@@ -22,6 +24,11 @@ struct LocalLogOptions {
   // fsync the WAL on every Append. Default: true. Only benchmarks of the
   // non-durable path turn it off.
   bool sync = true;
+  // Open reads every block of the log's files against its checksum, so that
+  // a damaged file stops start-up with the records it lost rather than
+  // failing a read later. Costs a read of the whole log (docs/RELIABILITY.md
+  // has the figures). Default: true.
+  bool verify_on_open = true;
 };
 
 class LocalLog final : public EventLog {
@@ -48,6 +55,9 @@ class LocalLog final : public EventLog {
   LocalLog(LocalLogOptions options, std::unique_ptr<rocksdb::DB> db);
   // The end of every partition, from the database.
   Result<LogCursor> ReadEnd() const;
+  // Checks every file's blocks; a damaged one is reported as Corruption
+  // naming the records it holds that cannot be read.
+  Status VerifyFiles() const;
 
   // Constant after construction.
   const LocalLogOptions options_;

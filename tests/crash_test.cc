@@ -3,7 +3,9 @@
 //   every acknowledged command is present exactly once, retrying the
 //   unacknowledged ones never duplicates them, numbering stays gap-free and
 //   the chains verify. LEDGER_CRASH_CYCLES sets the cycles (CI: 3).
-// - a full disk (a tmpfs mounted by the test when it runs as root).
+// - a full disk (a tmpfs mounted by the test when it runs as root);
+// - damaged WAL bytes: acknowledged records lost stop start-up, a torn tail
+//   never acknowledged is dropped.
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include <atomic>
 #include <set>
 #include <map>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -192,6 +195,91 @@ TEST(CrashTest, KillNineLosesNothingAcknowledgedAndDuplicatesNothing) {
   std::printf("crash loop: %d cycles, %zu orders acknowledged, %d in the log after\n", cycles,
               acked.ids.size(), total);
   EXPECT_EQ(restarted.Terminate(), 0);  // SIGTERM drains and exits cleanly
+}
+
+// The newest WAL of the log after `orders` acknowledged orders and a SIGKILL.
+std::string KilledWithOrders(const std::vector<std::string>& args, const std::string& log_dir,
+                             int orders, Acknowledged* acked) {
+  LedgerdProcess server(args);
+  EXPECT_GT(server.port(), 0);
+  JsonClient c(server.port(), kToken);
+  Seed(c);
+  for (int i = 0; i < orders; ++i) {
+    std::string tag = fmt::format("o{}", i);
+    auto r = c.Post("/v1/purchase-orders", Order(tag));
+    EXPECT_EQ(r.status, 201);
+    acked->ids[tag] = r.json["id"];
+  }
+  server.Kill();
+  std::string wal;
+  for (const auto& e : std::filesystem::directory_iterator(log_dir)) {
+    if (e.path().extension() == ".log" && (wal.empty() || e.path().string() > wal)) {
+      wal = e.path().string();
+    }
+  }
+  return wal;
+}
+
+TEST(CorruptionTest, AFlippedByteInTheWalStopsStartUpUnlessTheOperatorAccepts) {
+  TempDir dir;
+  const std::vector<std::string> args = {"--data-dir", dir.path(), "--listen", "127.0.0.1:0",
+                                         "--admin-token", kToken};
+  Acknowledged acked;
+  const std::string wal = KilledWithOrders(args, dir.path() + "/log", 300, &acked);
+  ASSERT_FALSE(wal.empty());
+  const auto size = std::filesystem::file_size(wal);
+  ASSERT_GT(size, 4096u);
+  {
+    // One byte near the end: inside the last acknowledged batch.
+    std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(size - 200));
+    char b = 0;
+    f.read(&b, 1);
+    b = static_cast<char>(b ^ 0x01);
+    f.seekp(static_cast<std::streamoff>(size - 200));
+    f.write(&b, 1);
+  }
+  {
+    LedgerdProcess refused(args, true);
+    EXPECT_EQ(refused.port(), 0) << "started on a log that lost acknowledged records";
+    EXPECT_EQ(refused.WaitExit(30'000), 1);
+    const std::string out = refused.output();
+    EXPECT_NE(out.find("lost records that were acknowledged: ledger.purchasing/0@"),
+              std::string::npos) << out;
+    EXPECT_NE(out.find("--accept-lost-records"), std::string::npos);
+  }
+  auto accepting = args;
+  accepting.push_back("--accept-lost-records");
+  LedgerdProcess server(accepting, true);
+  ASSERT_GT(server.port(), 0) << server.output();
+  JsonClient c(server.port(), kToken);
+  int present = 0;
+  for (const auto& [tag, id] : acked.ids) present += c.Get("/v1/purchase-orders/" + id).status == 200;
+  EXPECT_GE(present, 290);
+  EXPECT_LT(present, 300);
+  EXPECT_EQ(c.Post("/v1/purchase-orders", Order("after")).status, 201);
+  EXPECT_EQ(c.Get("/v1/audit/verify").json["ok"], true);
+}
+
+TEST(CorruptionTest, ATornTailThatWasNeverAcknowledgedIsDropped) {
+  TempDir dir;
+  const std::vector<std::string> args = {"--data-dir", dir.path(), "--listen", "127.0.0.1:0",
+                                         "--admin-token", kToken};
+  Acknowledged acked;
+  const std::string wal = KilledWithOrders(args, dir.path() + "/log", 50, &acked);
+  ASSERT_FALSE(wal.empty());
+  {
+    // Half a record after the last one, as a crash in the middle of a write
+    // leaves it.
+    std::ofstream f(wal, std::ios::app | std::ios::binary);
+    std::string torn = "\x12\x34\x56\x78\xff\x7f\x01";
+    torn += std::string(40, '\x42');
+    f << torn;
+  }
+  LedgerdProcess server(args, true);
+  ASSERT_GT(server.port(), 0) << server.output();
+  JsonClient c(server.port(), kToken);
+  EXPECT_EQ(CheckLedger(c, acked), 50);
 }
 
 // A tmpfs of `megabytes` at a new directory, unmounted on destruction. It

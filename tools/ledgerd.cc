@@ -2,6 +2,7 @@
 //
 //   ledgerd [--config FILE] [--data-dir DIR] [--listen HOST:PORT]
 //           [--admin-token TOKEN] [--log local|kafka] [--kafka-brokers LIST] [--demo]
+//           [--accept-lost-records]
 //
 // Flags override the config file. SIGTERM or SIGINT stop accepting requests,
 // answer every command already queued, and exit 0.
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"local", "kafka"}));
   app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
   app.add_flag("--demo", demo, "Load demo data if the ledger is empty");
+  bool accept_lost_records = false;
+  app.add_flag("--accept-lost-records", accept_lost_records,
+               "Start even if the log lost acknowledged records: rebuild the state from it");
   CLI11_PARSE(app, argc, argv);
 
   Config config;
@@ -49,6 +53,7 @@ int main(int argc, char** argv) {
   if (!log_backend.empty()) config.log_backend = log_backend;
   if (!brokers.empty()) config.kafka_brokers = brokers;
   if (demo) config.demo = true;
+  if (accept_lost_records) config.accept_lost_records = true;
 
   auto colon = config.listen.rfind(':');
   if (colon == std::string::npos) {

@@ -1,9 +1,11 @@
 #include "tools/node.h"
 
 #include <nlohmann/json.hpp>
+#include <fmt/format.h>
 #include <rocksdb/table.h>
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -34,6 +36,9 @@ Result<Config> LoadConfigFile(const std::string& path) {
     c.kafka_replication_factor = j.value("kafka_replication_factor", c.kafka_replication_factor);
     c.demo = j.value("demo", c.demo);
     c.partitions_per_topic = j.value("partitions_per_topic", c.partitions_per_topic);
+    c.accept_lost_records = j.value("accept_lost_records", c.accept_lost_records);
+    c.scrub_records_per_second = j.value("scrub_records_per_second", c.scrub_records_per_second);
+    c.scrub_interval_s = j.value("scrub_interval_s", c.scrub_interval_s);
     api::ApiOptions& h = c.http;
     h.threads = j.value("http_threads", h.threads);
     h.read_threads = j.value("http_read_threads", h.read_threads);
@@ -111,21 +116,22 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
     node->log_ = std::move(log.value());
   }
 
-  rocksdb::Options so;
-  so.create_if_missing = true;
-  so.IncreaseParallelism(2);
-  so.write_buffer_size = 64 << 20;
-  so.compression = rocksdb::kLZ4Compression;
-  ConfigureRocks(&so, "store");
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(256 << 20);
-  so.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(so, config.data_dir + "/store", &raw);
-  if (!s.ok()) return Status::IoError("state store: " + s.ToString());
-  node->store_.reset(raw);
-
+  const std::string store_path = config.data_dir + "/store";
+  LEDGER_RETURN_IF_ERROR(node->OpenStore(store_path));
   auto engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
+  if (!engine.ok() && engine.status().rule() == "lost_records" && config.accept_lost_records) {
+    // The operator chose to go on: keep the old store for the inquiry and
+    // derive everything again from the log as it is.
+    const std::string aside = fmt::format("{}.lost-{}", store_path, std::time(nullptr));
+    spdlog::error("{}", engine.status().message());
+    spdlog::warn("--accept-lost-records: the state store moves to {}; rebuilding it from the log",
+                 aside);
+    node->store_.reset();
+    std::filesystem::rename(store_path, aside, ec);
+    if (ec) return Status::IoError("cannot move " + store_path + ": " + ec.message());
+    LEDGER_RETURN_IF_ERROR(node->OpenStore(store_path));
+    engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
+  }
   if (!engine.ok()) return engine.status();
   node->engine_ = std::move(engine.value());
   auto attachments = AttachmentStore::Open(config.data_dir + "/attachments");
@@ -136,6 +142,23 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
         std::make_unique<ProjectionRunner>(node->log_.get(), node->store_.get(), std::move(p)));
   }
   return node;
+}
+
+Status Node::OpenStore(const std::string& path) {
+  rocksdb::Options so;
+  so.create_if_missing = true;
+  so.IncreaseParallelism(2);
+  so.write_buffer_size = 64 << 20;
+  so.compression = rocksdb::kLZ4Compression;
+  ConfigureRocks(&so, "store");
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(256 << 20);
+  so.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(so, path, &raw);
+  if (!s.ok()) return Status::IoError("state store: " + s.ToString());
+  store_.reset(raw);
+  return Status::Ok();
 }
 
 Node::~Node() { Stop(); }

@@ -31,6 +31,17 @@ struct Config {
   // Open the log without a writer (ledgerctl): a Kafka log opened this way
   // never fences the running ledgerd's producer. Default: false.
   bool log_read_only = false;
+  // When the log lost records that were acknowledged (a damaged WAL or
+  // file), start anyway: the state store is set aside (renamed
+  // store.lost-<time>) and every derived state is rebuilt from what the log
+  // holds. Otherwise ledgerd refuses to start and reports them. Default: false.
+  bool accept_lost_records = false;
+  // The background scrub re-verifies the whole log (checksums, hashes,
+  // chains) at most this many records a second; 0 turns it off. Default:
+  // 20000.
+  uint64_t scrub_records_per_second = 20'000;
+  // Pause between two scrub passes. Default: 3600 s.
+  int64_t scrub_interval_s = 3600;
   EngineOptions engine;
   // The HTTP front door: limits, timeouts and worker threads (see
   // api::ApiOptions for each field's meaning and default). `listen` above
@@ -65,6 +76,7 @@ class Node {
 
  private:
   Node() = default;
+  Status OpenStore(const std::string& path);
   std::unique_ptr<KafkaMockCluster> mock_;  // --kafka-brokers embedded
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<rocksdb::DB> store_;
