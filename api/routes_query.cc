@@ -243,6 +243,19 @@ void ApiServer::AddQueryRoutes() {
            rc.ctx.engine->write_fault().ok() ? 0 : 1);
     metric("ledger_write_resumes_total", "counter", "Times writing resumed after a storage fault.",
            s.resumes);
+    if (rc.ctx.scrubber != nullptr) {
+      const ScrubReport scrub = rc.ctx.scrubber->report();
+      metric("ledger_scrub_passes_total", "counter",
+             "Complete passes of the background scrub over the whole log.", scrub.passes);
+      metric("ledger_scrub_records_total", "counter", "Records verified by the scrub.",
+             scrub.records);
+      metric("ledger_scrub_damaged", "gauge",
+             "1 if the scrub's last pass found a damaged record (see /readyz).",
+             scrub.damage.ok() ? 0 : 1);
+      metric("ledger_scrub_last_pass_timestamp_seconds", "gauge",
+             "Unix time of the last complete scrub pass, 0 if none.",
+             scrub.last_pass_end_us / 1'000'000);
+    }
     metric("ledger_command_queue_depth", "gauge", "Commands waiting for the writer.", s.queue_depth);
     metric("ledger_recovered_records", "gauge", "Log records replayed at start.", s.recovered_records);
     metric("ledger_log_records", "gauge", "Records (offsets) in the log.",
@@ -297,6 +310,13 @@ void ApiServer::AddQueryRoutes() {
       WriteJson(rc.res, 503, Json{{"status", "writes suspended: " + fault.message()},
                                   {"code", WireCode(fault.code())}});
       return;
+    }
+    if (rc.ctx.scrubber != nullptr) {
+      if (Status damage = rc.ctx.scrubber->report().damage; !damage.ok()) {
+        WriteJson(rc.res, 503, Json{{"status", "the log is damaged: " + damage.message()},
+                                    {"code", "corruption"}});
+        return;
+      }
     }
     for (const auto* p : rc.ctx.projections) {
       if (!p->status().ok()) {

@@ -31,6 +31,7 @@
 
 #include "engine/attachments.h"
 #include "engine/engine.h"
+#include "engine/scrub.h"
 #include "projections/projection.h"
 
 namespace httplib {
@@ -119,6 +120,7 @@ struct ApiContext {
   rocksdb::DB* store = nullptr;
   std::vector<ProjectionRunner*> projections;
   AttachmentStore* attachments = nullptr;
+  const LogScrubber* scrubber = nullptr;  // none: no scrub is reported
 };
 
 class ApiServer {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/local_log.h"
+#include "engine/scrub.h"
 #include "engine/state_keys.h"
 #include "engine/verify.h"
 #include "projections/audit.h"
@@ -352,6 +353,76 @@ TEST_F(EngineTest, AcknowledgedRecordsMissingFromTheLogStopStartUpUnlessAccepted
   auto report = VerifyLog(node().log());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->reason;
+}
+
+TEST_F(EngineTest, TheScrubFindsADamagedRecordAndReportsItUntilRepaired) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(Ok(Create()).stream_id);
+  const uint64_t total = CursorTotal(node().log().End());
+  auto wait_for = [](const std::function<bool()>& done) {
+    for (int i = 0; i < 400 && !done(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return done();
+  };
+  {
+    // Paced: a pass over `total` records at total/2 a second takes ~2 s.
+    LogScrubber paced(&node().log(), {total / 2, std::chrono::seconds(60)});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_EQ(paced.report().passes, 0u);
+    EXPECT_LT(paced.report().records, total);
+  }
+  LogScrubber scrub(&node().log(), {1'000'000, std::chrono::milliseconds(20)});
+  ASSERT_TRUE(wait_for([&] { return scrub.report().passes >= 1; }));
+  EXPECT_TRUE(scrub.report().damage.ok());
+
+  std::vector<LogRecord> records;
+  ASSERT_TRUE(engine().ReadStream("purchase_order", ids[5], &records).ok());
+  const LogRecord victim = records[0];
+  std::string bytes = victim.bytes;
+  bytes[bytes.size() / 2] ^= 0x20;
+  ASSERT_TRUE(local_log().CorruptForTest(victim.partition, victim.offset, bytes).ok());
+  ASSERT_TRUE(wait_for([&] { return !scrub.report().damage.ok(); }));
+  const Status damage = scrub.report().damage;
+  EXPECT_TRUE(damage.IsCorruption());
+  EXPECT_NE(damage.message().find(fmt::format("ledger.purchasing/0@{}", victim.offset)),
+            std::string::npos)
+      << damage.message();
+
+  ASSERT_TRUE(local_log().CorruptForTest(victim.partition, victim.offset, victim.bytes).ok());
+  EXPECT_TRUE(wait_for([&] { return scrub.report().damage.ok(); }));
+}
+
+TEST_F(EngineTest, VerifyChecksTheStateStoreAgainstTheLog) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Ok(Create()).stream_id);
+  auto report = VerifyStore(node().log(), node().store());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->indexed, CursorTotal(node().log().End()));
+
+  // An index entry that points at another stream's record.
+  const std::string a = state_keys::Index(StreamKey("purchase_order", ids[0]), 1);
+  const std::string b = state_keys::Index(StreamKey("purchase_order", ids[1]), 1);
+  std::string ref_a, ref_b;
+  ASSERT_TRUE(node().store()->Get(rocksdb::ReadOptions(), a, &ref_a).ok());
+  ASSERT_TRUE(node().store()->Get(rocksdb::ReadOptions(), b, &ref_b).ok());
+  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), a, ref_b).ok());
+  report = VerifyStore(node().log(), node().store());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_NE(report->problem.find("index entry of purchase_order/" + ids[0] + " version 1 points at"),
+            std::string::npos)
+      << report->problem;
+
+  // A record the store never indexed.
+  ASSERT_TRUE(node().store()->Delete(rocksdb::WriteOptions(), a).ok());
+  report = VerifyStore(node().log(), node().store());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_NE(report->problem.find("index entries"), std::string::npos) << report->problem;
+  ASSERT_TRUE(node().store()->Put(rocksdb::WriteOptions(), a, ref_a).ok());
+  EXPECT_TRUE(VerifyStore(node().log(), node().store())->ok);
 }
 
 TEST_F(EngineTest, VerifyDetectsARecordRewrittenWithAValidHash) {

@@ -135,8 +135,10 @@ int main(int argc, char** argv) {
     spdlog::error("cannot start projections: {}", s.ToString());
     return 1;
   }
+  (*node)->StartScrub({config.scrub_records_per_second,
+                       std::chrono::milliseconds(config.scrub_interval_s * 1000)});
   api::ApiContext ctx{&(*node)->engine(), &(*node)->log(), (*node)->store(),
-                      (*node)->projections(), &(*node)->attachments()};
+                      (*node)->projections(), &(*node)->attachments(), (*node)->scrubber()};
   api::ApiServer server(ctx, api_options);
   auto port = server.Bind();
   if (!port.ok()) {

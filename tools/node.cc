@@ -92,6 +92,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
     LocalLogOptions lo;
     lo.layout.partitions_per_topic = config.partitions_per_topic;
     lo.sync = config.sync;
+    lo.verify_on_open = !config.inspect_only;
     auto log = LocalLog::Open(config.data_dir + "/log", lo);
     if (!log.ok()) return log.status();
     node->log_ = std::move(log.value());
@@ -118,6 +119,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
 
   const std::string store_path = config.data_dir + "/store";
   LEDGER_RETURN_IF_ERROR(node->OpenStore(store_path));
+  if (config.inspect_only) return node;
   auto engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
   if (!engine.ok() && engine.status().rule() == "lost_records" && config.accept_lost_records) {
     // The operator chose to go on: keep the old store for the inquiry and
@@ -168,7 +170,12 @@ Status Node::StartProjections() {
   return Status::Ok();
 }
 
+void Node::StartScrub(ScrubOptions options) {
+  scrubber_ = std::make_unique<LogScrubber>(log_.get(), options);
+}
+
 void Node::Stop() {
+  scrubber_.reset();
   if (engine_) engine_->Stop();
   for (auto& p : projections_) p->Stop();
 }

@@ -11,6 +11,7 @@
 #include "engine/attachments.h"
 #include "engine/engine.h"
 #include "engine/kafka_log.h"
+#include "engine/scrub.h"
 #include "projections/projection.h"
 
 namespace ledger {
@@ -36,6 +37,10 @@ struct Config {
   // store.lost-<time>) and every derived state is rebuilt from what the log
   // holds. Otherwise ledgerd refuses to start and reports them. Default: false.
   bool accept_lost_records = false;
+  // Open the log and the state store as they are, without checking or
+  // replaying anything and without an engine (ledgerctl verify, which
+  // reports what is wrong instead of refusing to open). Default: false.
+  bool inspect_only = false;
   // The background scrub re-verifies the whole log (checksums, hashes,
   // chains) at most this many records a second; 0 turns it off. Default:
   // 20000.
@@ -61,6 +66,9 @@ class Node {
 
   // Starts every projection in the background (catching up first).
   Status StartProjections();
+  // Starts the background scrub of the log (engine/scrub.h).
+  void StartScrub(ScrubOptions options);
+  const LogScrubber* scrubber() const { return scrubber_.get(); }
   // Stops the engine (answering queued commands) then the projections.
   void Stop();
 
@@ -83,6 +91,7 @@ class Node {
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<AttachmentStore> attachments_;
   std::vector<std::unique_ptr<ProjectionRunner>> projections_;
+  std::unique_ptr<LogScrubber> scrubber_;  // before the log closes
 };
 
 // The projections every node runs, fresh.
