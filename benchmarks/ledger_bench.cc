@@ -60,6 +60,7 @@
 #include "benchmarks/http_load.h"
 #include "engine/domain/commands.h"
 #include "engine/local_log.h"
+#include "engine/verify.h"
 #include "tools/node.h"
 
 using namespace ledger;
@@ -68,7 +69,8 @@ using Clock_ = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string benchmarks = "raw_rocksdb,append,commands,replay,load,p2p,commands_256,creates_256,http";
+  std::string benchmarks =
+      "raw_rocksdb,append,commands,replay,verify,load,p2p,commands_256,creates_256,http";
   size_t commands = 200'000;
   size_t clients = 1024;
   size_t batch = 512;
@@ -538,6 +540,25 @@ void Replay(Node& node) {
                      records * node.projections().size()));
 }
 
+// The integrity checks over the log the commands wrote: a whole VerifyLog
+// (a scrub pass, unpaced) and the local log's block checksum check, which
+// start-up runs (verify_log_on_open).
+void Verify(Node& node) {
+  const uint64_t records = CursorTotal(node.log().End());
+  auto t0 = Clock_::now();
+  auto report = VerifyLog(node.log());
+  if (!report.ok() || !report->ok) std::abort();
+  Report("verify", records, Seconds(t0, Clock_::now()), {}, "");
+  auto* local = dynamic_cast<LocalLog*>(&node.log());
+  if (local == nullptr) return;
+  uint64_t bytes = 0;
+  local->db()->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &bytes);
+  t0 = Clock_::now();
+  if (!local->db()->VerifyChecksum().ok()) std::abort();
+  Report("verify_files", records, Seconds(t0, Clock_::now()), {},
+         fmt::format(",\"sst_bytes\":{}", bytes));
+}
+
 void Load(const Options& o, const Config& config, const ledger::Clock* clock) {
   // A fresh node has an empty cache: every first Load reads its snapshot.
   auto node = Node::Open(config, clock);
@@ -796,7 +817,7 @@ int main(int argc, char** argv) {
     config.kafka_brokers = cluster->bootstrap_servers();
     config.kafka_transactional_id = "bench";
   }
-  if (want("commands") || want("replay") || want("load")) {
+  if (want("commands") || want("replay") || want("verify") || want("load")) {
     auto node = Node::Open(config, &clock);
     if (!node.ok()) {
       std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
@@ -804,6 +825,7 @@ int main(int argc, char** argv) {
     }
     if (want("commands")) Commands(o, **node, "commands", o.clients);
     if (want("replay")) Replay(**node);
+    if (want("verify")) Verify(**node);
   }
   if (want("load")) Load(o, config, &clock);
   // A node of its own under <dir>/<name>, for workloads that must not depend

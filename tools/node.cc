@@ -39,6 +39,7 @@ Result<Config> LoadConfigFile(const std::string& path) {
     c.accept_lost_records = j.value("accept_lost_records", c.accept_lost_records);
     c.scrub_records_per_second = j.value("scrub_records_per_second", c.scrub_records_per_second);
     c.scrub_interval_s = j.value("scrub_interval_s", c.scrub_interval_s);
+    c.verify_log_on_open = j.value("verify_log_on_open", c.verify_log_on_open);
     api::ApiOptions& h = c.http;
     h.threads = j.value("http_threads", h.threads);
     h.read_threads = j.value("http_read_threads", h.read_threads);
@@ -92,7 +93,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
     LocalLogOptions lo;
     lo.layout.partitions_per_topic = config.partitions_per_topic;
     lo.sync = config.sync;
-    lo.verify_on_open = !config.inspect_only;
+    lo.verify_on_open = config.verify_log_on_open && !config.inspect_only;
     auto log = LocalLog::Open(config.data_dir + "/log", lo);
     if (!log.ok()) return log.status();
     node->log_ = std::move(log.value());

@@ -41,6 +41,9 @@ struct Config {
   // replaying anything and without an engine (ledgerctl verify, which
   // reports what is wrong instead of refusing to open). Default: false.
   bool inspect_only = false;
+  // Check the local log's files against their block checksums at start
+  // (LocalLogOptions::verify_on_open). Default: true.
+  bool verify_log_on_open = true;
   // The background scrub re-verifies the whole log (checksums, hashes,
   // chains) at most this many records a second; 0 turns it off. Default:
   // 20000.
