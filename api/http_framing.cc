@@ -129,6 +129,13 @@ Scan RequestHeadScanner::Feed(std::string_view buffer, RequestHead* head, Framin
     scanned_ = std::max(scanned_, start_);
   }
   for (size_t i = scanned_; i < buffer.size(); ++i) {
+    // The limits first, at every byte: bytes that arrive in pieces are
+    // checked against them after each piece, and whatever this byte would
+    // decide must not be decided in one case and not in the other.
+    if (OverLimits(i, error)) {
+      scanned_ = i;
+      return Scan::kError;
+    }
     const char c = buffer[i];
     if (lines_ == 0 && !method_done_ && c != '\n' && c != '\r') {
       // The method so far: refuse binary junk (e.g. a TLS handshake) at once.
@@ -161,20 +168,28 @@ Scan RequestHeadScanner::Feed(std::string_view buffer, RequestHead* head, Framin
     if (s == Scan::kError) return s;
   }
   scanned_ = buffer.size();
-  const size_t partial = buffer.size() - line_start_;
-  if (partial > limits_.header_line_bytes_max) {
-    return lines_ == 0 ? Fail(error, 414, fmt::format("the request line is longer than {} bytes",
-                                                      limits_.header_line_bytes_max))
-                       : Fail(error, 431, fmt::format("a header line is longer than {} bytes",
-                                                      limits_.header_line_bytes_max));
+  return OverLimits(buffer.size(), error) ? Scan::kError : Scan::kIncomplete;
+}
+
+bool RequestHeadScanner::OverLimits(size_t received, FramingError* error) {
+  // The line being scanned, and the head so far; empty lines before the
+  // request line count too (a flood of them is a head that never ends).
+  const bool line_over = received - line_start_ > limits_.header_line_bytes_max;
+  const bool head_over = received > limits_.header_bytes_max;
+  if (!line_over && !head_over) return false;
+  // Both passed: the verdict is the limit that bytes arriving one at a time
+  // would have passed first (the line's on a tie), so that it does not
+  // depend on how the bytes were cut.
+  const size_t line_over_at = line_start_ + limits_.header_line_bytes_max + 1;
+  const size_t head_over_at = limits_.header_bytes_max + 1;
+  if (line_over && (!head_over || line_over_at <= head_over_at)) {
+    Fail(error, lines_ == 0 ? 414 : 431,
+         fmt::format("{} is longer than {} bytes", lines_ == 0 ? "the request line" : "a header line",
+                     limits_.header_line_bytes_max));
+  } else {
+    Fail(error, 431, fmt::format("the request head is larger than {} bytes", limits_.header_bytes_max));
   }
-  // Empty lines before the request line count too: a flood of them is a
-  // head that never ends.
-  if (buffer.size() > limits_.header_bytes_max) {
-    return Fail(error, 431,
-                fmt::format("the request head is larger than {} bytes", limits_.header_bytes_max));
-  }
-  return Scan::kIncomplete;
+  return true;
 }
 
 Scan RequestHeadScanner::RequestLine(std::string_view line, RequestHead* head,
@@ -297,12 +312,16 @@ Scan ChunkedDecoder::Feed(std::string_view input, size_t* consumed, std::string*
     error->message = std::move(message);
     return Scan::kError;
   };
-  // One CRLF-terminated line at *consumed, or nullopt if it is not all in.
+  // One CRLF-terminated line at *consumed: 1 and the line, 0 if it is not
+  // all in, < 0 if it is malformed or too long.
   auto next_line = [&](std::string_view* line) -> int {
     size_t nl = input.find('\n', *consumed);
-    if (nl == std::string_view::npos) {
-      return input.size() - *consumed > limits_.header_line_bytes_max ? -1 : 0;
-    }
+    // Measured whether or not its end is in: a line that arrives in pieces
+    // is refused as soon as it passes the limit, so one that arrives whole
+    // must be too (the verdict may not depend on how the bytes were cut).
+    const size_t line_bytes = (nl == std::string_view::npos ? input.size() : nl) - *consumed;
+    if (line_bytes > limits_.header_line_bytes_max) return -1;
+    if (nl == std::string_view::npos) return 0;
     if (nl == *consumed || input[nl - 1] != '\r') return -2;
     *line = input.substr(*consumed, nl - 1 - *consumed);
     *consumed = nl + 1;

@@ -79,6 +79,10 @@ class RequestHeadScanner {
 
  private:
   Scan Fail(FramingError* error, int status, std::string message);
+  // Whether `received` bytes, none of them the end of the line being
+  // scanned, pass a limit; fills `error` if so. A line's limit counts its
+  // bytes before the LF, CR included.
+  bool OverLimits(size_t received, FramingError* error);
   Scan RequestLine(std::string_view line, RequestHead* head, FramingError* error);
   Scan HeaderLine(std::string_view line, RequestHead* head, FramingError* error);
   Scan Finish(RequestHead* head, FramingError* error);

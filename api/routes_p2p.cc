@@ -3,6 +3,7 @@
 // supplier invoices with matching, credit notes and payments.
 #include <fmt/format.h>
 
+#include "api/bodies.h"
 #include "api/request_context.h"
 #include "engine/domain/commands.h"
 #include "events/event_json.h"
@@ -22,39 +23,7 @@ std::string Digits(const Decimal& d, const std::string& currency) {
   return d.ToString(CurrencyDigits(currency).value_or(2));
 }
 
-// Policies and rates.
-
-events::PayloadUnion ParseApprovalPolicy(const Body& b) {
-  events::ApprovalPolicyDefinedT p;
-  auto bands = b.objects("bands");
-  if (bands.empty()) FailMalformed("missing field \"bands\"");
-  for (const auto& band : bands) {
-    auto t = std::make_unique<events::ApprovalBandT>();
-    if (auto up_to = band.opt_dec("up_to")) t->up_to = up_to->ToString();
-    t->levels = band.strings("levels");
-    p.bands.push_back(std::move(t));
-  }
-  events::PayloadUnion u;
-  u.Set(std::move(p));
-  return u;
-}
-
-events::PayloadUnion ParseMatchingPolicy(const Body& b) {
-  events::MatchingPolicyDefinedT m;
-  m.quantity_pct = b.dec("quantity_pct").ToString();
-  m.price_pct = b.dec("price_pct").ToString();
-  m.amount_abs = b.dec("amount_abs").ToString();
-  m.over_receipt_pct = b.opt_dec("over_receipt_pct").value_or(Decimal()).ToString();
-  events::PayloadUnion u;
-  u.Set(std::move(m));
-  return u;
-}
-
 // Budgets.
-
-BudgetLineKey ParseLineKey(const Body& b) {
-  return {b.str("cost_center"), b.str("category"), b.opt_str("project").value_or("")};
-}
 
 Json BudgetJson(const std::string& id, const AggregateState& state) {
   const auto& b = *StateCast<Budget>(&state);
@@ -99,28 +68,10 @@ Json ReportRowJson(const BudgetReportRow& r, const std::vector<std::string>& gro
 
 // Purchase requests.
 
-PrInput ParsePrInput(const Body& b, const AttachmentStore* store) {
-  PrInput in;
-  in.justification = b.opt_str("justification").value_or("");
-  for (const auto& l : b.objects("lines")) {
-    PrLineInput li;
-    li.product = l.opt_str("product").value_or("");
-    li.description = l.opt_str("description").value_or("");
-    li.quantity = l.dec("quantity");
-    li.estimated_unit_price = l.dec("estimated_unit_price");
-    li.currency = l.opt_str("currency").value_or("");
-    li.cost_center = l.str("cost_center");
-    li.category = l.opt_str("category").value_or("");
-    li.project = l.opt_str("project").value_or("");
-    li.needed_by = l.opt_str("needed_by").value_or("");
-    in.lines.push_back(std::move(li));
-  }
-  for (const auto& a : b.objects("attachments")) {
-    PrAttachment t;
-    t.sha256 = a.str("sha256");
-    t.name = a.opt_str("name").value_or("");
-    t.media_type = a.opt_str("media_type").value_or("application/octet-stream");
-    // The content must already be in the store: the event only names it.
+// Gives each attachment of a request its size from the store, which must
+// already hold its content: the event only names it.
+void SizeAttachments(const AttachmentStore* store, PrInput* in) {
+  for (auto& t : in->attachments) {
     auto bytes = store ? store->Get(t.sha256) : Result<std::string>(Status::NotFound("no store"));
     if (!bytes.ok()) {
       Fail(Status::Rule("unknown_attachment",
@@ -128,9 +79,7 @@ PrInput ParsePrInput(const Body& b, const AttachmentStore* store) {
                         {{"sha256", t.sha256}}));
     }
     t.size = bytes->size();
-    in.attachments.push_back(std::move(t));
   }
-  return in;
 }
 
 Json PrJson(const std::string& id, const AggregateState& state) {
@@ -338,10 +287,7 @@ void ApiServer::AddP2pRoutes() {
   }
   Add("PUT", "/v1/exchange-rates/{currency}", {"accountant", "approver_finance"},
       "Define a currency's rate to the company currency", [](RequestContext& rc) {
-        events::ExchangeRateDefinedT r;
-        r.rate = rc.body().dec("rate").ToString();
-        events::PayloadUnion u;
-        u.Set(std::move(r));
+        events::PayloadUnion u = ParseExchangeRate(rc.body());
         std::string currency = rc.path(1);
         if (!CurrencyDigits(currency)) FailMalformed("unknown ISO 4217 currency \"" + currency + "\"");
         rc.Submit(DefineReference(currency, std::move(u), Expect::kAny));
@@ -357,50 +303,27 @@ void ApiServer::AddP2pRoutes() {
   Add("POST", "/v1/budgets", kFinance, "Create a budget with its lines and monthly amounts",
       [](RequestContext& rc) {
         Body b = rc.body();
-        std::string id = b.str("id");
-        CheckClientId(id);
-        std::vector<BudgetLineInput> lines;
-        for (const auto& l : b.objects("lines")) {
-          BudgetLineInput in{ParseLineKey(l), {}};
-          if (!l.has("periods") || !l.json().at("periods").is_object()) {
-            FailMalformed("\"periods\" must be an object {\"YYYY-MM\": \"amount\"}");
-          }
-          Body periods(l.json().at("periods"), "periods.");
-          for (const auto& [period, _] : l.json().at("periods").items()) {
-            in.periods.emplace_back(period, periods.dec(period.c_str()));
-          }
-          lines.push_back(std::move(in));
-        }
-        std::string name = b.opt_str("name").value_or(id);
-        std::string currency = b.str("currency");
-        std::string policy = b.str("policy");
-        rc.Submit(NewDocument("budget", id, [=](DecideContext& ctx) {
-          return DecideDefineBudget(name, currency, policy, lines, ctx);
+        // The id is checked before the rest of the body is read.
+        CheckClientId(b.str("id"));
+        NewBudget nb = ParseNewBudget(b);
+        rc.Submit(NewDocument("budget", nb.id, [nb](DecideContext& ctx) {
+          return DecideDefineBudget(nb.name, nb.currency, nb.policy, nb.lines, ctx);
         }));
       });
   Add("POST", "/v1/budgets/{id}/amend", kFinance, "Increase or decrease a line's month",
       [](RequestContext& rc) {
-        Body b = rc.body();
-        BudgetLineKey line = ParseLineKey(b.object("line"));
-        std::string period = b.str("period");
-        Decimal delta = b.dec("delta");
-        std::string reason = b.str("reason");
+        BudgetAmendment a = ParseBudgetAmendment(rc.body());
         rc.Submit(OnStream<Budget>(
-            "budget", rc.path(1), [=](const Budget& budget, DecideContext& ctx) {
-              return DecideAmendBudget(budget, line, period, delta, reason, ctx);
+            "budget", rc.path(1), [a](const Budget& budget, DecideContext& ctx) {
+              return DecideAmendBudget(budget, a.line, a.period, a.delta, a.reason, ctx);
             }));
       });
   Add("POST", "/v1/budgets/{id}/transfer", kFinance, "Move an amount between two lines",
       [](RequestContext& rc) {
-        Body b = rc.body();
-        BudgetLineKey from = ParseLineKey(b.object("from"));
-        BudgetLineKey to = ParseLineKey(b.object("to"));
-        std::string period = b.str("period");
-        Decimal amount = b.dec("amount");
-        std::string reason = b.str("reason");
+        BudgetTransfer t = ParseBudgetTransfer(rc.body());
         rc.Submit(OnStream<Budget>(
-            "budget", rc.path(1), [=](const Budget& budget, DecideContext& ctx) {
-              return DecideTransferBudget(budget, from, to, period, amount, reason, ctx);
+            "budget", rc.path(1), [t](const Budget& budget, DecideContext& ctx) {
+              return DecideTransferBudget(budget, t.from, t.to, t.period, t.amount, t.reason, ctx);
             }));
       });
   AddDocumentReads("/v1/budgets", "budget", "budget", BudgetJson);
@@ -476,7 +399,8 @@ void ApiServer::AddP2pRoutes() {
   const std::string prs = "/v1/purchase-requests";
   const std::vector<std::string> requesters = {"requester", "buyer"};
   Add("POST", prs, requesters, "Create a draft purchase request", [](RequestContext& rc) {
-    PrInput in = ParsePrInput(rc.body(), rc.ctx.attachments);
+    PrInput in = ParsePrInput(rc.body());
+    SizeAttachments(rc.ctx.attachments, &in);
     rc.Submit(NewDocument("purchase_request", "", [in](DecideContext& ctx) {
       return DecideCreatePr(in, ctx);
     }));
@@ -487,7 +411,8 @@ void ApiServer::AddP2pRoutes() {
   };
   Add("POST", prs + "/{id}/update", requesters,
       "Edit the request (a submitted one returns to draft)", [on_pr](RequestContext& rc) {
-        PrInput in = ParsePrInput(rc.body(), rc.ctx.attachments);
+        PrInput in = ParsePrInput(rc.body());
+        SizeAttachments(rc.ctx.attachments, &in);
         rc.Submit(on_pr(rc.path(1), [in](const PurchaseRequest& pr, DecideContext& ctx) {
           return DecideUpdatePr(pr, in, ctx);
         }));
@@ -521,29 +446,13 @@ void ApiServer::AddP2pRoutes() {
   Add("POST", prs + "/{id}/convert", {"buyer"},
       "Convert an approved request into purchase orders, one per supplier",
       [on_pr](RequestContext& rc) {
-        std::map<uint32_t, std::string> by_line;
-        std::string fallback;
-        if (!rc.req.body.empty()) {
-          Body b = rc.body();
-          fallback = b.opt_str("supplier").value_or("");
-          if (b.has("supplier_by_line")) {
-            const Json& m = b.json().at("supplier_by_line");
-            if (!m.is_object()) FailMalformed("\"supplier_by_line\" must be an object {\"1\": \"SUPPLIER\"}");
-            for (const auto& [line, supplier] : m.items()) {
-              if (line.empty() || line.size() > 9 ||
-                  line.find_first_not_of("0123456789") != std::string::npos) {
-                FailMalformed("supplier_by_line keys are request line numbers");
-              }
-              if (!supplier.is_string()) FailMalformed("supplier_by_line values are supplier ids");
-              by_line[static_cast<uint32_t>(std::stoul(line))] = supplier.get<std::string>();
-            }
-          }
-        }
+        PrConversion conversion = ParsePrConversion(rc.req.body);
         std::string id = rc.path(1);
         Engine* engine = rc.ctx.engine;
         rc.Submit(on_pr(id,
                         [=](const PurchaseRequest& pr, DecideContext& ctx) {
-                          return DecideConvertPr(pr, by_line, fallback, ctx);
+                          return DecideConvertPr(pr, conversion.supplier_by_line,
+                                                 conversion.supplier, ctx);
                         }),
                   [engine, id](const CommandOutcome& out, httplib::Response& res) {
                     if (!out.status.ok()) Fail(out.status);
@@ -570,19 +479,7 @@ void ApiServer::AddP2pRoutes() {
   // Receipts.
   Add("POST", "/v1/receipts", {"receiver", "buyer"},
       "Record goods or services received against a confirmed order", [](RequestContext& rc) {
-        Body b = rc.body();
-        ReceiptInput in;
-        in.purchase_order = b.str("purchase_order");
-        in.date = b.str("date");
-        in.warehouse = b.opt_str("warehouse");
-        for (const auto& l : b.objects("lines")) {
-          int64_t n = l.integer("line", 0);
-          if (n <= 0 || n > 1'000'000) FailMalformed("\"line\" is an order line number");
-          in.lines.push_back({static_cast<uint32_t>(n), l.dec("quantity"),
-                              l.opt_str("period_from").value_or(""),
-                              l.opt_str("period_to").value_or(""), l.opt_str("proof").value_or(""),
-                              l.opt_str("acceptance").value_or("")});
-        }
+        ReceiptInput in = ParseReceipt(rc.body());
         rc.Submit(NewDocument("receipt", "", [in](DecideContext& ctx) {
           return DecideRecordReceipt(in, ctx);
         }));
@@ -593,30 +490,7 @@ void ApiServer::AddP2pRoutes() {
   const std::string sis = "/v1/supplier-invoices";
   Add("POST", sis, {"accountant"}, "Capture a supplier invoice (matched at once)",
       [](RequestContext& rc) {
-        Body b = rc.body();
-        SiInput in;
-        in.supplier = b.str("supplier");
-        in.supplier_ref = b.str("supplier_ref");
-        in.date = b.str("date");
-        in.currency = b.opt_str("currency");
-        in.purchase_order = b.opt_str("purchase_order").value_or("");
-        for (const auto& l : b.objects("lines")) {
-          SiLineInput li;
-          int64_t n = l.integer("po_line", 0);
-          if (n < 0 || n > 1'000'000) FailMalformed("\"po_line\" is an order line number");
-          li.po_line = static_cast<uint32_t>(n);
-          li.description = l.opt_str("description").value_or("");
-          li.quantity = l.dec("quantity");
-          li.unit_price = l.dec("unit_price");
-          li.tax_code = l.opt_str("tax_code");
-          in.lines.push_back(std::move(li));
-        }
-        if (b.has("totals")) {
-          Body t = b.object("totals");
-          in.stated_untaxed = t.opt_dec("untaxed");
-          in.stated_tax = t.opt_dec("tax");
-          in.stated_total = t.opt_dec("total");
-        }
+        SiInput in = ParseSupplierInvoice(rc.body());
         rc.Submit(NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
           return DecideCaptureInvoice(in, ctx);
         }));
@@ -638,16 +512,7 @@ void ApiServer::AddP2pRoutes() {
             });
   si_action("/credit-notes", {"accountant"}, "Record the supplier's credit note",
             [](RequestContext& rc) -> SiAction {
-              Body b = rc.body();
-              CreditNoteInput in;
-              in.supplier_ref = b.str("supplier_ref");
-              in.date = b.opt_str("date").value_or("");
-              in.amount = b.opt_dec("amount");
-              for (const auto& l : b.objects("lines")) {
-                int64_t n = l.integer("line", 0);
-                if (n <= 0 || n > 1'000'000) FailMalformed("\"line\" is an invoice line number");
-                in.lines.push_back({static_cast<uint32_t>(n), l.opt_dec("quantity"), l.opt_dec("amount")});
-              }
+              CreditNoteInput in = ParseCreditNote(rc.body());
               return [in](const SupplierInvoice& si, DecideContext& ctx) {
                 return DecideCreditNote(si, in, ctx);
               };
@@ -660,9 +525,7 @@ void ApiServer::AddP2pRoutes() {
             });
   si_action("/payments", {"accountant"}, "Record a payment (partial payments allowed)",
             [](RequestContext& rc) -> SiAction {
-              Body b = rc.body();
-              PaymentInput p{b.dec("amount"), b.str("method"), b.str("reference"),
-                             b.opt_str("date").value_or("")};
+              PaymentInput p = ParsePayment(rc.body());
               return [p](const SupplierInvoice& si, DecideContext& ctx) {
                 return DecidePayInvoice(si, p, ctx);
               };

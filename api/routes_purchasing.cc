@@ -1,6 +1,7 @@
 // Purchase-order routes.
 #include <fmt/format.h>
 
+#include "api/bodies.h"
 #include "api/request_context.h"
 #include "engine/domain/commands.h"
 #include "events/event_json.h"
@@ -12,50 +13,6 @@ using domain::PoHeaderInput;
 using domain::PoLineInput;
 using domain::PoNotesInput;
 using domain::PurchaseOrder;
-
-PoLineInput ParseLine(const Body& b) {
-  PoLineInput l;
-  l.product = b.opt_str("product");
-  l.description = b.opt_str("description");
-  l.quantity = b.opt_dec("quantity");
-  l.unit_price = b.opt_dec("unit_price");
-  l.discount = b.opt_dec("discount");
-  l.cost_center = b.opt_str("cost_center");
-  l.project = b.opt_str("project");
-  l.expected_date = b.opt_str("expected_date");
-  l.warehouse = b.opt_str("warehouse");
-  return l;
-}
-
-// A new line needs its product, quantity, price and cost centre.
-PoLineInput ParseNewLine(const Body& b) {
-  b.str("product");
-  b.dec("quantity");
-  b.dec("unit_price");
-  b.str("cost_center");
-  return ParseLine(b);
-}
-
-PoHeaderInput ParseHeader(const Body& b) {
-  PoHeaderInput h;
-  h.supplier = b.opt_str("supplier");
-  h.currency = b.opt_str("currency");
-  h.payment_terms = b.opt_str("payment_terms");
-  h.billing_method = b.opt_str("billing_method");
-  h.incoterm = b.opt_str("incoterm");
-  h.expected_date = b.opt_str("expected_date");
-  h.purchase_request = b.opt_str("purchase_request");
-  return h;
-}
-
-PoNotesInput ParseNotes(const Body& b) {
-  PoNotesInput n;
-  n.supplier = b.opt_str("supplier");
-  n.receipt = b.opt_str("receipt");
-  n.billing = b.opt_str("billing");
-  n.internal = b.opt_str("internal");
-  return n;
-}
 
 uint32_t LineNo(const std::string& text) {
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
@@ -190,14 +147,8 @@ void ApiServer::AddPurchasingRoutes() {
   const std::string base = "/v1/purchase-orders";
 
   Add("POST", base, buyers, "Create a draft purchase order", [](RequestContext& rc) {
-    Body b = rc.body();
-    PoHeaderInput h = ParseHeader(b);
-    if (!h.supplier) FailMalformed("missing field \"supplier\"");
-    std::vector<PoLineInput> lines;
-    for (const auto& l : b.objects("lines")) lines.push_back(ParseNewLine(l));
-    PoNotesInput notes;
-    if (b.has("notes")) notes = ParseNotes(Body(b.json().at("notes"), "notes."));
-    rc.Submit(domain::CreatePurchaseOrder(std::move(h), notes, std::move(lines)));
+    NewPurchaseOrder po = ParseNewPurchaseOrder(rc.body());
+    rc.Submit(domain::CreatePurchaseOrder(std::move(po.header), po.notes, std::move(po.lines)));
   });
 
   // Actions without a body: path suffix, summary, decision.
@@ -209,7 +160,7 @@ void ApiServer::AddPurchasingRoutes() {
   };
 
   Add("POST", base + "/{id}/lines", buyers, "Add a line", [](RequestContext& rc) {
-    PoLineInput line = ParseNewLine(rc.body());
+    PoLineInput line = ParseNewPoLine(rc.body());
     rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [line](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideAddPoLine(po, line, ctx);
@@ -217,7 +168,7 @@ void ApiServer::AddPurchasingRoutes() {
   });
   Add("POST", base + "/{id}/lines/{n}/update", buyers, "Change a line", [](RequestContext& rc) {
     uint32_t n = LineNo(rc.path(2));
-    PoLineInput line = ParseLine(rc.body());
+    PoLineInput line = ParsePoLine(rc.body());
     rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [n, line](const PurchaseOrder& po, DecideContext& ctx) {
           return domain::DecideUpdatePoLine(po, n, line, ctx);
@@ -230,7 +181,7 @@ void ApiServer::AddPurchasingRoutes() {
         [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideRemovePoLine(po, n); }));
   });
   Add("POST", base + "/{id}/update", buyers, "Change the header", [](RequestContext& rc) {
-    PoHeaderInput h = ParseHeader(rc.body());
+    PoHeaderInput h = ParsePoHeader(rc.body());
     if (h.purchase_request) FailMalformed("purchase_request is set at creation only");
     rc.Submit(domain::OnPurchaseOrder(
         rc.path(1), [h](const PurchaseOrder& po, DecideContext& ctx) {
@@ -251,7 +202,7 @@ void ApiServer::AddPurchasingRoutes() {
         }));
   });
   Add("POST", base + "/{id}/notes", buyers, "Change the notes (any state)", [](RequestContext& rc) {
-    PoNotesInput n = ParseNotes(rc.body());
+    PoNotesInput n = ParsePoNotes(rc.body());
     rc.Submit(domain::OnPurchaseOrder(
         rc.path(1),
         [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); }));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/front_door.h"
+#include "api/openapi.h"
 #include "api/request_context.h"
 #include "engine/verify.h"
 #include "events/event_json.h"
@@ -197,32 +198,10 @@ void ApiServer::AddQueryRoutes() {
   });
 
   Add("GET", "/v1/openapi.json", {"*", "integrator"}, "This document", [this](RequestContext& rc) {
-    Json paths = Json::object();
-    for (const auto& r : routes_) {
-      std::string method = r.method;
-      std::transform(method.begin(), method.end(), method.begin(), ::tolower);
-      Json op = {{"summary", r.summary},
-                 {"responses", {{"default", {{"description", "JSON; errors as {\"error\":{...}}"}}}}}};
-      if (!r.roles.empty()) {
-        op["security"] = Json::array({{{"bearer", Json::array()}}});
-        op["x-roles"] = r.roles;
-      }
-      Json params = Json::array();
-      for (size_t pos = r.path.find('{'); pos != std::string::npos; pos = r.path.find('{', pos + 1)) {
-        params.push_back({{"name", r.path.substr(pos + 1, r.path.find('}', pos) - pos - 1)},
-                          {"in", "path"},
-                          {"required", true},
-                          {"schema", {{"type", "string"}}}});
-      }
-      if (!params.empty()) op["parameters"] = params;
-      paths[r.path][method] = op;
-    }
-    WriteJson(rc.res, 200,
-              Json{{"openapi", "3.0.3"},
-                   {"info", {{"title", "ledgerd"}, {"version", "0.1.0"}}},
-                   {"components",
-                    {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-                   {"paths", paths}});
+    std::vector<OpenApiRoute> routes;
+    routes.reserve(routes_.size());
+    for (const auto& r : routes_) routes.push_back({r.method, r.path, r.summary, r.roles});
+    WriteJson(rc.res, 200, OpenApiDocument(routes));
   });
 
   Add("GET", "/metrics", {"auditor", "integrator"}, "Prometheus metrics", [this](RequestContext& rc) {

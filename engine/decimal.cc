@@ -35,7 +35,11 @@ constexpr int kExactScaleMax = 36;
 
 }  // namespace
 
-Result<Decimal> Decimal::Parse(std::string_view text) {
+namespace {
+
+// Parse and ParseStored: at most `integer_digits_max` integer digits, and
+// none beyond what 128 bits hold.
+Result<Decimal> ParseWithin(std::string_view text, int integer_digits_max) {
   if (text.empty()) return Status::Malformed("empty decimal");
   size_t i = 0;
   bool negative = false;
@@ -64,13 +68,13 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
     }
     any_digit = true;
     if (seen_point) {
-      if (++frac_digits > kScale) {
+      if (++frac_digits > Decimal::kScale) {
         return Status::Malformed("decimal has more than 6 fractional digits: " + std::string(text));
       }
       frac = frac * 10 + (c - '0');
     } else {
       if (int_digits > 0 || c != '0') ++int_digits;
-      if (int_digits > kIntegerDigitsMax) {
+      if (int_digits > integer_digits_max) {
         return Status::Malformed("decimal is too large: " + std::string(text));
       }
       integer = integer * 10 + (c - '0');
@@ -79,8 +83,23 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
   if (!any_digit || (seen_point && frac_digits == 0) || text.back() == '.') {
     return Status::Malformed("not a decimal number: \"" + std::string(text) + "\"");
   }
-  int128 units = integer * kOne + frac * Pow10(kScale - frac_digits);
-  return Decimal(negative ? -units : units);
+  int128 units;
+  if (__builtin_mul_overflow(integer, int128(Decimal::kOne), &units) ||
+      __builtin_add_overflow(units, frac * Pow10(Decimal::kScale - frac_digits), &units)) {
+    return Status::Malformed("decimal is too large: " + std::string(text));
+  }
+  return Decimal::FromUnits(negative ? -units : units);
+}
+
+}  // namespace
+
+Result<Decimal> Decimal::Parse(std::string_view text) {
+  return ParseWithin(text, kIntegerDigitsMax);
+}
+
+Result<Decimal> Decimal::ParseStored(std::string_view text) {
+  // 33 digits reach past 2^127 / 10^6: the overflow check has the last word.
+  return ParseWithin(text, 33);
 }
 
 std::string Decimal::ToString(int digits) const {

@@ -37,6 +37,11 @@ class Decimal {
   // a leading '-', exponents, more than 6 fractional digits and more than
   // kIntegerDigitsMax integer digits, with a message saying which.
   static Result<Decimal> Parse(std::string_view text);
+  // Parses text that ToString wrote (a field of an event, a projection's
+  // figure): as Parse, but with any integer part a Decimal holds. A sum, a
+  // product or a rounding of values Parse accepts may have more than
+  // kIntegerDigitsMax integer digits, and must read back as it was written.
+  static Result<Decimal> ParseStored(std::string_view text);
 
   int128 units() const { return units_; }
   bool is_zero() const { return units_ == 0; }

@@ -49,7 +49,7 @@ bool DecodeFigures(std::string_view s, Figures* f) {
   std::array<Decimal*, 3> out = {&f->amount, &f->committed, &f->actual};
   for (size_t i = 0; i < out.size(); ++i) {
     auto sep = s.find(';');
-    auto d = Decimal::Parse(s.substr(0, sep));
+    auto d = Decimal::ParseStored(s.substr(0, sep));
     if (!d.ok()) return false;
     *out[i] = *d;
     s = sep == std::string_view::npos ? std::string_view() : s.substr(sep + 1);

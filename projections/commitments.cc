@@ -20,11 +20,11 @@ std::string Key(std::string_view cc, std::string_view supplier, std::string_view
 }
 
 Status Add(ProjectionTxn& txn, const std::string& key, std::string_view amount, bool subtract) {
-  auto delta = Decimal::Parse(amount);
+  auto delta = Decimal::ParseStored(amount);
   if (!delta.ok()) return Status::Corruption("commitment amount: " + delta.status().message());
   Decimal current;
   if (auto v = txn.Get(key)) {
-    auto c = Decimal::Parse(*v);
+    auto c = Decimal::ParseStored(*v);
     if (!c.ok()) return Status::Corruption("stored commitment: " + c.status().message());
     current = *c;
   }
@@ -104,7 +104,7 @@ Result<std::vector<CommitmentRow>> QueryCommitments(rocksdb::DB* store,
     if (!by_cc) parts[0].clear();
     if (!by_supplier) parts[1].clear();
     if (!by_month) parts[2].clear();
-    auto amount = Decimal::Parse(it->value().ToString());
+    auto amount = Decimal::ParseStored(it->value().ToString());
     if (!amount.ok()) return Status::Corruption("stored commitment does not parse");
     auto sum = sums[parts].CheckedAdd(*amount);
     if (!sum) return Status::Rule("amount_overflow", "commitment sum overflows");

@@ -28,8 +28,8 @@ Json Discrepancies(const flatbuffers::Vector<flatbuffers::Offset<events::Discrep
 }
 
 std::string Sum(const Json& a, const flatbuffers::String* b) {
-  auto x = Decimal::Parse(a.get<std::string>());
-  auto y = Decimal::Parse(events::Sv(b));
+  auto x = Decimal::ParseStored(a.get<std::string>());
+  auto y = Decimal::ParseStored(events::Sv(b));
   if (!x.ok() || !y.ok()) return a.get<std::string>();
   return x->CheckedAdd(*y).value_or(*x).ToString();
 }
@@ -89,7 +89,7 @@ Status MatchingProjection::Apply(const LogRecord&, const events::Envelope& e, Pr
     case Payload::SupplierPaymentRecorded: {
       const auto* p = e.payload_as_SupplierPaymentRecorded();
       inv["paid"] = Sum(inv["paid"], p->amount());
-      auto remaining = Decimal::Parse(events::Sv(p->remaining()));
+      auto remaining = Decimal::ParseStored(events::Sv(p->remaining()));
       inv["status"] = remaining.ok() && remaining->is_zero() ? "paid" : "partially_paid";
       break;
     }

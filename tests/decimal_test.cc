@@ -32,6 +32,30 @@ TEST(Decimal, RejectsWhatIsNotAnExactDecimal) {
             std::string::npos);
 }
 
+// Found by fuzz_decimal: rounding (or summing, or multiplying) values that
+// Parse accepts can give more than its 24 integer digits; such an amount is
+// written to an event and must read back as it was, not as zero.
+TEST(Decimal, WhatIsWrittenReadsBack) {
+  const Decimal rounded = D("999999999999999999999999.999999").Round(0);
+  ASSERT_EQ(rounded.ToString(0), "1000000000000000000000000");
+  EXPECT_FALSE(Decimal::Parse(rounded.ToString(0)).ok());  // not as input
+  ASSERT_TRUE(Decimal::ParseStored(rounded.ToString(0)).ok());
+  EXPECT_EQ(*Decimal::ParseStored(rounded.ToString(0)), rounded);
+  auto product = RoundExact(*CheckedMul(Exact::Of(D("10000000000000")), Exact::Of(D("10000000000000"))), 2);
+  ASSERT_TRUE(product.has_value());
+  EXPECT_EQ(*Decimal::ParseStored(product->ToString(2)), *product);
+  // Everything 128 bits hold, and nothing beyond.
+  const auto max = Decimal::ParseStored("170141183460469231731687303715884.105727");
+  ASSERT_TRUE(max.ok());
+  EXPECT_EQ(max->ToString(), "170141183460469231731687303715884.105727");
+  EXPECT_EQ(Decimal::ParseStored("-170141183460469231731687303715884.105727")->ToString(),
+            "-170141183460469231731687303715884.105727");
+  for (const char* bad : {"170141183460469231731687303715884.105728", "1000000000000000000000000000000000",
+                          "1e5", "", "1."}) {
+    EXPECT_FALSE(Decimal::ParseStored(bad).ok()) << bad;
+  }
+}
+
 TEST(Decimal, RoundsHalfAwayFromZero) {
   EXPECT_EQ(D("0.005").Round(2).ToString(2), "0.01");
   EXPECT_EQ(D("0.004999").Round(2).ToString(2), "0.00");

@@ -149,6 +149,23 @@ TEST(HttpFramingTest, JunkAndOversizedHeadsAreRefusedBeforeTheyEnd) {
   EXPECT_LE(o.fed_bytes, 1024u + kGet.size());
 }
 
+// Found by fuzz_http_framing: a line over its limit whose end (a bare LF,
+// a junk byte) is a fault of its own got that fault's 400 when it came
+// whole, but 414 when it came in pieces; the limits now come first.
+TEST(HttpFramingTest, LimitsComeFirstHoweverTheBytesArrive) {
+  const std::string long_line = "GET /" + std::string(300, 'a') + " HTTP/1.1\n\n";
+  const std::string cr_flood = std::string(300, '\r') + "\x01";
+  const std::string exact_line = "GET /" + std::string(256 - 14, 'a') + " HTTP/1.1\r\n\r\n";
+  ASSERT_EQ(exact_line.find('\r'), 256u);  // 256 bytes, then CR: 257 before the LF
+  for (const std::string& input : {long_line, cr_flood, exact_line}) {
+    const Outcome whole = Whole(input), bytes = ByteByByte(input);
+    EXPECT_EQ(whole.scan, Scan::kError);
+    EXPECT_EQ(whole.error.http_status, 414);
+    EXPECT_EQ(bytes.scan, Scan::kError);
+    EXPECT_EQ(bytes.error.http_status, 414);
+  }
+}
+
 Scan Decode(const std::vector<std::string>& pieces, std::string* body, FramingError* error,
             size_t* consumed_out = nullptr) {
   ChunkedDecoder decoder(SmallLimits());
@@ -200,6 +217,23 @@ TEST(HttpFramingTest, ChunkedBodiesAreBounded) {
   }
   body.clear();
   EXPECT_EQ(Decode({"1;" + std::string(300, 'e')}, &body, &error), Scan::kError);
+}
+
+// Found by fuzz_http_framing: a chunk-size or trailer line over the line
+// limit was refused when it came in pieces but accepted when it came whole.
+TEST(HttpFramingTest, LongChunkLinesAreRefusedHoweverTheyArrive) {
+  const std::string long_size = "1;" + std::string(300, 'e') + "\r\nx\r\n0\r\n\r\n";
+  const std::string long_trailer = "1\r\nx\r\n0\r\nX-T: " + std::string(300, 't') + "\r\n\r\n";
+  for (const std::string& wire : {long_size, long_trailer}) {
+    std::vector<std::string> bytes;
+    for (char c : wire) bytes.emplace_back(1, c);
+    for (const auto& pieces : {std::vector<std::string>{wire}, bytes}) {
+      std::string body;
+      FramingError error;
+      EXPECT_EQ(Decode(pieces, &body, &error), Scan::kError) << pieces.size() << " pieces";
+      EXPECT_EQ(error.http_status, 400) << pieces.size() << " pieces";
+    }
+  }
 }
 
 TEST(HttpFramingTest, ErrorResponsesAreCompleteJson) {

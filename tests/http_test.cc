@@ -395,6 +395,33 @@ TEST_P(HttpTest, PurchaseToPayFromRequestToPaymentWithBudgetAndAudit) {
   EXPECT_EQ(auditor->Post("/v1/budgets", {{"id", "X"}}).status, 403);
 }
 
+// Found by fuzz_decimal: a budget figure past the 24 integer digits of
+// input (the largest amount, amended by one) was written by the budget
+// ledger and could not be read back: the report answered 500 `corruption`.
+TEST_P(HttpTest, BudgetFiguresBeyondInputDigitsAreReported) {
+  SeedOverHttp();
+  const std::string month = IsoDate(clock_.NowMicros()).substr(0, 7);
+  auto r = admin_->Post("/v1/budgets", {{"id", "BIG"},
+                                        {"currency", "EUR"},
+                                        {"policy", "warn"},
+                                        {"lines",
+                                         {{{"cost_center", "IT"},
+                                           {"category", "hardware"},
+                                           {"periods", {{month, "999999999999999999999999"}}}}}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = admin_->Post("/v1/budgets/BIG/amend",
+                   {{"line", {{"cost_center", "IT"}, {"category", "hardware"}}},
+                    {"period", month},
+                    {"delta", "1"},
+                    {"reason", "one more"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  CatchUp();
+  auto report = admin_->Get("/v1/budgets/BIG/report");
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(report.json["total"]["amount"], "1000000000000000000000000.00");
+  EXPECT_EQ(admin_->Get("/readyz").status, 200);
+}
+
 TEST_P(HttpTest, PurchaseToPayRoutesRefuseBadInputAndAppendNothing) {
   SeedOverHttp();
   // admin may call every route: only the input is wrong.

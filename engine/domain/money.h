@@ -70,8 +70,8 @@ inline Decimal Abs(Decimal d) { return d.is_negative() ? -d : d; }
 // A decimal field of an event (written by decide, so it parses); zero when
 // absent.
 inline Decimal Dec(const flatbuffers::String* s) {
-  return s ? Decimal::Parse(events::Sv(s)).value_or(Decimal()) : Decimal();
+  return s ? Decimal::ParseStored(events::Sv(s)).value_or(Decimal()) : Decimal();
 }
-inline Decimal Dec(const std::string& s) { return Decimal::Parse(s).value_or(Decimal()); }
+inline Decimal Dec(const std::string& s) { return Decimal::ParseStored(s).value_or(Decimal()); }
 
 }  // namespace ledger::domain

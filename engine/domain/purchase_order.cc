@@ -188,8 +188,8 @@ std::vector<BudgetUse> UsesOf(const std::vector<std::unique_ptr<events::Commitme
   for (const auto& c : lines) {
     uses.push_back({{c->cost_center, c->category, c->project},
                     period,
-                    Decimal::Parse(c->company_amount).value_or(Decimal()),
-                    Decimal::Parse(c->untaxed).value_or(Decimal()),
+                    Decimal::ParseStored(c->company_amount).value_or(Decimal()),
+                    Decimal::ParseStored(c->untaxed).value_or(Decimal()),
                     c->line_no});
   }
   return uses;
