@@ -69,6 +69,8 @@ int RunKafkaMock(int brokers, uint32_t partitions) {
 int main(int argc, char** argv) {
   CLI::App app{"ledgerctl: ledger operations"};
   app.require_subcommand(1);
+  // `ledgerctl verify --data-dir D` as well as `ledgerctl --data-dir D verify`.
+  app.fallthrough();
   std::string data_dir = "./data";
   uint32_t partitions = 1;
   app.add_option("--data-dir", data_dir, "Data directory (default ./data)");
