@@ -2,7 +2,6 @@
 // terms, cost centres, categories, projects, suppliers, products, users and
 // their tokens.
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "api/request_context.h"
 #include "engine/domain/commands.h"
@@ -187,22 +186,72 @@ void ApiServer::AddReferenceRoutes() {
     WriteJson(rc.res, 200, ReferenceJson(std::string(domain::kSettingsId), *state));
   });
 
-  Add("POST", "/v1/users/{id}/tokens", {"admin"}, "Issue an API token for a user",
-      [](RequestContext& rc) {
+  AddTokenRoutes();
+}
+
+namespace {
+
+Json TimeOrNull(int64_t us) { return us == 0 ? Json(nullptr) : Json(IsoTimestamp(us)); }
+
+// A token as it is shown: never its secret nor its digest.
+Json TokenJson(const std::string& id, const domain::ApiToken& t) {
+  return Json{{"id", id},
+              {"user", t.user_id},
+              {"label", t.label},
+              {"created_at", IsoTimestamp(t.created_at_us)},
+              {"status", std::string(domain::Label(t))},
+              {"revoked_at", TimeOrNull(t.revoked_at_us)},
+              {"revoked_by", t.revoked ? Json(t.revoked_by) : Json(nullptr)}};
+}
+
+// The committed state of token `id`, if it has one.
+std::optional<domain::ApiToken> FindToken(const Engine& engine, const std::string& id) {
+  auto state = engine.Load("api_token", id);
+  const auto* t = state ? StateCast<domain::ApiToken>(state.get()) : nullptr;
+  return t ? std::optional<domain::ApiToken>(*t) : std::nullopt;
+}
+
+}  // namespace
+
+void ApiServer::AddTokenRoutes() {
+  const std::string base = "/v1/users/{id}/tokens";
+  Add("POST", base, {"admin"},
+      "Issue an API token for a user (body: optional label); the token is shown once",
+      [this](RequestContext& rc) {
         std::string label = rc.optional_field("label");
-        unsigned char raw[32];
-        if (RAND_bytes(raw, sizeof raw) != 1) Fail(Status::Internal("no randomness"));
-        std::string token = "ldg_" + events::ToHex(raw, sizeof raw);
+        auto token = GenerateToken();
+        if (!token.ok()) Fail(token.status());
+        std::string digest = ctx_.token_key->Digest(token->bearer);
         std::string user = rc.path(1);
-        rc.Submit(domain::IssueToken(events::Sha256Hex(token), user, label),
-                  [token, user](const CommandOutcome& out, httplib::Response& res) {
+        rc.Submit(domain::IssueToken(token->id, user, label, std::move(digest)),
+                  [this, token = *token, user, label](const CommandOutcome& out,
+                                                       httplib::Response& res) {
                     if (!out.status.ok()) Fail(out.status);
                     if (out.replayed) {
                       // The secret is shown once and never stored: a replay
                       // cannot show it.
                       Fail(Status::Duplicate("a token was already issued for this Idempotency-Key"));
                     }
-                    WriteJson(res, 201, Json{{"token", token}, {"user", user}});
+                    auto t = FindToken(*ctx_.engine, token.id);
+                    if (!t) Fail(Status::Internal("the token just issued has no state"));
+                    WriteJson(res, 201,
+                              Json{{"id", token.id},
+                                   {"token", token.bearer},
+                                   {"user", user},
+                                   {"label", label},
+                                   {"created_at", IsoTimestamp(t->created_at_us)}});
+                  });
+      });
+  Add("POST", base + "/{token_id}/revoke", {"admin"},
+      "Revoke a token (body: optional reason); the next request with it is refused",
+      [this](RequestContext& rc) {
+        std::string token_id = rc.path(2);
+        rc.Submit(domain::RevokeToken(token_id, rc.path(1), rc.optional_field("reason")),
+                  [this, token_id](const CommandOutcome& out, httplib::Response& res) {
+                    if (!out.status.ok()) Fail(out.status);
+                    auto t = FindToken(*ctx_.engine, token_id);
+                    if (!t) Fail(Status::Internal("the token just revoked has no state"));
+                    WriteJson(res, 200, TokenJson(token_id, *t));
                   });
       });
 }

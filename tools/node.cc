@@ -27,6 +27,7 @@ Result<Config> LoadConfigFile(const std::string& path) {
     c.data_dir = j.value("data_dir", c.data_dir);
     c.listen = j.value("listen", c.listen);
     c.admin_token = j.value("admin_token", c.admin_token);
+    c.token_key_file = j.value("token_key_file", c.token_key_file);
     c.log_backend = j.value("log", c.log_backend);
     c.kafka_brokers = j.value("kafka_brokers", c.kafka_brokers);
     c.kafka_transactional_id = j.value("kafka_transactional_id", c.kafka_transactional_id);
@@ -129,6 +130,10 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   auto attachments = AttachmentStore::Open(config.data_dir + "/attachments");
   if (!attachments.ok()) return attachments.status();
   node->attachments_ = std::move(attachments.value());
+  auto key = api::TokenKey::LoadOrCreate(
+      config.token_key_file.empty() ? config.data_dir + "/token.key" : config.token_key_file);
+  if (!key.ok()) return key.status();
+  node->token_key_ = std::make_unique<api::TokenKey>(std::move(key.value()));
   for (auto& p : AllProjections()) {
     node->projections_.push_back(
         std::make_unique<ProjectionRunner>(node->log_.get(), node->store_.get(), std::move(p)));
@@ -161,7 +166,7 @@ ProjectionRunner* Node::projection(std::string_view name) {
   return nullptr;
 }
 
-Status Node::EnsureAdmin(const std::string& token) {
+Status Node::EnsureAdmin() {
   Actor system{"system", {"admin"}};
   // Break glass: whoever can start the server with --admin-token gets an
   // enabled admin back, even if the admin user was disabled or lost its
@@ -191,13 +196,6 @@ Status Node::EnsureAdmin(const std::string& token) {
     p.Set(std::move(u));
     Command c = domain::DefineReference("admin", std::move(p),
                                         defined == nullptr ? Expect::kNew : Expect::kExisting);
-    c.actor = system;
-    auto out = engine_->Execute(std::move(c));
-    if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
-  }
-  std::string digest = events::Sha256Hex(token);
-  if (!engine_->Load("api_token", digest)) {
-    Command c = domain::IssueToken(digest, "admin", "--admin-token");
     c.actor = system;
     auto out = engine_->Execute(std::move(c));
     if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;

@@ -178,17 +178,11 @@ std::string_view ReferenceStreamType(events::Payload type) {
     case Payload::ApprovalPolicyDefined: return "approval_policy";
     case Payload::MatchingPolicyDefined: return "matching_policy";
     case Payload::ExchangeRateDefined: return "exchange_rate";
-    case Payload::ApiTokenIssued:
-    case Payload::ApiTokenRevoked: return "api_token";
     default: return "";
   }
 }
 
 void Apply(ReferenceState& s, const events::Envelope& e) {
-  if (e.payload_type() == Payload::ApiTokenRevoked) {
-    s.revoked = true;
-    return;
-  }
   // Keep the payload as a standalone FlatBuffer whose root is its table.
   events::PayloadUnion u;
   u.type = e.payload_type();
@@ -201,7 +195,6 @@ void Apply(ReferenceState& s, const events::Envelope& e) {
 }
 
 std::string_view Label(const ReferenceState& s) {
-  if (s.revoked) return "revoked";
   if (auto* sup = TableOf<events::SupplierDefined>(s); sup && sup->blocked()) return "blocked";
   if (auto* user = TableOf<events::UserDefined>(s); user && user->disabled()) return "disabled";
   return "active";
@@ -227,26 +220,50 @@ Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx
 }
 
 Decision DecideIssueToken(const std::string& user_id, const std::string& label,
-                          DecideContext& ctx) {
+                          const std::string& digest, DecideContext& ctx) {
   const auto* user = FindReference<events::UserDefined>(ctx, "user", user_id);
   if (user == nullptr) return Status::NotFound("user \"" + user_id + "\" does not exist");
   if (user->disabled()) return Status::InvalidState("user \"" + user_id + "\" is disabled");
+  if (label.size() > kTokenLabelBytesMax) {
+    return Status::Malformed(fmt::format("a label is at most {} bytes", kTokenLabelBytesMax));
+  }
+  // The digest is an HMAC-SHA256: anything else is a bug of the caller.
+  if (digest.size() != 32) return Status::Internal("a token digest is 32 bytes");
   events::ApiTokenIssuedT t;
   t.user_id = user_id;
   t.label = label;
-  std::vector<NewEvent> out;
-  out.push_back(Emit(std::move(t)));
-  return out;
+  t.digest.assign(digest.begin(), digest.end());
+  return One(Emit(std::move(t)));
 }
 
-Decision DecideRevokeToken(const ReferenceState* token, const std::string& reason) {
-  if (token->revoked) return Status::InvalidState("the token is already revoked");
+Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
+                           const std::string& reason) {
+  if (token.user_id != user_id) {
+    return Status::NotFound("user \"" + user_id + "\" has no such token");
+  }
+  if (token.revoked) return Status::InvalidState("the token is already revoked");
   events::ApiTokenRevokedT t;
   t.reason = reason;
-  std::vector<NewEvent> out;
-  out.push_back(Emit(std::move(t)));
-  return out;
+  return One(Emit(std::move(t)));
 }
+
+void Apply(ApiToken& t, const events::Envelope& e) {
+  if (const auto* issued = e.payload_as_ApiTokenIssued()) {
+    t.user_id = events::Str(issued->user_id());
+    t.label = events::Str(issued->label());
+    t.digest.clear();
+    if (issued->digest()) t.digest.assign(issued->digest()->begin(), issued->digest()->end());
+    t.created_at_us = e.recorded_at_us();
+  } else if (e.payload_type() == Payload::ApiTokenRevoked) {
+    t.revoked = true;
+    t.revoked_at_us = e.recorded_at_us();
+    t.revoked_by = events::Str(e.actor());
+  }
+}
+
+std::string_view Label(const ApiToken& t) { return t.revoked ? "revoked" : "active"; }
+
+bool Valid(const ApiToken& t) { return t.digest.empty() || t.digest.size() == 32; }
 
 CompanySettings GetSettings(DecideContext& ctx) {
   CompanySettings s;
