@@ -404,6 +404,7 @@ Result<Actor> ApiServer::Authenticate(const httplib::Request& req) {
   if (def->roles()) {
     for (const auto* r : *def->roles()) actor.roles.push_back(events::Str(r));
   }
+  token_usage_.Record(token_id, ctx_.engine->clock()->NowMicros());
   return actor;
 }
 

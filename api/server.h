@@ -202,6 +202,7 @@ class ApiServer {
   // SHA-256 hex of options_.admin_token ("" without one): compared, at a
   // fixed size, with the SHA-256 of each bearer.
   std::string admin_token_sha256_;
+  TokenUsage token_usage_;
 };
 
 }  // namespace ledger::api

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "events/codec.h"
 
@@ -143,6 +144,31 @@ std::string TokenKey::Digest(std::string_view bearer) const {
                      &size) != nullptr &&
                 size == 32);
   return std::string(reinterpret_cast<const char*>(out), size);
+}
+
+void TokenUsage::Record(std::string_view token_id, int64_t now_us) {
+  {
+    std::shared_lock lock(mu_);
+    auto it = last_used_us_.find(std::string(token_id));
+    if (it != last_used_us_.end()) {
+      // Within the resolution, the shared cache line is left alone.
+      std::atomic<int64_t>& last = *it->second;
+      if (now_us - last.load(std::memory_order_relaxed) >= kResolutionUs) {
+        last.store(now_us, std::memory_order_relaxed);
+      }
+      return;
+    }
+  }
+  std::unique_lock lock(mu_);
+  auto& slot = last_used_us_[std::string(token_id)];
+  if (!slot) slot = std::make_unique<std::atomic<int64_t>>(now_us);
+}
+
+std::optional<int64_t> TokenUsage::LastUsed(std::string_view token_id) const {
+  std::shared_lock lock(mu_);
+  auto it = last_used_us_.find(std::string(token_id));
+  if (it == last_used_us_.end()) return std::nullopt;
+  return it->second->load(std::memory_order_relaxed);
 }
 
 }  // namespace ledger::api

@@ -1,5 +1,5 @@
 // API tokens at the edge (SPEC §6): their shape, the server's key and the
-// digest authentication compares.
+// digest authentication compares, and when each token was last used.
 //
 // A token is `ldg_<id>_<secret>`: <id> is "tok_" and 16 hex digits, the id of
 // its `api_token/<id>` stream, so the server finds a token without an index
@@ -9,9 +9,13 @@
 // guesses offline, not even against a token an operator chose.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "events/status.h"
 
@@ -53,6 +57,29 @@ class TokenKey {
  private:
   explicit TokenKey(std::string key) : key_(std::move(key)) {}
   std::string key_;
+};
+
+// When each token last authenticated a request to this process.
+//
+// Operation: in memory only: a request is not an event, and appending one
+//   per request would make every read a write. So a time is "since this
+//   process started", per process (each node of a cluster sees its own
+//   requests), to the second.
+// Concurrency: thread-safe. A use takes a shared lock and, at most once a
+//   second per token, stores an atomic; the first use of a token takes the
+//   lock exclusively once.
+// Limitations: one entry per token that authenticated since the start,
+//   bounded by the tokens admins issued.
+class TokenUsage {
+ public:
+  void Record(std::string_view token_id, int64_t now_us);
+  std::optional<int64_t> LastUsed(std::string_view token_id) const;
+
+ private:
+  static constexpr int64_t kResolutionUs = 1'000'000;
+  mutable std::shared_mutex mu_;
+  // The map is guarded by mu_; each time is an atomic of its own.
+  std::unordered_map<std::string, std::unique_ptr<std::atomic<int64_t>>> last_used_us_;
 };
 
 }  // namespace ledger::api

@@ -722,10 +722,11 @@ TEST_P(HttpTest, ServerSentEventsReplayTheBacklogThenFollowLive) {
   EXPECT_EQ(client.Get("/v1/events/stream?after=nonsense", auth)->status, 400);
 }
 
-// Issue 9: tokens have ids, are shown once, revocable at once, and no event
-// holds a digest that a guess can be tested against.
+// Issue 9: tokens have ids, are shown once, listed without their secret,
+// revocable at once, and no event holds a digest that a guess can be tested
+// against.
 
-TEST_P(HttpTest, ATokenHasAnIdAndIsShownOnce) {
+TEST_P(HttpTest, ATokenHasAnIdIsShownOnceAndIsListedWithoutItsSecret) {
   CreateUser("alice", {"buyer"});
   const Json issued = IssueToken("alice", "laptop");
   const std::string id = issued.value("id", "");
@@ -739,8 +740,36 @@ TEST_P(HttpTest, ATokenHasAnIdAndIsShownOnce) {
 
   JsonClient alice(port_, token);
   EXPECT_EQ(alice.Get("/v1/users/alice").status, 200);
+  CatchUp();
+  const std::string secret = token.substr(token.rfind('_') + 1);
+  const std::string digest = events::ToHex(
+      reinterpret_cast<const uint8_t*>(node().token_key().Digest(token).data()), 32);
+  for (JsonClient* reader : {&alice, admin_.get()}) {
+    auto list = reader->Get("/v1/users/alice/tokens");
+    ASSERT_EQ(list.status, 200) << list.body;
+    ASSERT_EQ(list.json["items"].size(), 1u) << list.body;
+    const Json& item = list.json["items"][0];
+    EXPECT_EQ(item["id"], id);
+    EXPECT_EQ(item["label"], "laptop");
+    EXPECT_EQ(item["created_at"], issued["created_at"]);
+    EXPECT_TRUE(item["last_used_at"].is_string()) << "alice just used it: " << item;
+    EXPECT_EQ(item["status"], "active");
+    EXPECT_TRUE(item["revoked_at"].is_null());
+    EXPECT_TRUE(item["revoked_by"].is_null());
+    EXPECT_TRUE(list.json["next"].is_null());
+    for (const std::string& hidden : {secret, digest, events::Sha256Hex(token)}) {
+      EXPECT_EQ(list.body.find(hidden), std::string::npos) << list.body;
+    }
+  }
+  auto bob = As("bob", {"buyer"});
+  EXPECT_EQ(bob->Get("/v1/users/alice/tokens").status, 403);
+  EXPECT_EQ(bob->Get("/v1/users/bob/tokens").status, 200);
+  EXPECT_EQ(admin_->Get("/v1/users/nobody/tokens").status, 404);
+  EXPECT_EQ(admin_->Get("/v1/users/alice/tokens?status=lost").status, 400);
+  EXPECT_EQ(admin_->Get("/v1/users/alice/tokens?cursor=tok_0000000000000000").status, 400);
   const Json paths = admin_->Get("/v1/openapi.json").json["paths"];
-  EXPECT_TRUE(paths["/v1/users/{id}/tokens"].contains("post")) << paths;
+  EXPECT_TRUE(paths["/v1/users/{id}/tokens"].contains("get")) << paths;
+  EXPECT_TRUE(paths["/v1/users/{id}/tokens"].contains("post"));
   EXPECT_TRUE(paths["/v1/users/{id}/tokens/{token_id}/revoke"].contains("post"));
 }
 
@@ -748,6 +777,7 @@ TEST_P(HttpTest, ARevokedTokenIsRefusedFromTheNextRequestOn) {
   CreateUser("alice", {"buyer"});
   CreateUser("bob", {"buyer"});
   const Json one = IssueToken("alice", "one");
+  clock_.Advance(1000);  // the list is newest first
   const Json two = IssueToken("alice", "two");
   const std::string id1 = one["id"], id2 = two["id"];
   JsonClient first(port_, one["token"]), second(port_, two["token"]);
@@ -771,6 +801,26 @@ TEST_P(HttpTest, ARevokedTokenIsRefusedFromTheNextRequestOn) {
   EXPECT_EQ(admin_->Post("/v1/users/alice/tokens/tok_ffffffffffffffff/revoke", Json::object())
                 .status,
             404);
+
+  CatchUp();
+  auto all = admin_->Get("/v1/users/alice/tokens");
+  ASSERT_EQ(all.json["items"].size(), 2u) << all.body;
+  EXPECT_EQ(all.json["items"][0]["id"], id2);
+  EXPECT_EQ(all.json["items"][1]["id"], id1);
+  EXPECT_EQ(all.json["items"][1]["status"], "revoked");
+  EXPECT_EQ(all.json["items"][1]["revoked_by"], "admin");
+  auto active = admin_->Get("/v1/users/alice/tokens?status=active");
+  ASSERT_EQ(active.json["items"].size(), 1u) << active.body;
+  EXPECT_EQ(active.json["items"][0]["id"], id2);
+  auto page = admin_->Get("/v1/users/alice/tokens?limit=1");
+  ASSERT_EQ(page.json["items"].size(), 1u) << page.body;
+  EXPECT_EQ(page.json["items"][0]["id"], id2);
+  ASSERT_TRUE(page.json["next"].is_string()) << page.body;
+  auto rest = admin_->Get("/v1/users/alice/tokens?limit=1&cursor=" +
+                          page.json["next"].get<std::string>());
+  ASSERT_EQ(rest.json["items"].size(), 1u) << rest.body;
+  EXPECT_EQ(rest.json["items"][0]["id"], id1);
+  EXPECT_TRUE(rest.json["next"].is_null());
 }
 
 TEST_P(HttpTest, TheLogHoldsTheTokenIdNeverTheTokenNorAPlainDigestOfIt) {
@@ -796,7 +846,7 @@ TEST_P(HttpTest, TheLogHoldsTheTokenIdNeverTheTokenNorAPlainDigestOfIt) {
   EXPECT_EQ(e["payload"], (Json{{"user_id", "alice"}, {"label", "ci"}})) << e;
 }
 
-TEST_P(HttpTest, ATokenOfBeforeIdsStillWorksAndIsRevoked) {
+TEST_P(HttpTest, ATokenOfBeforeIdsStillWorksIsListedAndRevoked) {
   CreateUser("alice", {"buyer"});
   // As ledgers issued tokens before ids: the stream named by the SHA-256 of
   // the secret, no keyed digest.
@@ -811,6 +861,12 @@ TEST_P(HttpTest, ATokenOfBeforeIdsStillWorksAndIsRevoked) {
   Ok(std::move(c), kAdmin);
   JsonClient alice(port_, old);
   EXPECT_EQ(alice.Get("/v1/users/alice").status, 200);
+  CatchUp();
+  auto list = admin_->Get("/v1/users/alice/tokens");
+  ASSERT_EQ(list.json["items"].size(), 1u) << list.body;
+  EXPECT_EQ(list.json["items"][0]["id"], old_id);
+  EXPECT_EQ(list.json["items"][0]["label"], "from 2025");
+  EXPECT_TRUE(list.json["items"][0]["last_used_at"].is_string());
   auto revoked = admin_->Post("/v1/users/alice/tokens/" + old_id + "/revoke", Json::object());
   EXPECT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(alice.Get("/v1/users/alice").status, 401);

@@ -14,6 +14,7 @@
 #include "projections/budget_ledger.h"
 #include "projections/commitments.h"
 #include "projections/matching.h"
+#include "projections/tokens.h"
 
 namespace ledger {
 
@@ -68,6 +69,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   p.push_back(std::make_unique<CommitmentsProjection>());
   p.push_back(std::make_unique<BudgetLedgerProjection>());
   p.push_back(std::make_unique<MatchingProjection>());
+  p.push_back(std::make_unique<TokensProjection>());
   return p;
 }
 
