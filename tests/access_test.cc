@@ -1,7 +1,7 @@
 // Scenario tests of access (SPEC §6, issue 9): API tokens named by an id and
-// checked by a keyed digest, their revocation, and tokens issued before ids.
-// Given commands, when a command, then these events or this rejection, and
-// nothing appended.
+// checked by a keyed digest, their revocation, tokens issued before ids, and
+// the directory of admins that keeps the last enabled one. Given commands,
+// when a command, then these events or this rejection, and nothing appended.
 #include "api/tokens.h"
 #include "events/codec.h"
 #include "tests/test_support.h"
@@ -29,6 +29,16 @@ class AccessScenarios : public NodeTest {
     u.disabled = disabled;
     return DefineReference(id, Def(std::move(u)), Expect::kAny);
   }
+  // A user as ledgers wrote them before the admin directory existed: the
+  // definition alone.
+  static Command UserOfOld(const std::string& id, std::vector<std::string> roles) {
+    events::UserDefinedT u;
+    u.name = id;
+    u.roles = std::move(roles);
+    return NewDocument("user", id, [u](DecideContext&) -> Decision {
+      return One(Emit(events::UserDefinedT(u)));
+    });
+  }
   // A token as ledgers issued them before token ids: named by the SHA-256
   // hex of its secret, no digest.
   static Command TokenOfOld(const std::string& secret, const std::string& user) {
@@ -38,6 +48,11 @@ class AccessScenarios : public NodeTest {
     return NewDocument("api_token", events::Sha256Hex(secret), [t](DecideContext&) -> Decision {
       return One(Emit(events::ApiTokenIssuedT(t)));
     });
+  }
+  std::vector<std::string> Admins() {
+    auto state = engine().Load(kAdminDirectoryType, kAdminDirectoryId);
+    if (!state) return {};
+    return StateCast<AdminDirectory>(state.get())->admins;
   }
   const ApiToken& Token(const std::string& id) { return State<ApiToken>("api_token", id); }
 };
@@ -123,6 +138,68 @@ TEST_F(AccessScenarios, ATokenStateSurvivesItsSnapshot) {
   EXPECT_EQ(t.label, "ci");
   EXPECT_TRUE(t.revoked);
   EXPECT_EQ(t.revoked_by, "admin");
+}
+
+// The directory of admins.
+
+TEST_F(AccessScenarios, EnablingAnAdminListsItAndOtherChangesLeaveTheDirectoryAlone) {
+  When(User("root", {"admin"}), kAdmin);
+  ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
+  EXPECT_EQ(appended_types(), (Types{"UserDefined", "EnabledAdminsChanged"}));
+  const auto* e = appended()[1].envelope();
+  EXPECT_EQ(events::Sv(e->stream_type()), kAdminDirectoryType);
+  EXPECT_EQ(events::Sv(e->stream_id()), kAdminDirectoryId);
+  EXPECT_EQ(events::Sv(e->payload_as_EnabledAdminsChanged()->user_id()), "root");
+  When(User("alice", {"buyer"}), kAdmin);
+  EXPECT_EQ(appended_types(), (Types{"UserDefined"}));
+  When(User("root", {"admin", "auditor"}), kAdmin);
+  EXPECT_EQ(appended_types(), (Types{"UserDefined"}));
+  When(User("alice", {"buyer", "admin"}), kAdmin);
+  EXPECT_EQ(appended_types(), (Types{"UserDefined", "EnabledAdminsChanged"}));
+  EXPECT_EQ(Admins(), (Types{"alice", "root"}));
+}
+
+TEST_F(AccessScenarios, TheLastEnabledAdminCanBeNeitherDisabledNorDemoted) {
+  DefineUser("root", {"admin"});
+  When(User("root", {"admin"}, /*disabled=*/true), kAdmin);
+  ExpectRejected(Errc::kInvalidState, "last_admin");
+  When(User("root", {"buyer"}), kAdmin);
+  ExpectRejected(Errc::kInvalidState, "last_admin");
+  EXPECT_EQ(Admins(), (Types{"root"}));
+  // With another enabled admin, either may go.
+  DefineUser("second", {"admin"});
+  When(User("root", {"admin"}, /*disabled=*/true), kAdmin);
+  ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
+  EXPECT_EQ(appended_types(), (Types{"UserDefined", "EnabledAdminsChanged"}));
+  EXPECT_EQ(Admins(), (Types{"second"}));
+  When(User("second", {}), kAdmin);
+  ExpectRejected(Errc::kInvalidState, "last_admin");
+  // A disabled admin enabled again counts again.
+  DefineUser("root", {"admin"});
+  EXPECT_EQ(Admins(), (Types{"root", "second"}));
+}
+
+TEST_F(AccessScenarios, ALedgerOfBeforeTheDirectoryListsItsAdminsOnce) {
+  Ok(UserOfOld("old1", {"admin"}), kAdmin);
+  Ok(UserOfOld("old2", {"admin", "buyer"}), kAdmin);
+  Ok(UserOfOld("bob", {"buyer"}), kAdmin);
+  ASSERT_TRUE(Admins().empty());
+  LogCursor before = node().log().End();
+  ASSERT_TRUE(node().ListAdminsOnce().ok());
+  EXPECT_EQ(Admins(), (Types{"old1", "old2"}));
+  const uint64_t after_listing = CursorTotal(node().log().End());
+  EXPECT_EQ(after_listing, CursorTotal(before) + 1);
+  ASSERT_TRUE(node().ListAdminsOnce().ok());
+  EXPECT_EQ(CursorTotal(node().log().End()), after_listing) << "listed once only";
+  When(User("old1", {"admin"}, /*disabled=*/true), kAdmin);
+  ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
+  When(User("old2", {"buyer"}), kAdmin);
+  ExpectRejected(Errc::kInvalidState, "last_admin");
+}
+
+TEST_F(AccessScenarios, AnEmptyLedgerListsNothing) {
+  ASSERT_TRUE(node().ListAdminsOnce().ok());
+  EXPECT_EQ(CursorTotal(node().log().End()), 0u);
 }
 
 // The token key and the shape of tokens.

@@ -905,6 +905,27 @@ TEST_P(HttpTest, TokenRequestsThatCannotBeDoneAppendNothing) {
   EXPECT_EQ(LogSize(), before);
 }
 
+TEST_P(HttpTest, TheLastEnabledAdminCannotBeDisabledOrDemoted) {
+  const uint64_t before = LogSize();
+  const Json disabled = {{"name", "Administrator"}, {"roles", {"admin"}}, {"disabled", true}};
+  const Json demoted = {{"name", "Administrator"}, {"roles", {"buyer"}}};
+  for (const Json& body : {disabled, demoted}) {
+    auto r = admin_->Put("/v1/users/admin", body);
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.error_code(), "invalid_state");
+    EXPECT_EQ(r.json["error"]["rule"], "last_admin") << r.body;
+  }
+  EXPECT_EQ(LogSize(), before);
+  CreateUser("root", {"admin"});
+  auto off = admin_->Put("/v1/users/admin", disabled);
+  EXPECT_EQ(off.status, 200) << off.body;
+  auto root_off =
+      admin_->Put("/v1/users/root", {{"name", "root"}, {"roles", {"admin"}}, {"disabled", true}});
+  EXPECT_EQ(root_off.status, 409) << root_off.body;
+  EXPECT_EQ(root_off.json["error"]["rule"], "last_admin");
+  EXPECT_EQ(admin_->Get("/v1/users/root").json["status"], "active");
+}
+
 // The break glass in the real binary: --admin-token authenticates after the
 // admin's every token is revoked and its user disabled, comes back enabled
 // after a restart, and never reaches the log; the token key stays on disk.

@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
     spdlog::error("cannot open {}: {}", config.data_dir, node.status().ToString());
     return 1;
   }
+  // Before any user command: the last-admin rule must know every admin.
+  if (Status s = (*node)->ListAdminsOnce(); !s.ok()) {
+    spdlog::error("cannot list the admins: {}", s.ToString());
+    return 1;
+  }
   bool generated = false;
   if (config.admin_token.empty() && config.demo) {
     unsigned char raw[24];

@@ -168,6 +168,21 @@ ProjectionRunner* Node::projection(std::string_view name) {
   return nullptr;
 }
 
+Status Node::ListAdminsOnce() {
+  if (engine_->Load(domain::kAdminDirectoryType, domain::kAdminDirectoryId)) return Status::Ok();
+  // Users exist by the thousand, not the million: the bound is a safeguard.
+  constexpr size_t kUsersMax = 1'000'000;
+  auto users = engine_->StreamIds("user", kUsersMax);
+  if (!users.ok()) return users.status();
+  if (users->empty()) return Status::Ok();
+  Command c = domain::ListAdmins(std::move(users.value()));
+  c.actor = Actor{"system", {"admin"}};
+  auto out = engine_->Execute(std::move(c));
+  if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
+  spdlog::info("listed the enabled admins of a ledger written before the admin directory");
+  return Status::Ok();
+}
+
 Status Node::EnsureAdmin() {
   Actor system{"system", {"admin"}};
   // Break glass: whoever can start the server with --admin-token gets an

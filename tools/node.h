@@ -59,6 +59,10 @@ class Node {
   // Stops the engine (answering queued commands) then the projections.
   void Stop();
 
+  // Lists the enabled admins on the admin directory when the ledger has
+  // users but no directory (a log written before it existed), so that the
+  // last-admin rule counts every admin. Does nothing otherwise.
+  Status ListAdminsOnce();
   // Ensures an enabled user "admin" with role admin (break glass: the
   // admin token authenticates as it). Issues no token: the admin token is
   // checked against the configuration, never stored.

@@ -34,6 +34,17 @@ Command RevokeToken(std::string token_id, std::string user_id, std::string reaso
       });
 }
 
+Command ListAdmins(std::vector<std::string> user_ids) {
+  Command c;
+  c.stream_type = std::string(kAdminDirectoryType);
+  c.stream_id = std::string(kAdminDirectoryId);
+  c.expect = Expect::kNew;
+  c.decide = [ids = std::move(user_ids)](const AggregateState*, DecideContext& ctx) {
+    return DecideListAdmins(ids, ctx);
+  };
+  return c;
+}
+
 Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
                             std::vector<PoLineInput> lines) {
   Command c;

@@ -21,6 +21,9 @@ Command IssueToken(std::string token_id, std::string user_id, std::string label,
                    std::string digest);
 // Revokes token `token_id` of user `user_id`; not_found if there is none.
 Command RevokeToken(std::string token_id, std::string user_id, std::string reason);
+// Lists the enabled admins among `user_ids` on the admin directory, which
+// must not exist yet (duplicate otherwise).
+Command ListAdmins(std::vector<std::string> user_ids);
 
 Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
                             std::vector<PoLineInput> lines);

@@ -6,12 +6,13 @@
 // `...Defined` payload, kept as a standalone FlatBuffer: reading a field is a
 // FlatBuffers accessor, rendering it is the schema-driven JSON printer, and a
 // new kind of reference data needs a schema table and a validation rule only.
-// API tokens have a state of their own: they are not definitions replaced as
-// a whole.
+// API tokens and the directory of admins have states of their own: they are
+// not definitions replaced as a whole.
 #pragma once
 
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "engine/aggregate.h"
 
@@ -52,6 +53,23 @@ void Fields(A& a, Self& t) requires std::is_same_v<std::remove_const_t<Self>, Ap
 }
 bool Valid(const ApiToken& t);
 
+// Stream `user_directory/admins`: the users who are enabled and hold the
+// role admin, so that deciding a user's change knows whether it would leave
+// none (rule `last_admin`) without reading every user. Every user definition
+// that changes the set appends the new set; a ledger whose users were defined
+// before the directory existed lists them once (ListAdmins). Until then a
+// user the directory does not list counts as no admin.
+struct AdminDirectory {
+  std::vector<std::string> admins;  // user ids, sorted
+};
+void Apply(AdminDirectory& d, const events::Envelope& e);
+std::string_view Label(const AdminDirectory& d);
+template <class A, class Self>
+void Fields(A& a, Self& d) requires std::is_same_v<std::remove_const_t<Self>, AdminDirectory> {
+  a(d.admins);
+}
+bool Valid(const AdminDirectory& d);
+
 template <class T>
 const T* TableOf(const ReferenceState& s) {
   if (s.table.empty() || s.type != events::PayloadTraits<T>::enum_value) return nullptr;
@@ -73,8 +91,14 @@ Status UnknownReference(std::string_view kind, std::string_view id);
 std::string_view ReferenceStreamType(events::Payload type);
 
 // Defines (creates or replaces) a reference entity after checking its fields
-// and every reference it makes to other entities.
+// and every reference it makes to other entities. A user's definition also
+// keeps the admin directory: refused with invalid_state, rule `last_admin`,
+// if it would leave no enabled admin.
 Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx);
+
+// Lists the enabled admins among `user_ids` on `user_directory/admins` (the
+// command's stream), for a ledger whose users predate the directory.
+Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx);
 
 // Issues an API token for `user_id` on the command's stream (named by the
 // token's id); `digest` is the HMAC of its secret. not_found for an unknown
@@ -118,6 +142,8 @@ MatchingPolicy GetMatchingPolicy(DecideContext& ctx);
 Result<Decimal> RateToCompany(DecideContext& ctx, const std::string& currency);
 
 inline constexpr std::string_view kSettingsId = "company";
+inline constexpr std::string_view kAdminDirectoryType = "user_directory";
+inline constexpr std::string_view kAdminDirectoryId = "admins";
 // A token's label is shown in lists: short text.
 inline constexpr size_t kTokenLabelBytesMax = 200;
 inline constexpr std::array<std::string_view, 3> kApprovalLevels = {"manager", "finance",

@@ -13,6 +13,7 @@ std::unique_ptr<AggregateState> Make() {
   return std::make_unique<StateOf<S>>();
 }
 
+using domain::AdminDirectory;
 using domain::ApiToken;
 using domain::AttachmentFilings;
 using domain::Budget;
@@ -40,6 +41,7 @@ const std::vector<StreamType>& AllStreamTypes() {
       {"supplier", Topic::kReference, "", 2, &Make<ReferenceState>},
       {"product", Topic::kReference, "", 2, &Make<ReferenceState>},
       {"user", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"user_directory", Topic::kReference, "", 1, &Make<AdminDirectory>},
       {"api_token", Topic::kReference, "", 2, &Make<ApiToken>},
       {"approval_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
       {"matching_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
