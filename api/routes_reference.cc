@@ -2,11 +2,11 @@
 // terms, cost centres, categories, projects, suppliers, products, users and
 // their tokens.
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "api/request_context.h"
 #include "engine/domain/commands.h"
 #include "events/event_json.h"
+#include "projections/tokens.h"
 
 namespace ledger::api {
 namespace {
@@ -187,22 +187,109 @@ void ApiServer::AddReferenceRoutes() {
     WriteJson(rc.res, 200, ReferenceJson(std::string(domain::kSettingsId), *state));
   });
 
-  Add("POST", "/v1/users/{id}/tokens", {"admin"}, "Issue an API token for a user",
-      [](RequestContext& rc) {
+  AddTokenRoutes();
+}
+
+namespace {
+
+Json TimeOrNull(int64_t us) { return us == 0 ? Json(nullptr) : Json(IsoTimestamp(us)); }
+
+// A token as lists show it: never its secret nor its digest.
+Json TokenJson(const std::string& id, const domain::ApiToken& t,
+               std::optional<int64_t> last_used_us) {
+  return Json{{"id", id},
+              {"user", t.user_id},
+              {"label", t.label},
+              {"created_at", IsoTimestamp(t.created_at_us)},
+              {"last_used_at", TimeOrNull(last_used_us.value_or(0))},
+              {"status", std::string(domain::Label(t))},
+              {"revoked_at", TimeOrNull(t.revoked_at_us)},
+              {"revoked_by", t.revoked ? Json(t.revoked_by) : Json(nullptr)}};
+}
+
+// The committed state of token `id`, if it has one.
+std::optional<domain::ApiToken> FindToken(const Engine& engine, const std::string& id) {
+  auto state = engine.Load("api_token", id);
+  const auto* t = state ? StateCast<domain::ApiToken>(state.get()) : nullptr;
+  return t ? std::optional<domain::ApiToken>(*t) : std::nullopt;
+}
+
+// Tokens are listed by their user and by admins.
+void CheckMayListTokens(const RequestContext& rc, const std::string& user) {
+  if (rc.actor.id != user && !rc.actor.HasRole("admin")) {
+    Fail(Status(Errc::kForbidden, rc.actor.id + " may not list the tokens of " + user));
+  }
+  if (!rc.ctx.engine->Load("user", user)) {
+    Fail(Status::NotFound("user \"" + user + "\" does not exist"));
+  }
+}
+
+}  // namespace
+
+void ApiServer::AddTokenRoutes() {
+  const std::string base = "/v1/users/{id}/tokens";
+  Add("POST", base, {"admin"},
+      "Issue an API token for a user (body: optional label); the token is shown once",
+      [this](RequestContext& rc) {
         std::string label = rc.optional_field("label");
-        unsigned char raw[32];
-        if (RAND_bytes(raw, sizeof raw) != 1) Fail(Status::Internal("no randomness"));
-        std::string token = "ldg_" + events::ToHex(raw, sizeof raw);
+        auto token = GenerateToken();
+        if (!token.ok()) Fail(token.status());
+        std::string digest = ctx_.token_key->Digest(token->bearer);
         std::string user = rc.path(1);
-        rc.Submit(domain::IssueToken(events::Sha256Hex(token), user, label),
-                  [token, user](const CommandOutcome& out, httplib::Response& res) {
+        rc.Submit(domain::IssueToken(token->id, user, label, std::move(digest)),
+                  [this, token = *token, user, label](const CommandOutcome& out,
+                                                       httplib::Response& res) {
                     if (!out.status.ok()) Fail(out.status);
                     if (out.replayed) {
                       // The secret is shown once and never stored: a replay
                       // cannot show it.
                       Fail(Status::Duplicate("a token was already issued for this Idempotency-Key"));
                     }
-                    WriteJson(res, 201, Json{{"token", token}, {"user", user}});
+                    auto t = FindToken(*ctx_.engine, token.id);
+                    if (!t) Fail(Status::Internal("the token just issued has no state"));
+                    WriteJson(res, 201,
+                              Json{{"id", token.id},
+                                   {"token", token.bearer},
+                                   {"user", user},
+                                   {"label", label},
+                                   {"created_at", IsoTimestamp(t->created_at_us)}});
+                  });
+      });
+  // Any actor may ask; the handler admits the token's user and admins.
+  Add("GET", base, {"*", "integrator"},
+      "A user's tokens, newest first (?status=active|revoked&limit=&cursor=), never their "
+      "secret; last_used_at: this process's last request with the token, to the second",
+      [this](RequestContext& rc) {
+        const std::string user = rc.path(1);
+        CheckMayListTokens(rc, user);
+        std::string status = Param(rc.req, "status").value_or("");
+        if (!status.empty() && status != "active" && status != "revoked") {
+          FailMalformed("status must be \"active\" or \"revoked\"");
+        }
+        auto page = QueryUserTokens(ctx_.store, user, status, Param(rc.req, "cursor").value_or(""),
+                                    LimitParam(rc.req, 100, 500));
+        if (!page.ok()) Fail(page.status());
+        Json items = Json::array();
+        for (const auto& id : page->ids) {
+          // Listed by the projection a moment before the engine publishes
+          // its state: shown by the next request.
+          if (auto t = FindToken(*ctx_.engine, id)) {
+            items.push_back(TokenJson(id, *t, token_usage_.LastUsed(id)));
+          }
+        }
+        Json next = page->next_cursor.empty() ? Json(nullptr) : Json(page->next_cursor);
+        WriteJson(rc.res, 200, Json{{"items", items}, {"next", next}});
+      });
+  Add("POST", base + "/{token_id}/revoke", {"admin"},
+      "Revoke a token (body: optional reason); the next request with it is refused",
+      [this](RequestContext& rc) {
+        std::string token_id = rc.path(2);
+        rc.Submit(domain::RevokeToken(token_id, rc.path(1), rc.optional_field("reason")),
+                  [this, token_id](const CommandOutcome& out, httplib::Response& res) {
+                    if (!out.status.ok()) Fail(out.status);
+                    auto t = FindToken(*ctx_.engine, token_id);
+                    if (!t) Fail(Status::Internal("the token just revoked has no state"));
+                    WriteJson(res, 200, TokenJson(token_id, *t, token_usage_.LastUsed(token_id)));
                   });
       });
 }

@@ -10,8 +10,13 @@
 //   durable, so no worker waits for the log. GET and HEAD have
 //   `read_threads` workers of their own, so reads never wait behind
 //   commands; each event stream has a thread of its own.
-// Security: every /v1 route needs `Authorization: Bearer <token>`; tokens
-//   are looked up by their SHA-256 digest and map to a user and its roles.
+// Security: every /v1 route needs `Authorization: Bearer <token>`. A token
+//   names its `api_token/<id>` stream; its HMAC under the server's token key
+//   (api/tokens.h) is compared in constant time, and it maps to a user, who
+//   must be enabled, and the user's roles. A revoked token is refused from
+//   the answer to its revocation on. Tokens issued before ids existed are
+//   found by their SHA-256. The configured admin token (break glass) is
+//   compared with the configuration alone and acts as "admin".
 //   Hostile HTTP (oversized, slow, smuggling-shaped requests) is refused by
 //   the front door before any route runs.
 //   /healthz and /readyz are open (they reveal nothing).
@@ -29,6 +34,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "api/tokens.h"
 #include "engine/attachments.h"
 #include "engine/engine.h"
 #include "engine/scrub.h"
@@ -98,6 +104,11 @@ struct ApiOptions {
   // Of which one user may hold at once, so that one integrator cannot take
   // every slot. Beyond it: 429. Default: 2.
   size_t event_streams_per_user_max = 2;
+  // The break-glass token (ledgerd --admin-token): authenticates as the user
+  // "admin" with role admin whatever the log says, even once every token is
+  // revoked or that user is disabled. Compared in constant time with this
+  // value; never written to the log. Default: none.
+  std::string admin_token;
 };
 
 // Requests and error answers, for /metrics.
@@ -120,6 +131,7 @@ struct ApiContext {
   rocksdb::DB* store = nullptr;
   std::vector<ProjectionRunner*> projections;
   AttachmentStore* attachments = nullptr;
+  const TokenKey* token_key = nullptr;  // required
   const LogScrubber* scrubber = nullptr;  // none: no scrub is reported
 };
 
@@ -154,6 +166,7 @@ class ApiServer {
            const std::string& summary, Handler handler);
   void AddRoutes();
   void AddReferenceRoutes();
+  void AddTokenRoutes();  // under /v1/users/{id}/tokens
   void AddPurchasingRoutes();
   void AddP2pRoutes();
   void AddQueryRoutes();
@@ -165,6 +178,8 @@ class ApiServer {
 
   class MessageLayer;
   class RouteTable;
+  // The actor behind the request's bearer token, or unauthenticated.
+  Result<Actor> Authenticate(const httplib::Request& req);
   // Authenticates, authorises and runs a route; errors become JSON answers.
   void Invoke(const std::vector<std::string>& roles, const Handler& handler,
               const httplib::Request& req, httplib::Response& res,
@@ -186,6 +201,10 @@ class ApiServer {
   bool TakeEventStream(const std::string& user);
   void ReleaseEventStream(const std::string& user);
   HttpCounters counters_;
+  // SHA-256 hex of options_.admin_token ("" without one): compared, at a
+  // fixed size, with the SHA-256 of each bearer.
+  std::string admin_token_sha256_;
+  TokenUsage token_usage_;
 };
 
 }  // namespace ledger::api

@@ -590,10 +590,11 @@ constexpr size_t kHttpConnections[] = {64, 256, 1024};
 // Orders created beforehand for the GETs to go round.
 constexpr size_t kReadOrders = 1000;
 
-// Reference data and the admin token on a node of an http family.
+// Reference data and the admin user on a node of an http family (the server
+// takes kToken as its admin token).
 void SeedHttp(Node& node) {
   SeedReference(node.engine());
-  Status s = node.EnsureAdmin(kToken);
+  Status s = node.EnsureAdmin();
   if (!s.ok()) {
     std::fprintf(stderr, "set-up: %s\n", s.ToString().c_str());
     std::abort();
@@ -641,8 +642,10 @@ bench::HttpLoadResult RunHttp(const Options& o, Node& node,
   api::ApiOptions ao;
   ao.port = 0;
   ao.threads = o.http_threads;
+  ao.admin_token = kToken;
   api::ApiServer server(api::ApiContext{&node.engine(), &node.log(), node.store(),
-                                        node.projections(), &node.attachments()},
+                                        node.projections(), &node.attachments(),
+                                        &node.token_key()},
                         ao);
   auto port = server.Bind();
   if (!port.ok()) {

@@ -850,6 +850,26 @@ Status Engine::ReadStream(std::string_view type, std::string_view id,
   return FromRocks(it->status());
 }
 
+Result<std::vector<std::string>> Engine::StreamIds(std::string_view type, size_t max) const {
+  // Index keys are <prefix><id>\x1f<version>: after the versions of one id,
+  // the next id starts at <prefix><id>\x20 (ids never hold \x1f).
+  const std::string prefix = state_keys::IndexPrefix(type);
+  std::vector<std::string> ids;
+  std::unique_ptr<rocksdb::Iterator> it(store_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);) {
+    std::string_view rest = it->key().ToStringView().substr(prefix.size());
+    const size_t end = rest.find('\x1f');
+    if (end == std::string_view::npos) return Status::Corruption("bad stream index key");
+    if (ids.size() == max) {
+      return Status(Errc::kTooLarge, fmt::format("more than {} {} streams", max, type));
+    }
+    ids.emplace_back(rest.substr(0, end));
+    it->Seek(prefix + ids.back() + '\x20');
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status()));
+  return ids;
+}
+
 EngineStats Engine::stats() const {
   EngineStats s;
   {

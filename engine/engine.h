@@ -99,6 +99,10 @@ class Engine {
   // Every committed record of a stream, in version order.
   Status ReadStream(std::string_view type, std::string_view id,
                     std::vector<LogRecord>* records) const;
+  // The ids of the committed streams of `type`, in byte order, from the
+  // stream index. For maintenance at start (never on a request path): it
+  // reads the index, not the cache. too_large if there are more than `max`.
+  Result<std::vector<std::string>> StreamIds(std::string_view type, size_t max) const;
 
   // Refuses new commands, answers every queued one, and stops the writer.
   void Stop();

@@ -3,9 +3,26 @@
 #include <flatbuffers/idl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "events/envelope_bfbs_generated.h"
 
 namespace ledger::events {
+
+// Takes the fields marked `(secret)` (common.fbs) out of the schema the
+// text generator walks: it prints the fields of a table's definition, so a
+// field that is not there is never printed, whatever the event holds. The
+// parser lives as long as the process: what is taken out needs no owner.
+static void HideSecretFields(flatbuffers::Parser* p) {
+  for (auto* def : p->structs_.vec) {
+    auto& fields = def->fields.vec;
+    fields.erase(std::remove_if(fields.begin(), fields.end(),
+                                [](const flatbuffers::FieldDef* f) {
+                                  return f->attributes.Lookup("secret") != nullptr;
+                                }),
+                 fields.end());
+  }
+}
 
 static const flatbuffers::Parser& SchemaParser() {
   static const flatbuffers::Parser* parser = [] {
@@ -18,6 +35,7 @@ static const flatbuffers::Parser& SchemaParser() {
     // into valid JSON, rather than failing the whole payload.
     p->opts.allow_non_utf8 = true;
     LEDGER_ASSERT(p->Deserialize(EnvelopeBinarySchema::data(), EnvelopeBinarySchema::size()));
+    HideSecretFields(p);
     return p;
   }();
   return *parser;

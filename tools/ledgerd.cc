@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_file, "JSON configuration file");
   app.add_option("--data-dir", data_dir, "Data directory (default ./data)");
   app.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  app.add_option("--admin-token", admin_token, "Ensure an admin user with this API token");
+  app.add_option("--admin-token", admin_token,
+                 "Break-glass token: always authenticates as the admin user, kept enabled");
   app.add_option("--log", log_backend, "Log backend: local (default) or kafka")
       ->check(CLI::IsMember({"local", "kafka"}));
   app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
@@ -109,6 +110,11 @@ int main(int argc, char** argv) {
     spdlog::error("cannot open {}: {}", config.data_dir, node.status().ToString());
     return 1;
   }
+  // Before any user command: the last-admin rule must know every admin.
+  if (Status s = (*node)->ListAdminsOnce(); !s.ok()) {
+    spdlog::error("cannot list the admins: {}", s.ToString());
+    return 1;
+  }
   bool generated = false;
   if (config.admin_token.empty() && config.demo) {
     unsigned char raw[24];
@@ -117,7 +123,7 @@ int main(int argc, char** argv) {
     generated = true;
   }
   if (!config.admin_token.empty()) {
-    Status s = (*node)->EnsureAdmin(config.admin_token);
+    Status s = (*node)->EnsureAdmin();
     if (!s.ok()) {
       spdlog::error("cannot ensure the admin user: {}", s.ToString());
       return 1;
@@ -137,8 +143,10 @@ int main(int argc, char** argv) {
   }
   (*node)->StartScrub({config.scrub_records_per_second,
                        std::chrono::milliseconds(config.scrub_interval_s * 1000)});
-  api::ApiContext ctx{&(*node)->engine(), &(*node)->log(), (*node)->store(),
-                      (*node)->projections(), &(*node)->attachments(), (*node)->scrubber()};
+  api::ApiContext ctx{&(*node)->engine(),     &(*node)->log(),         (*node)->store(),
+                      (*node)->projections(), &(*node)->attachments(), &(*node)->token_key(),
+                      (*node)->scrubber()};
+  api_options.admin_token = config.admin_token;
   api::ApiServer server(ctx, api_options);
   auto port = server.Bind();
   if (!port.ok()) {

@@ -17,6 +17,7 @@
 #include "projections/budget_ledger.h"
 #include "projections/commitments.h"
 #include "projections/matching.h"
+#include "projections/tokens.h"
 
 namespace ledger {
 
@@ -30,6 +31,7 @@ Result<Config> LoadConfigFile(const std::string& path) {
     c.data_dir = j.value("data_dir", c.data_dir);
     c.listen = j.value("listen", c.listen);
     c.admin_token = j.value("admin_token", c.admin_token);
+    c.token_key_file = j.value("token_key_file", c.token_key_file);
     c.log_backend = j.value("log", c.log_backend);
     c.kafka_brokers = j.value("kafka_brokers", c.kafka_brokers);
     c.kafka_transactional_id = j.value("kafka_transactional_id", c.kafka_transactional_id);
@@ -74,6 +76,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   p.push_back(std::make_unique<CommitmentsProjection>());
   p.push_back(std::make_unique<BudgetLedgerProjection>());
   p.push_back(std::make_unique<MatchingProjection>());
+  p.push_back(std::make_unique<TokensProjection>());
   return p;
 }
 
@@ -140,6 +143,10 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   auto attachments = AttachmentStore::Open(config.data_dir + "/attachments");
   if (!attachments.ok()) return attachments.status();
   node->attachments_ = std::move(attachments.value());
+  auto key = api::TokenKey::LoadOrCreate(
+      config.token_key_file.empty() ? config.data_dir + "/token.key" : config.token_key_file);
+  if (!key.ok()) return key.status();
+  node->token_key_ = std::make_unique<api::TokenKey>(std::move(key.value()));
   for (auto& p : AllProjections()) {
     node->projections_.push_back(
         std::make_unique<ProjectionRunner>(node->log_.get(), node->store_.get(), std::move(p)));
@@ -194,7 +201,22 @@ ProjectionRunner* Node::projection(std::string_view name) {
   return nullptr;
 }
 
-Status Node::EnsureAdmin(const std::string& token) {
+Status Node::ListAdminsOnce() {
+  if (engine_->Load(domain::kAdminDirectoryType, domain::kAdminDirectoryId)) return Status::Ok();
+  // Users exist by the thousand, not the million: the bound is a safeguard.
+  constexpr size_t kUsersMax = 1'000'000;
+  auto users = engine_->StreamIds("user", kUsersMax);
+  if (!users.ok()) return users.status();
+  if (users->empty()) return Status::Ok();
+  Command c = domain::ListAdmins(std::move(users.value()));
+  c.actor = Actor{"system", {"admin"}};
+  auto out = engine_->Execute(std::move(c));
+  if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
+  spdlog::info("listed the enabled admins of a ledger written before the admin directory");
+  return Status::Ok();
+}
+
+Status Node::EnsureAdmin() {
   Actor system{"system", {"admin"}};
   // Break glass: whoever can start the server with --admin-token gets an
   // enabled admin back, even if the admin user was disabled or lost its
@@ -224,13 +246,6 @@ Status Node::EnsureAdmin(const std::string& token) {
     p.Set(std::move(u));
     Command c = domain::DefineReference("admin", std::move(p),
                                         defined == nullptr ? Expect::kNew : Expect::kExisting);
-    c.actor = system;
-    auto out = engine_->Execute(std::move(c));
-    if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
-  }
-  std::string digest = events::Sha256Hex(token);
-  if (!engine_->Load("api_token", digest)) {
-    Command c = domain::IssueToken(digest, "admin", "--admin-token");
     c.actor = system;
     auto out = engine_->Execute(std::move(c));
     if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;

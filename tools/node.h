@@ -21,7 +21,13 @@ namespace ledger {
 struct Config {
   std::string data_dir = "./data";     // Default: ./data
   std::string listen = "127.0.0.1:8080";  // Default: loopback, port 8080
-  std::string admin_token;             // Default: none (ensure no admin)
+  // The break-glass admin token: ledgerd ensures an enabled user "admin"
+  // and the API authenticates this token as it (api::ApiOptions). Default:
+  // none (ensure no admin).
+  std::string admin_token;
+  // The key of API token digests (api::TokenKey), created on first start.
+  // Nodes serving the same log share one. Default: <data_dir>/token.key.
+  std::string token_key_file;
   std::string log_backend = "local";   // Default: local ("local" | "kafka")
   std::string kafka_brokers;           // Default: none; "embedded" starts a mock cluster
   std::string kafka_transactional_id = "ledgerd";  // Default: "ledgerd"
@@ -75,13 +81,20 @@ class Node {
   // Stops the engine (answering queued commands) then the projections.
   void Stop();
 
-  // Ensures a user "admin" with role admin and this API token exist.
-  Status EnsureAdmin(const std::string& token);
+  // Lists the enabled admins on the admin directory when the ledger has
+  // users but no directory (a log written before it existed), so that the
+  // last-admin rule counts every admin. Does nothing otherwise.
+  Status ListAdminsOnce();
+  // Ensures an enabled user "admin" with role admin (break glass: the
+  // admin token authenticates as it). Issues no token: the admin token is
+  // checked against the configuration, never stored.
+  Status EnsureAdmin();
 
   Engine& engine() { return *engine_; }
   EventLog& log() { return *log_; }
   rocksdb::DB* store() { return store_.get(); }
   AttachmentStore& attachments() { return *attachments_; }
+  const api::TokenKey& token_key() const { return *token_key_; }
   std::vector<ProjectionRunner*> projections();
   ProjectionRunner* projection(std::string_view name);
 
@@ -93,6 +106,7 @@ class Node {
   std::unique_ptr<rocksdb::DB> store_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<AttachmentStore> attachments_;
+  std::unique_ptr<api::TokenKey> token_key_;
   std::vector<std::unique_ptr<ProjectionRunner>> projections_;
   std::unique_ptr<LogScrubber> scrubber_;  // before the log closes
 };

@@ -15,8 +15,15 @@ namespace ledger::domain {
 // `definition` is one of the `...DefinedT` payloads.
 Command DefineReference(std::string id, events::PayloadUnion definition, Expect expect);
 
-// Issues a token: `token_digest` is the SHA-256 hex of the secret token.
-Command IssueToken(std::string token_digest, std::string user_id, std::string label);
+// Issues token `token_id` (its stream's id) for a user; `digest` is the
+// HMAC-SHA256 of its secret (32 bytes).
+Command IssueToken(std::string token_id, std::string user_id, std::string label,
+                   std::string digest);
+// Revokes token `token_id` of user `user_id`; not_found if there is none.
+Command RevokeToken(std::string token_id, std::string user_id, std::string reason);
+// Lists the enabled admins among `user_ids` on the admin directory, which
+// must not exist yet (duplicate otherwise).
+Command ListAdmins(std::vector<std::string> user_ids);
 
 Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
                             std::vector<PoLineInput> lines);

@@ -13,6 +13,8 @@ std::unique_ptr<AggregateState> Make() {
   return std::make_unique<StateOf<S>>();
 }
 
+using domain::AdminDirectory;
+using domain::ApiToken;
 using domain::AttachmentFilings;
 using domain::Budget;
 using domain::BudgetScope;
@@ -27,20 +29,23 @@ using domain::ReferenceState;
 
 const std::vector<StreamType>& AllStreamTypes() {
   static const std::vector<StreamType> kTypes = {
-      {"settings", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"tax_code", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"fiscal_position", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"payment_term", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"cost_center", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"category", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"project", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"supplier", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"product", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"user", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"api_token", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"approval_policy", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"matching_policy", Topic::kReference, "", 1, &Make<ReferenceState>},
-      {"exchange_rate", Topic::kReference, "", 1, &Make<ReferenceState>},
+      // Format 2: reference states no longer carry a `revoked` flag (tokens
+      // have a state of their own).
+      {"settings", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"tax_code", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"fiscal_position", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"payment_term", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"cost_center", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"category", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"project", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"supplier", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"product", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"user", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"user_directory", Topic::kReference, "", 1, &Make<AdminDirectory>},
+      {"api_token", Topic::kReference, "", 2, &Make<ApiToken>},
+      {"approval_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"matching_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
+      {"exchange_rate", Topic::kReference, "", 2, &Make<ReferenceState>},
       {"purchase_order", Topic::kPurchasing, "PO", 2, &Make<PurchaseOrder>},
       {"purchase_request", Topic::kPurchasing, "PR", 1, &Make<PurchaseRequest>},
       {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>},
