@@ -26,6 +26,8 @@ import tempfile
 import time
 import urllib.request
 
+from ledger_process import read_value
+
 LEDGERD, LEDGERCTL = sys.argv[1:3]
 TOKEN = "api-fuzz-admin"
 VENV = os.environ.get("LEDGER_VENV", os.path.expanduser("~/.cache/ledgerd-venv"))
@@ -39,17 +41,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what, flush=True)
-
-
-def read_value(proc, prefix, timeout_s=120):
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if line.startswith(prefix):
-            return line[len(prefix):].strip()
-    raise RuntimeError("no %s from %s" % (prefix, proc.args[0]))
 
 
 def get(port, path):
@@ -111,7 +102,7 @@ def main():
         [LEDGERD, "--data-dir", data, "--listen", "127.0.0.1:0", "--admin-token", TOKEN, "--demo"],
         stdout=subprocess.PIPE, stderr=open(os.path.join(work, "ledgerd.log"), "w"), text=True)
     try:
-        port = int(read_value(ledgerd, "LISTENING="))
+        port = int(read_value(ledgerd, "LISTENING=", timeout_s=120))
         print("ledgerd on port %d, data in %s, seed %d" % (port, data, SEED), flush=True)
         config_file = os.path.join(work, "schemathesis.toml")
         with open(config_file, "w") as f:

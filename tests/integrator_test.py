@@ -19,6 +19,8 @@ import tempfile
 import time
 import urllib.request
 
+from ledger_process import read_value
+
 from confluent_kafka import Consumer
 
 LEDGERD, LEDGERCTL, FLATC = sys.argv[1:4]
@@ -30,17 +32,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what)
-
-
-def read_value(proc, prefix, timeout_s=30):
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if line.startswith(prefix):
-            return line[len(prefix):].strip()
-    raise RuntimeError("no %s from %s" % (prefix, proc.args[0]))
 
 
 def http(port, method, path, body=None):
