@@ -27,8 +27,22 @@ inline std::string Snapshot(std::string_view stream_key) {
   return "w/a/" + std::string(stream_key);
 }
 // w/x/<type>\x1f<id>\x1f<version, 8 bytes BE> -> ref
+inline constexpr std::string_view kIndexRoot = "w/x/";
 inline std::string IndexPrefix(std::string_view stream_key) {
-  return "w/x/" + std::string(stream_key) + '\x1f';
+  return std::string(kIndexRoot) + std::string(stream_key) + '\x1f';
+}
+// Splits an index key into its stream's type, id and version; false if the
+// key is not one.
+inline bool ParseIndex(std::string_view key, std::string_view* type, std::string_view* id,
+                       uint64_t* version) {
+  if (!key.starts_with(kIndexRoot) || key.size() < kIndexRoot.size() + 11) return false;
+  const std::string_view stream = key.substr(kIndexRoot.size(), key.size() - kIndexRoot.size() - 9);
+  const size_t sep = stream.find('\x1f');
+  if (sep == std::string_view::npos || key[key.size() - 9] != '\x1f') return false;
+  *type = stream.substr(0, sep);
+  *id = stream.substr(sep + 1);
+  *version = GetBE(key.data() + key.size() - 8, 8);
+  return true;
 }
 inline std::string Index(std::string_view stream_key, uint64_t version) {
   std::string k = IndexPrefix(stream_key);

@@ -81,17 +81,15 @@ Result<StoreReport> VerifyStore(const EventLog& log, rocksdb::DB* store) {
   if (!missing.ok()) return fail(missing.message());
 
   std::vector<uint64_t> indexed(layout.partition_count(), 0);
-  const std::string prefix = "w/x/";
+  const std::string_view root = state_keys::kIndexRoot;
   std::unique_ptr<rocksdb::Iterator> it(store->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string key = it->key().ToString();
-    const auto sep = key.find('\x1f');
-    if (key.size() < prefix.size() + 10 || sep == std::string::npos || it->value().size() != 12) {
+  for (it->Seek(root); it->Valid() && it->key().starts_with(root); it->Next()) {
+    std::string_view type, id;
+    uint64_t version = 0;
+    if (!state_keys::ParseIndex(it->key().ToStringView(), &type, &id, &version) ||
+        it->value().size() != 12) {
       return fail("a malformed stream index entry");
     }
-    const std::string type = key.substr(prefix.size(), sep - prefix.size());
-    const std::string id = key.substr(sep + 1, key.size() - 9 - sep - 1);
-    const uint64_t version = state_keys::GetBE(key.data() + key.size() - 8, 8);
     const auto partition = static_cast<uint32_t>(state_keys::GetBE(it->value().data(), 4));
     const uint64_t offset = state_keys::GetBE(it->value().data() + 4, 8);
     const std::string entry = fmt::format("the index entry of {}/{} version {}", type, id, version);
