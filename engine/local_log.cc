@@ -127,14 +127,13 @@ Result<std::unique_ptr<LocalLog>> LocalLog::Open(const std::string& path, LocalL
   o.IncreaseParallelism(2);
   o.write_buffer_size = 64 << 20;
   ConfigureRocks(&o, "log");
-  rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(o, path, &raw);
-  if (!s.ok()) return FromRocks(s);
-  std::unique_ptr<rocksdb::DB> db(raw);
+  auto opened = OpenRocks(o, path);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<rocksdb::DB> db = std::move(opened.value());
 
   std::string layout = std::to_string(options.layout.partitions_per_topic);
   std::string stored;
-  s = db->Get(rocksdb::ReadOptions(), kLayoutKey, &stored);
+  auto s = db->Get(rocksdb::ReadOptions(), kLayoutKey, &stored);
   if (s.IsNotFound()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;

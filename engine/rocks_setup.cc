@@ -6,7 +6,10 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+
+#include "engine/coding.h"
 
 namespace ledger {
 namespace {
@@ -48,6 +51,16 @@ class ManualRecovery final : public rocksdb::EventListener {
 void ConfigureRocks(rocksdb::Options* options, std::string name) {
   options->info_log = std::make_shared<SpdlogRocksLogger>(std::move(name));
   options->listeners.push_back(std::make_shared<ManualRecovery>());
+}
+
+Result<std::unique_ptr<rocksdb::DB>> OpenRocks(const rocksdb::Options& options,
+                                               const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Status::IoError("cannot create " + path + ": " + ec.message());
+  rocksdb::DB* raw = nullptr;
+  LEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, &raw)));
+  return std::unique_ptr<rocksdb::DB>(raw);
 }
 
 }  // namespace ledger

@@ -11,13 +11,23 @@
 //   soon as a write can succeed (engine.h, "Storage faults").
 #pragma once
 
+#include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <memory>
 #include <string>
+
+#include "events/status.h"
 
 namespace ledger {
 
 // Applies the above to the options of the database `name` ("log", "store").
 void ConfigureRocks(rocksdb::Options* options, std::string name);
+
+// Opens (creating if missing) the database at `path` with `options`. The
+// directory is made first: RocksDB reports a missing one as an error line
+// even when it is about to create it.
+Result<std::unique_ptr<rocksdb::DB>> OpenRocks(const rocksdb::Options& options,
+                                               const std::string& path);
 
 }  // namespace ledger

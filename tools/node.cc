@@ -164,10 +164,9 @@ Status Node::OpenStore(const std::string& path) {
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(256 << 20);
   so.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(so, path, &raw);
-  if (!s.ok()) return Status::IoError("state store: " + s.ToString());
-  store_.reset(raw);
+  auto opened = OpenRocks(so, path);
+  if (!opened.ok()) return Status::IoError("state store: " + opened.status().ToString());
+  store_ = std::move(opened.value());
   return Status::Ok();
 }
 
