@@ -108,7 +108,8 @@ void RegisterStreamTypes(std::span<const StreamType> types);
 
 // An event a decision asks to append. By default to the command's stream.
 struct NewEvent {
-  events::PayloadUnion payload;
+  // The event, serialised in its context's schema (events/context.h).
+  events::EncodedEvent event;
   std::string stream_type;     // "" = the command's stream
   std::string stream_id;
   std::string effective_date;  // "" = the command's date
@@ -128,10 +129,14 @@ inline std::vector<NewEvent> One(NewEvent e) {
   return v;
 }
 
+// The event `object` to the command's stream: an object-API event table
+// (e.g. events::PurchaseOrderCreatedT) or a context's union object. Its
+// context comes from the table's type (events::EventOf, generated for every
+// context in events/<context>_events.h).
 template <class T>
-NewEvent Emit(T&& table) {
+NewEvent Emit(const T& object) {
   NewEvent e;
-  e.payload.Set(std::forward<T>(table));
+  e.event = events::EncodeEvent(object);
   return e;
 }
 

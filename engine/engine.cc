@@ -219,14 +219,19 @@ class Engine::Batch final : public DecideContext {
   void BeginNumbering() { reserved_.clear(); }
 
   // Builds the record of one new event and applies it.
-  Status AddEvent(const events::EnvelopeMeta& meta_in, const events::PayloadUnion& payload,
+  Status AddEvent(const events::EnvelopeMeta& meta_in, const events::EncodedEvent& event,
                   const StreamType& type) {
     events::EnvelopeMeta meta = meta_in;
+    // A topic holds the events of one context, so that an integrator reads
+    // it with that context's schema: a stream type's events are of the
+    // context of its topic (ledger.<context>).
+    const std::string_view topic = kTopicNames[static_cast<size_t>(type.topic)];
+    LEDGER_ASSERT(topic.substr(0, 7) == "ledger." && topic.substr(7) == event.context);
     meta.partition = engine_->log_->layout().PartitionFor(type.topic, meta.stream_id);
     events::Digest hash;
     AppendRecord rec;
     rec.partition = meta.partition;
-    rec.bytes = events::EncodeEnvelope(meta, payload, chain_[meta.partition], &hash);
+    rec.bytes = events::EncodeEnvelope(meta, event, chain_[meta.partition], &hash);
     chain_[meta.partition] = hash;
     records_.push_back(std::move(rec));
     return Apply(*events::EnvelopeOf(records_.back().bytes), records_.size() - 1);
@@ -695,7 +700,7 @@ void Engine::ProcessBatch(std::vector<Pending>* pending) {
       meta.causation_id = cmd.causation_id;
       meta.idempotency_key = cmd.idempotency_key;
       meta.request_hash = cmd.request_hash;
-      failed = batch.AddEvent(meta, ev.payload, *(*entry)->type);
+      failed = batch.AddEvent(meta, ev.event, *(*entry)->type);
       if (!failed.ok()) break;
     }
     // Decisions are validated before any event is built; a failure here is a

@@ -96,9 +96,10 @@ std::string EventIdValue::ToString() const {
   return ToHex(raw, 16);
 }
 
-std::string EncodeEnvelope(const EnvelopeMeta& m, const PayloadUnion& payload,
+std::string EncodeEnvelope(const EnvelopeMeta& m, const EncodedEvent& event,
                            const Digest& prev_hash, Digest* hash) {
-  flatbuffers::FlatBufferBuilder fbb(512);
+  LEDGER_ASSERT(!event.empty() && !event.context.empty());
+  flatbuffers::FlatBufferBuilder fbb(512 + event.payload.size());
   auto str = [&](std::string_view s) {
     return s.empty() ? flatbuffers::Offset<flatbuffers::String>()
                      : fbb.CreateString(s.data(), s.size());
@@ -114,7 +115,12 @@ std::string EncodeEnvelope(const EnvelopeMeta& m, const PayloadUnion& payload,
   auto causation_id = str(m.causation_id);
   auto idempotency_key = str(m.idempotency_key);
   auto request_hash = str(m.request_hash);
-  auto body = payload.Pack(fbb);
+  auto context = fbb.CreateString(event.context.data(), event.context.size());
+  // The event is a FlatBuffer of its own: aligned as the largest scalar it
+  // may hold, so that its accessors read aligned values in place.
+  fbb.ForceVectorAlignment(event.payload.size(), sizeof(uint8_t), 8);
+  auto body = fbb.CreateVector(reinterpret_cast<const uint8_t*>(event.payload.data()),
+                               event.payload.size());
 
   EventId id(m.event_id.hi, m.event_id.lo);
   Hash256 prev(flatbuffers::span<const uint8_t, 32>(prev_hash.data(), 32));
@@ -133,12 +139,12 @@ std::string EncodeEnvelope(const EnvelopeMeta& m, const PayloadUnion& payload,
   b.add_causation_id(causation_id);
   b.add_idempotency_key(idempotency_key);
   b.add_request_hash(request_hash);
-  b.add_schema_version(1);
+  b.add_schema_version(kEnvelopeFormat);
   b.add_partition(m.partition);
-  b.add_payload_type(payload.type);
-  b.add_payload(body);
   b.add_prev_hash(&prev);
   b.add_hash(&zero);
+  b.add_context(context);
+  b.add_event(body);
   FinishEnvelopeBuffer(fbb, b.Finish());
 
   std::string bytes(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
@@ -163,9 +169,11 @@ Status VerifyRecord(std::string_view bytes, bool check_hash) {
   }
   const Envelope* env = EnvelopeOf(bytes);
   if (env->hash() == nullptr || env->stream_id() == nullptr || env->stream_type() == nullptr ||
-      env->event_id() == nullptr || env->payload_type() == Payload::NONE) {
+      env->event_id() == nullptr) {
     return Status::Corruption("envelope misses a required field");
   }
+  LEDGER_RETURN_IF_ERROR(
+      VerifyEvent(*env, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   if (check_hash) {
     const auto* base = reinterpret_cast<const uint8_t*>(bytes.data());
     size_t hole = reinterpret_cast<const uint8_t*>(env->hash()) - base;

@@ -1,6 +1,8 @@
 // The envelope codec: builds log records, verifies them, reads them.
 //
 // A record is one FlatBuffers `Envelope` (events/schemas/envelope.fbs). Its
+// event is in its context's own schema (events/context.h); records of format
+// 1, which carried it in one union of every event, are read too. Its
 // `hash` is the SHA-256 of the record's own bytes with the 32 hash bytes set
 // to zero; its `prev_hash` is the hash of the previous record of the same
 // partition, so the records of a partition form a chain (docs/FORMAT.md).
@@ -12,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/context.h"
 #include "events/envelope_generated.h"
 #include "events/status.h"
 
@@ -50,15 +53,24 @@ struct EnvelopeMeta {
   uint32_t partition = 0;
 };
 
-// Builds a record chained after `prev_hash`. Returns the record's bytes and
-// stores its hash in `*hash`.
-std::string EncodeEnvelope(const EnvelopeMeta& meta, const PayloadUnion& payload,
+// The envelope's schema_version: 2 since each context has its union.
+inline constexpr uint16_t kEnvelopeFormat = 2;
+
+// Builds a record of format 2 chained after `prev_hash`, carrying `event`
+// (which must not be empty). Returns the record's bytes and stores its hash
+// in `*hash`.
+std::string EncodeEnvelope(const EnvelopeMeta& meta, const EncodedEvent& event,
                            const Digest& prev_hash, Digest* hash);
 
-// Checks that `bytes` is a well-formed envelope (FlatBuffers verifier and file
-// identifier) and, if `check_hash`, that its hash matches its content.
-// Returns Corruption otherwise. Never crashes on arbitrary input.
+// Checks that `bytes` is a well-formed envelope of either format (FlatBuffers
+// verifier and file identifier, the event verified with its context's
+// schema) and, if `check_hash`, that its hash matches its content. Returns
+// Corruption otherwise. Never crashes on arbitrary input.
 Status VerifyRecord(std::string_view bytes, bool check_hash = true);
+
+// The part of VerifyRecord that checks the event of envelope `e`, which
+// passed the envelope's verifier and lies in `record` (upcast.cc).
+Status VerifyEvent(const Envelope& e, const uint8_t* record, size_t record_size);
 
 // The envelope of a record that passed VerifyRecord.
 inline const Envelope* EnvelopeOf(std::string_view bytes) {
@@ -69,10 +81,9 @@ Digest HashOf(const Envelope& e);
 Digest PrevHashOf(const Envelope& e);
 EventIdValue EventIdOf(const Envelope& e);
 
-// Name of the payload's event type, e.g. "PurchaseOrderCreated".
-inline std::string_view EventTypeName(const Envelope& e) {
-  return EnumNamePayload(e.payload_type());
-}
+// Name of the event's type, e.g. "PurchaseOrderCreated", in either format;
+// "" for a type this binary does not know.
+std::string_view EventTypeName(const Envelope& e);
 
 // Nil-safe view of a FlatBuffers string.
 inline std::string_view Sv(const flatbuffers::String* s) {

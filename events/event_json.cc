@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "events/envelope_bfbs_generated.h"
+#include <memory>
+#include <vector>
 
 namespace ledger::events {
 
@@ -24,21 +24,36 @@ static void HideSecretFields(flatbuffers::Parser* p) {
   }
 }
 
-static const flatbuffers::Parser& SchemaParser() {
-  static const flatbuffers::Parser* parser = [] {
-    auto* p = new flatbuffers::Parser();
-    p->opts.strict_json = true;
-    p->opts.output_default_scalars_in_json = true;
-    p->opts.indent_step = -1;  // one line
-    // A string that is not UTF-8 (written before input was checked) is
-    // rendered, its bad bytes as \x escapes that RepairByteEscapes turns
-    // into valid JSON, rather than failing the whole payload.
-    p->opts.allow_non_utf8 = true;
-    LEDGER_ASSERT(p->Deserialize(EnvelopeBinarySchema::data(), EnvelopeBinarySchema::size()));
-    HideSecretFields(p);
-    return p;
+// One parser per context, from the context's binary schema, in the order of
+// Contexts(); built once, read concurrently (the text generator only reads).
+static const std::vector<std::unique_ptr<flatbuffers::Parser>>& SchemaParsers() {
+  static const auto* parsers = [] {
+    auto* all = new std::vector<std::unique_ptr<flatbuffers::Parser>>();
+    for (const ContextSchema& c : Contexts()) {
+      auto p = std::make_unique<flatbuffers::Parser>();
+      p->opts.strict_json = true;
+      p->opts.output_default_scalars_in_json = true;
+      p->opts.indent_step = -1;  // one line
+      // A string that is not UTF-8 (written before input was checked) is
+      // rendered, its bad bytes as \x escapes that RepairByteEscapes turns
+      // into valid JSON, rather than failing the whole payload.
+      p->opts.allow_non_utf8 = true;
+      LEDGER_ASSERT(p->Deserialize(c.binary_schema, c.binary_schema_size));
+      HideSecretFields(p.get());
+      all->push_back(std::move(p));
+    }
+    return all;
   }();
-  return *parser;
+  return *parsers;
+}
+
+// The parser of the context named `context`, or nullptr.
+static const flatbuffers::Parser* SchemaParser(std::string_view context) {
+  const auto contexts = Contexts();
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    if (contexts[i].name == context) return SchemaParsers()[i].get();
+  }
+  return nullptr;
 }
 
 namespace {
@@ -150,14 +165,9 @@ static std::string RepairByteEscapes(std::string text) {
 }
 
 std::string PayloadJson(const Envelope& e) {
-  if (e.payload() == nullptr) return "{}";
-  std::string name = "ledger.events.";
-  name += EventTypeName(e);
-  std::string text;
-  if (!flatbuffers::GenerateTextFromTable(SchemaParser(), e.payload(), name, &text)) {
-    return "{}";
-  }
-  return RepairByteEscapes(std::move(text));
+  const RawEvent r = ReadRawEvent(e);
+  if (r.table == nullptr) return "{}";
+  return TableJson(r.context, r.type, r.table);
 }
 
 std::string EnvelopeJson(const Envelope& e, int64_t offset) {
@@ -187,12 +197,14 @@ std::string EnvelopeJson(const Envelope& e, int64_t offset) {
 
 namespace ledger::events {
 
-std::string TableJson(Payload type, const void* buffer) {
+std::string TableJson(std::string_view context, uint8_t type, const void* table) {
+  const ContextSchema* c = FindContext(context);
+  const flatbuffers::Parser* parser = SchemaParser(context);
+  if (c == nullptr || parser == nullptr || c->TypeName(type).empty()) return "{}";
   std::string name = "ledger.events.";
-  name += EnumNamePayload(type);
+  name += c->TypeName(type);
   std::string text;
-  const void* table = flatbuffers::GetRoot<flatbuffers::Table>(buffer);
-  if (!flatbuffers::GenerateTextFromTable(SchemaParser(), table, name, &text)) return "{}";
+  if (!flatbuffers::GenerateTextFromTable(*parser, table, name, &text)) return "{}";
   return RepairByteEscapes(std::move(text));
 }
 

@@ -1,8 +1,9 @@
 // Schema-driven JSON rendering of events, for the HTTP API.
 //
 // The payload is rendered by FlatBuffers' own text generator from the binary
-// schema compiled into the binary (no hand-written printer per event type);
-// envelope fields are rendered by name.
+// schema of its context compiled into the binary (no hand-written printer per
+// event type); envelope fields are rendered by name. Records of both formats
+// render the same JSON: "type" is the event type's name, "payload" its table.
 #pragma once
 
 #include <string>
@@ -37,8 +38,17 @@ std::string Utf8Text(std::string_view s);
 
 namespace ledger::events {
 
-// JSON object text of a standalone payload table of type `type` (a buffer
-// whose root is the table, as kept by reference-data snapshots).
-std::string TableJson(Payload type, const void* buffer);
+// JSON object text of the table `table` of event type `type` of the context
+// named `context`; "{}" if the context or the type is unknown.
+std::string TableJson(std::string_view context, uint8_t type, const void* table);
+
+// JSON object text of a standalone event table of type `type` of a context's
+// union (a buffer whose root is the table, as kept by reference-data
+// snapshots).
+template <class Union>
+std::string TableJson(Union type, const void* buffer) {
+  return TableJson(ContextTraits<Union>::kName, static_cast<uint8_t>(type),
+                   flatbuffers::GetRoot<flatbuffers::Table>(buffer));
+}
 
 }  // namespace ledger::events

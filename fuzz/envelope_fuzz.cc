@@ -1,7 +1,9 @@
 // Fuzzes what reads records written by others (the local log after a crash
 // or an edit, a Kafka topic anyone may produce to): any bytes go through
 // VerifyRecord, and a record that passes is read and rendered as the API
-// renders it.
+// renders it, in either envelope format (the corpus holds records of
+// format 1, `format1_*`, and of format 2): the event read through the
+// upcast, its context's payload verified with the context's schema.
 //
 // Properties: nothing crashes; VerifyRecord with the hash check passes only
 // what it passes without; the rendering of a verified envelope is valid JSON
@@ -42,6 +44,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)PrevHashOf(*e);
   (void)EventIdOf(*e).ToString();
   (void)EventTypeName(*e);
+  // The typed view the aggregates fold: a known context names a table the
+  // verifier checked.
+  const RawEvent event = ReadRawEvent(*e);
+  if (FindContext(event.context) != nullptr && event.type != 0 && event.table == nullptr) {
+    Violated("a verified event of a known context has no table", std::string(event.context));
+  }
   const std::string json = EnvelopeJson(*e, /*offset=*/static_cast<int64_t>(size));
   if (!nlohmann::json::accept(json)) Violated("EnvelopeJson is not valid JSON", json);
   const std::string payload = PayloadJson(*e);

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "events/budgets_events.h"
 #include "events/codec.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace {
 
@@ -16,14 +19,14 @@ using namespace ledger::events;
 struct Seed {
   std::string name;
   std::string stream_type;
-  PayloadUnion payload;
+  EncodedEvent event;
 };
 
 std::vector<Seed> Seeds() {
   std::vector<Seed> seeds;
   auto add = [&](std::string name, std::string stream_type, auto table) {
     Seed s{std::move(name), std::move(stream_type), {}};
-    s.payload.Set(std::move(table));
+    s.event = EncodeEvent(table);
     seeds.push_back(std::move(s));
   };
   PurchaseOrderCreatedT po;
@@ -124,7 +127,7 @@ int main(int argc, char** argv) {
     meta.partition = static_cast<uint32_t>(n % 3);
     Digest hash{};
     // Chained as a partition's records are.
-    const std::string bytes = EncodeEnvelope(meta, s.payload, prev, &hash);
+    const std::string bytes = EncodeEnvelope(meta, s.event, prev, &hash);
     prev = hash;
     std::ofstream(std::string(argv[1]) + "/" + s.name, std::ios::binary) << bytes;
     ++n;

@@ -3,9 +3,11 @@
 
 Starts a mock Kafka cluster (ledgerctl kafka-mock) and ledgerd on it, drives
 a purchase-order flow over HTTP, then, as an integrator would: downloads the
-.fbs schemas from GET /v1/schemas, generates Python code with flatc, consumes
+.fbs schemas from GET /v1/schemas, generates Python code with flatc from the
+envelope's and the purchasing context's schemas only, consumes
 ledger.purchasing with confluent-kafka in a consumer group with
-isolation.level=read_committed, and decodes every record. Checks keys,
+isolation.level=read_committed, and decodes every record: the envelope, then
+its event with the context's schema (root PurchasingPayload). Checks keys,
 headers, per-stream order and payloads.
 
 Usage: integrator_test.py LEDGERD LEDGERCTL FLATC
@@ -83,24 +85,29 @@ def main():
             status, _ = http(port, "POST", "/v1/purchase-orders/%s/confirm" % order, {})
             check(status == 200, "confirm %s" % order)
 
-        # The integrator's side: schemas from the API, code from flatc.
+        # The integrator's side: schemas from the API, code from flatc. One
+        # topic needs the envelope and its one context's schema only.
         status, schemas = http(port, "GET", "/v1/schemas")
         check(status == 200, "schemas")
+        names = [s["name"] for s in schemas["schemas"]]
+        check("purchasing.fbs" in names and "envelope.fbs" in names, "schemas served: %s" % names)
+        wanted = ["common.fbs", "envelope.fbs", "purchasing.fbs"]
         schema_dir = os.path.join(work, "fbs")
         gen_dir = os.path.join(work, "gen")
         os.makedirs(schema_dir)
         for s in schemas["schemas"]:
-            with open(os.path.join(schema_dir, s["name"]), "w") as f:
-                f.write(s["text"])
+            if s["name"] in wanted:
+                with open(os.path.join(schema_dir, s["name"]), "w") as f:
+                    f.write(s["text"])
         subprocess.run([FLATC, "--python", "-o", gen_dir] +
-                       [os.path.join(schema_dir, s["name"]) for s in schemas["schemas"]],
-                       check=True)
+                       [os.path.join(schema_dir, name) for name in wanted], check=True)
         sys.path.insert(0, gen_dir)
         Envelope = importlib.import_module("ledger.events.Envelope").Envelope
-        Payload = importlib.import_module("ledger.events.Payload").Payload
+        Payload = importlib.import_module("ledger.events.PurchasingPayload").PurchasingPayload
+        Event = importlib.import_module("ledger.events.PurchasingEvent").PurchasingEvent
         Confirmed = importlib.import_module(
             "ledger.events.PurchaseOrderConfirmed").PurchaseOrderConfirmed
-        payload_names = {v: k for k, v in vars(Payload).items() if not k.startswith("_")}
+        event_names = {v: k for k, v in vars(Event).items() if not k.startswith("_")}
 
         consumer = Consumer({"bootstrap.servers": brokers, "group.id": "erp-integration",
                              "isolation.level": "read_committed",
@@ -115,7 +122,12 @@ def main():
                 continue
             env = Envelope.GetRootAs(msg.value(), 0)
             stream = env.StreamId().decode()
-            kind = payload_names[env.PayloadType()]
+            check(env.SchemaVersion() == 2, "envelope format 2")
+            check(env.Context().decode() == "purchasing", "the topic's context")
+            # The event: a FlatBuffer of the context's schema, root PurchasingPayload.
+            event = bytes(env.Event(i) for i in range(env.EventLength()))
+            payload = Payload.GetRootAs(event, 0)
+            kind = event_names[payload.EventType()]
             headers = dict(msg.headers() or [])
             check(msg.key().decode() == stream, "record key is the stream id")
             check(headers.get("event_type", b"").decode() == kind, "event_type header")
@@ -125,7 +137,7 @@ def main():
             seen.setdefault(stream, []).append((env.StreamVersion(), kind))
             if kind == "PurchaseOrderConfirmed":
                 confirmed = Confirmed()
-                confirmed.Init(env.Payload().Bytes, env.Payload().Pos)
+                confirmed.Init(payload.Event().Bytes, payload.Event().Pos)
                 totals[stream] = confirmed.Total().decode()
         consumer.close()
         print("integrator: %d records of %d orders decoded, totals %s" %
