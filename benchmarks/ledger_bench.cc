@@ -65,6 +65,8 @@
 #include "engine/verify.h"
 #include "tools/node.h"
 #include "tools/reference/context.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 using namespace ledger;
 using Clock_ = std::chrono::steady_clock;
@@ -116,8 +118,7 @@ std::string SampleRecord(uint64_t i, events::Digest* chain) {
   added.line->tax_code = "VAT20";
   added.line->tax_rate = "20";
   added.line->cost_center = "IT";
-  events::PayloadUnion u;
-  u.Set(std::move(added));
+  const events::EncodedEvent u = events::EncodeEvent(added);
   std::string id = fmt::format("PO-2026-{:05}", i);
   events::EnvelopeMeta m;
   m.event_id = {i, i};
@@ -242,14 +243,14 @@ void Must(Engine& engine, Command c, const Actor& actor) {
 }
 
 template <class T>
-events::PayloadUnion u(T t) {
-  events::PayloadUnion p;
+events::ReferenceEventUnion u(T t) {
+  events::ReferenceEventUnion p;
   p.Set(std::move(t));
   return p;
 }
 
 void SeedReference(Engine& engine) {
-  auto def = [&](const std::string& id, events::PayloadUnion p) {
+  auto def = [&](const std::string& id, events::ReferenceEventUnion p) {
     Must(engine, domain::DefineReference(id, std::move(p), Expect::kAny), kAdmin);
   };
   events::SettingsDefinedT s;

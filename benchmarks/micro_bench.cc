@@ -5,6 +5,7 @@
 #include "engine/purchasing/purchase_order.h"
 #include "engine/tax.h"
 #include "events/codec.h"
+#include "events/purchasing_events.h"
 
 using namespace ledger;
 
@@ -29,8 +30,7 @@ static std::string Record() {
   added.line->product = "LAPTOP";
   added.line->quantity = "3";
   added.line->unit_price = "1249.00";
-  events::PayloadUnion u;
-  u.Set(std::move(added));
+  const events::EncodedEvent u = events::EncodeEvent(added);
   events::EnvelopeMeta m;
   m.stream_type = "purchase_order";
   m.stream_id = "PO-2026-00001";

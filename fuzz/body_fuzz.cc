@@ -23,6 +23,7 @@
 #include "api/reference/bodies.h"
 #include "events/codec.h"
 #include "events/event_json.h"
+#include "events/reference_events.h"
 
 namespace {
 
@@ -52,7 +53,7 @@ void CheckDecimal(const std::optional<Decimal>& d) {
 }
 
 // Encodes `payload` as the engine would, then reads it as a reader would.
-void Record(const events::PayloadUnion& payload) {
+void Record(const events::ReferenceEventUnion& payload) {
   static const std::vector<std::string> kRoles = {"admin"};
   events::EnvelopeMeta meta;
   meta.event_id = {1, 2};
@@ -62,7 +63,7 @@ void Record(const events::PayloadUnion& payload) {
   meta.actor = "admin";
   meta.actor_roles = &kRoles;
   events::Digest prev{}, hash{};
-  const std::string bytes = events::EncodeEnvelope(meta, payload, prev, &hash);
+  const std::string bytes = events::EncodeEnvelope(meta, events::EncodeEvent(payload), prev, &hash);
   if (Status s = events::VerifyRecord(bytes); !s.ok()) Violated("an encoded payload does not verify", s.ToString());
   const std::string json = events::EnvelopeJson(*events::EnvelopeOf(bytes), 0);
   if (!nlohmann::json::accept(json)) Violated("a parsed payload renders as invalid JSON", json);

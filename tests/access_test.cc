@@ -5,6 +5,7 @@
 #include "api/tokens.h"
 #include "events/codec.h"
 #include "tests/test_support.h"
+#include "events/reference_events.h"
 
 namespace ledger::testing {
 namespace {
@@ -67,7 +68,7 @@ TEST_F(AccessScenarios, ATokenIsNamedByItsIdAndKeepsOnlyTheDigestOfItsSecret) {
   const auto* e = appended()[0].envelope();
   EXPECT_EQ(events::Sv(e->stream_type()), "api_token");
   EXPECT_EQ(events::Sv(e->stream_id()), kTokenId);
-  const auto* issued = e->payload_as_ApiTokenIssued();
+  const auto* issued = events::As<events::ApiTokenIssued>(*e);
   ASSERT_NE(issued->digest(), nullptr);
   EXPECT_EQ(std::string(issued->digest()->begin(), issued->digest()->end()), kDigest);
   const ApiToken& t = Token(kTokenId);
@@ -106,7 +107,7 @@ TEST_F(AccessScenarios, ATokenIsRevokedOnceAndOnlyUnderItsOwnUser) {
   When(RevokeToken(kTokenId, "alice", "laptop stolen"), kAdmin);
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
   EXPECT_EQ(appended_types(), (Types{"ApiTokenRevoked"}));
-  EXPECT_EQ(events::Sv(appended()[0].envelope()->payload_as_ApiTokenRevoked()->reason()),
+  EXPECT_EQ(events::Sv(events::As<events::ApiTokenRevoked>(*appended()[0].envelope())->reason()),
             "laptop stolen");
   const ApiToken& t = Token(kTokenId);
   EXPECT_TRUE(t.revoked);
@@ -149,7 +150,7 @@ TEST_F(AccessScenarios, EnablingAnAdminListsItAndOtherChangesLeaveTheDirectoryAl
   const auto* e = appended()[1].envelope();
   EXPECT_EQ(events::Sv(e->stream_type()), kAdminDirectoryType);
   EXPECT_EQ(events::Sv(e->stream_id()), kAdminDirectoryId);
-  EXPECT_EQ(events::Sv(e->payload_as_EnabledAdminsChanged()->user_id()), "root");
+  EXPECT_EQ(events::Sv(events::As<events::EnabledAdminsChanged>(*e)->user_id()), "root");
   When(User("alice", {"buyer"}), kAdmin);
   EXPECT_EQ(appended_types(), (Types{"UserDefined"}));
   When(User("root", {"admin", "auditor"}), kAdmin);

@@ -26,6 +26,7 @@
 #include "tests/http_support.h"
 #include "tests/process_support.h"
 #include "tests/test_support.h"
+#include "events/purchasing_events.h"
 
 namespace ledger::testing {
 namespace {

@@ -15,6 +15,8 @@
 #include "projections/audit.h"
 #include "projections/purchasing/commitments.h"
 #include "tests/test_support.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::testing {
 namespace {
@@ -437,9 +439,7 @@ TEST_F(EngineTest, VerifyDetectsARecordRewrittenWithAValidHash) {
   std::vector<LogRecord> records;
   ASSERT_TRUE(engine().ReadStream("purchase_order", id, &records).ok());
   const auto* e = records[1].envelope();
-  events::PayloadUnion u;
-  u.type = e->payload_type();
-  u.value = events::PayloadUnion::UnPack(e->payload(), e->payload_type(), nullptr);
+  auto u = events::UnpackEvent<events::PurchasingEvent>(*e);
   u.AsPurchaseOrderLineAdded()->line->quantity = "1000";
   events::EnvelopeMeta m;
   m.event_id = events::EventIdOf(*e);
@@ -450,7 +450,8 @@ TEST_F(EngineTest, VerifyDetectsARecordRewrittenWithAValidHash) {
   m.actor = events::Sv(e->actor());
   m.partition = e->partition();
   events::Digest h;
-  std::string forged = events::EncodeEnvelope(m, u, events::PrevHashOf(*e), &h);
+  std::string forged =
+      events::EncodeEnvelope(m, events::EncodeEvent(u), events::PrevHashOf(*e), &h);
   ASSERT_TRUE(events::VerifyRecord(forged, true).ok());
   ASSERT_TRUE(local_log().CorruptForTest(records[1].partition, records[1].offset, forged).ok());
   auto report = VerifyLog(node().log());

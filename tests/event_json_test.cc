@@ -5,6 +5,7 @@
 
 #include "engine/reference_key.h"
 #include "events/event_json.h"
+#include "events/reference_events.h"
 
 namespace ledger::events {
 namespace {
@@ -45,17 +46,17 @@ TEST(EventJsonTest, FieldsMarkedSecretAreKeptButNeverRendered) {
   t.user_id = "alice";
   t.label = "ci";
   t.digest.assign(32, 0xab);
-  PayloadUnion u;
+  ReferenceEventUnion u;
   u.Set(std::move(t));
   EnvelopeMeta meta;
   meta.stream_type = "api_token";
   meta.stream_id = "tok_0123456789abcdef";
   meta.stream_version = 1;
   Digest hash{};
-  const std::string record = EncodeEnvelope(meta, u, Digest{}, &hash);
+  const std::string record = EncodeEnvelope(meta, EncodeEvent(u), Digest{}, &hash);
   const Envelope* e = EnvelopeOf(record);
-  ASSERT_NE(e->payload_as_ApiTokenIssued()->digest(), nullptr);
-  EXPECT_EQ(e->payload_as_ApiTokenIssued()->digest()->size(), 32u);
+  ASSERT_NE(events::As<events::ApiTokenIssued>(*e)->digest(), nullptr);
+  EXPECT_EQ(events::As<events::ApiTokenIssued>(*e)->digest()->size(), 32u);
   const nlohmann::json shown = {{"user_id", "alice"}, {"label", "ci"}};
   EXPECT_EQ(nlohmann::json::parse(PayloadJson(*e)), shown);
   const std::string envelope = EnvelopeJson(*e, 0);
@@ -64,7 +65,7 @@ TEST(EventJsonTest, FieldsMarkedSecretAreKeptButNeverRendered) {
   // A payload kept as a standalone table (reference snapshots) alike.
   flatbuffers::FlatBufferBuilder fbb;
   fbb.Finish(flatbuffers::Offset<flatbuffers::Table>(u.Pack(fbb).o));
-  EXPECT_EQ(nlohmann::json::parse(TableJson(Payload::ApiTokenIssued, fbb.GetBufferPointer())),
+  EXPECT_EQ(nlohmann::json::parse(TableJson(events::ReferenceEvent::ApiTokenIssued, fbb.GetBufferPointer())),
             shown);
 }
 

@@ -12,6 +12,8 @@
 #include "tests/http_support.h"
 #include "tests/process_support.h"
 #include "tests/test_support.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::testing {
 namespace {

@@ -19,6 +19,7 @@
 #include "engine/verify.h"
 #include "projections/purchasing/commitments.h"
 #include "tests/test_support.h"
+#include "events/purchasing_events.h"
 
 namespace ledger::testing {
 namespace {
@@ -139,8 +140,8 @@ TEST_F(KafkaTest, AcknowledgedCommandsSurviveBrokerFailuresExactlyOnce) {
       if (batch.empty() && CursorTotal(reader->position()) >= CursorTotal(node().log().End())) break;
       for (const auto& r : batch) {
         const auto* e = r.envelope();
-        if (e->payload_type() == events::Payload::PurchaseOrderCreated) {
-          ++created[events::Str(e->payload_as_PurchaseOrderCreated()->note_internal())];
+        if (events::Is<events::PurchaseOrderCreated>(*e)) {
+          ++created[events::Str(events::As<events::PurchaseOrderCreated>(*e)->note_internal())];
         }
       }
     }

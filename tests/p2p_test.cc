@@ -12,6 +12,9 @@
 #include "projections/purchasing/matching.h"
 #include "tests/test_support.h"
 #include "tools/export.h"
+#include "events/budgets_events.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::testing {
 namespace {
@@ -244,7 +247,7 @@ TEST_F(P2pScenarios, AWarningBudgetLetsTheOrderThroughAndKeepsTheFigures) {
   When(Confirm(po));
   EXPECT_EQ(appended_types(),
             (Types{"PurchaseOrderConfirmed", "BudgetWarningRecorded", "BudgetCommitted"}));
-  auto* w = appended_[1].envelope()->payload_as_BudgetWarningRecorded();
+  auto* w = events::As<events::BudgetWarningRecorded>(*appended_[1].envelope());
   EXPECT_EQ(events::Sv(w->available()), "100.00");
   EXPECT_EQ(events::Sv(w->requested()), "1000.00");
   EXPECT_EQ(Cell("B").committed, D("1000"));
@@ -260,7 +263,7 @@ TEST_F(P2pScenarios, ForeignOrdersCommitInTheCompanyCurrencyAtARecordedRate) {
   Ok(DefineReference("JPY", Def(r), Expect::kAny), kAdmin);
   When(Confirm(po));
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
-  auto* c = appended_[1].envelope()->payload_as_BudgetCommitted();
+  auto* c = events::As<events::BudgetCommitted>(*appended_[1].envelope());
   EXPECT_EQ(events::Sv(c->rate()), "0.0061");
   EXPECT_EQ(events::Sv(c->lines()->Get(0)->amount()), "1830.00");
   EXPECT_EQ(events::Sv(c->lines()->Get(0)->source_amount()), "300000");
@@ -288,7 +291,7 @@ TEST_F(P2pScenarios, ApprovalsFollowTheBandOfTheAmountLevelByLevel) {
   ExpectRejected(Errc::kRuleViolation, "segregation_of_duties");
   When(Approve(id), kFinance);
   EXPECT_EQ(last_.state_label, "approved");
-  auto* a = appended_[0].envelope()->payload_as_PurchaseRequestApproved();
+  auto* a = events::As<events::PurchaseRequestApproved>(*appended_[0].envelope());
   EXPECT_EQ(a->level(), 2u);
   EXPECT_EQ(events::Sv(a->role()), "approver_finance");
   EXPECT_EQ(events::Sv(a->amount()), "3600.00");
@@ -793,7 +796,7 @@ TEST_F(P2pScenarios, PaymentsInInstalmentsUntilPaidAndNeverMore) {
   ExpectRejected(Errc::kMalformed);
   When(Pay(si, "700", "mobile_money"), kAccountant);
   EXPECT_EQ(last_.state_label, "partially_paid");
-  EXPECT_EQ(events::Sv(appended_[0].envelope()->payload_as_SupplierPaymentRecorded()->remaining()),
+  EXPECT_EQ(events::Sv(events::As<events::SupplierPaymentRecorded>(*appended_[0].envelope())->remaining()),
             "500.00");
   When(Pay(si, "500.01"), kAccountant);
   ExpectRejected(Errc::kRuleViolation, "overpayment");

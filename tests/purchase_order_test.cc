@@ -1,6 +1,8 @@
 // Scenario tests of purchase orders (SPEC §4.4): given commands, when a
 // command, then these events or this rejection, and nothing appended.
 #include "tests/test_support.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::testing {
 namespace {
@@ -218,7 +220,7 @@ TEST_P(PurchaseOrderTest, ConfirmCommitsEveryLineAndRecordsTheStep) {
   auto id = NewPo({Line("LAPTOP", "2", "1000"), Line("SCREEN", "1", "250.5", "OPS")});
   When(Confirm(id));
   ASSERT_EQ(appended_types(), (Types{"PurchaseOrderConfirmed"}));
-  const auto* c = appended_[0].envelope()->payload_as_PurchaseOrderConfirmed();
+  const auto* c = events::As<events::PurchaseOrderConfirmed>(*appended_[0].envelope());
   EXPECT_EQ(events::Str(c->untaxed()), "2250.50");
   EXPECT_EQ(events::Str(c->tax()), "450.10");
   EXPECT_EQ(events::Str(c->total()), "2700.60");
@@ -281,7 +283,7 @@ TEST_P(PurchaseOrderTest, ResetToDraftReleasesTheCommitmentAndClearsStepDates) {
   Ok(Confirm(id));
   When(Reset(id));
   ASSERT_EQ(appended_types(), (Types{"PurchaseOrderResetToDraft"}));
-  const auto* r = appended_[0].envelope()->payload_as_PurchaseOrderResetToDraft();
+  const auto* r = events::As<events::PurchaseOrderResetToDraft>(*appended_[0].envelope());
   ASSERT_EQ(r->released()->size(), 1u);
   EXPECT_EQ(events::Str(r->released()->Get(0)->untaxed()), "2000.00");
   EXPECT_EQ(events::Str(r->period()), "2026-03");
@@ -296,12 +298,12 @@ TEST_P(PurchaseOrderTest, CancelReleasesOnlyWhatWasCommitted) {
   auto draft = NewPo({Line("LAPTOP", "1", "10")});
   When(Cancel(draft));
   ASSERT_EQ(appended_types(), (Types{"PurchaseOrderCancelled"}));
-  const auto* none = appended_[0].envelope()->payload_as_PurchaseOrderCancelled()->released();
+  const auto* none = events::As<events::PurchaseOrderCancelled>(*appended_[0].envelope())->released();
   EXPECT_TRUE(none == nullptr || none->size() == 0);
   auto confirmed = NewPo({Line("LAPTOP", "1", "10")});
   Ok(Confirm(confirmed));
   When(Cancel(confirmed));
-  const auto* released = appended_[0].envelope()->payload_as_PurchaseOrderCancelled()->released();
+  const auto* released = events::As<events::PurchaseOrderCancelled>(*appended_[0].envelope())->released();
   ASSERT_NE(released, nullptr);
   EXPECT_EQ(released->size(), 1u);
   EXPECT_EQ(Po(confirmed).status, "cancelled");

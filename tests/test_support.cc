@@ -1,4 +1,5 @@
 #include "tests/test_support.h"
+#include "events/reference_events.h"
 
 #include <cstdlib>
 #include <random>
@@ -128,7 +129,7 @@ const domain::PurchaseOrder& NodeTest::Po(const std::string& id) {
 }
 
 void NodeTest::SeedReference(const std::string& rounding) {
-  auto def = [&](const std::string& id, events::PayloadUnion p) {
+  auto def = [&](const std::string& id, events::ReferenceEventUnion p) {
     Ok(domain::DefineReference(id, std::move(p), Expect::kAny), kAdmin);
   };
   events::SettingsDefinedT s;

@@ -15,6 +15,7 @@
 #include "tools/bounded_context.h"
 #include "tools/node.h"
 #include "tools/reference/context.h"
+#include "events/reference_events.h"
 
 namespace ledger::testing {
 
@@ -38,8 +39,8 @@ Decimal D(const char* text);
 uint64_t TestSeed(const char* test_name);
 
 template <class T>
-events::PayloadUnion Def(T t) {
-  events::PayloadUnion u;
+events::ReferenceEventUnion Def(T t) {
+  events::ReferenceEventUnion u;
   u.Set(std::move(t));
   return u;
 }

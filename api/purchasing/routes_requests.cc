@@ -6,6 +6,7 @@
 #include "api/purchasing/routes.h"
 #include "engine/purchasing/commands.h"
 #include "events/event_json.h"
+#include "events/purchasing_events.h"
 
 namespace ledger::api {
 
@@ -90,15 +91,14 @@ Json ApprovalsJson(const std::vector<LogRecord>& records) {
   size_t round_start = 0;
   for (const auto& r : records) {
     const auto* e = r.envelope();
-    using events::Payload;
-    switch (e->payload_type()) {
-      case Payload::PurchaseRequestUpdated:
-      case Payload::PurchaseRequestSubmitted:
+    switch (events::TypeOf<events::PurchasingEvent>(*e)) {
+      case events::PurchasingEvent::PurchaseRequestUpdated:
+      case events::PurchasingEvent::PurchaseRequestSubmitted:
         for (size_t i = round_start; i < out.size(); ++i) out[i]["cleared"] = true;
         round_start = out.size();
         break;
-      case Payload::PurchaseRequestApproved: {
-        const auto* a = e->payload_as_PurchaseRequestApproved();
+      case events::PurchasingEvent::PurchaseRequestApproved: {
+        const auto* a = events::As<events::PurchaseRequestApproved>(*e);
         out.push_back({{"decision", "approved"},
                        {"level", a->level()},
                        {"level_name", events::Str(a->level_name())},
@@ -113,8 +113,8 @@ Json ApprovalsJson(const std::vector<LogRecord>& records) {
                        {"cleared", false}});
         break;
       }
-      case Payload::PurchaseRequestRejected: {
-        const auto* x = e->payload_as_PurchaseRequestRejected();
+      case events::PurchasingEvent::PurchaseRequestRejected: {
+        const auto* x = events::As<events::PurchaseRequestRejected>(*e);
         out.push_back({{"decision", "rejected"},
                        {"level", x->level()},
                        {"role", events::Str(x->role())},

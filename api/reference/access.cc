@@ -2,6 +2,7 @@
 // its keyed digest, and the definition of its user.
 #include "api/reference/routes.h"
 #include "engine/reference/reference.h"
+#include "events/reference_events.h"
 
 namespace ledger::api {
 

@@ -1,5 +1,6 @@
 // Request bodies of reference data (see api/reference/bodies.h).
 #include "api/reference/bodies.h"
+#include "events/reference_events.h"
 
 #include <memory>
 
@@ -9,7 +10,7 @@ using namespace domain;  // NOLINT: parsers read as the domain does
 
 // Policies and rates.
 
-events::PayloadUnion ParseApprovalPolicy(const Body& b) {
+events::ReferenceEventUnion ParseApprovalPolicy(const Body& b) {
   events::ApprovalPolicyDefinedT p;
   auto bands = b.objects("bands");
   if (bands.empty()) FailMalformed("missing field \"bands\"");
@@ -19,26 +20,26 @@ events::PayloadUnion ParseApprovalPolicy(const Body& b) {
     t->levels = band.strings("levels");
     p.bands.push_back(std::move(t));
   }
-  events::PayloadUnion u;
+  events::ReferenceEventUnion u;
   u.Set(std::move(p));
   return u;
 }
 
-events::PayloadUnion ParseMatchingPolicy(const Body& b) {
+events::ReferenceEventUnion ParseMatchingPolicy(const Body& b) {
   events::MatchingPolicyDefinedT m;
   m.quantity_pct = b.dec("quantity_pct").ToString();
   m.price_pct = b.dec("price_pct").ToString();
   m.amount_abs = b.dec("amount_abs").ToString();
   m.over_receipt_pct = b.opt_dec("over_receipt_pct").value_or(Decimal()).ToString();
-  events::PayloadUnion u;
+  events::ReferenceEventUnion u;
   u.Set(std::move(m));
   return u;
 }
 
-events::PayloadUnion ParseExchangeRate(const Body& b) {
+events::ReferenceEventUnion ParseExchangeRate(const Body& b) {
   events::ExchangeRateDefinedT r;
   r.rate = b.dec("rate").ToString();
-  events::PayloadUnion u;
+  events::ReferenceEventUnion u;
   u.Set(std::move(r));
   return u;
 }

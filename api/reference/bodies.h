@@ -16,12 +16,13 @@
 
 #include "api/http.h"
 #include "engine/reference/reference.h"
+#include "events/reference_events.h"
 
 namespace ledger::api {
 
 // Company policies and rates, as the payloads that define them.
-events::PayloadUnion ParseApprovalPolicy(const Body& b);
-events::PayloadUnion ParseMatchingPolicy(const Body& b);
-events::PayloadUnion ParseExchangeRate(const Body& b);
+events::ReferenceEventUnion ParseApprovalPolicy(const Body& b);
+events::ReferenceEventUnion ParseMatchingPolicy(const Body& b);
+events::ReferenceEventUnion ParseExchangeRate(const Body& b);
 
 }  // namespace ledger::api

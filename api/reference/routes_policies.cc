@@ -5,6 +5,7 @@
 #include "api/reference/bodies.h"
 #include "api/reference/routes.h"
 #include "engine/reference/commands.h"
+#include "events/reference_events.h"
 
 namespace ledger::api {
 
@@ -32,7 +33,7 @@ void AddPolicyRoutes(Routes& r) {
   }
   r.Add("PUT", "/v1/exchange-rates/{currency}", {"accountant", "approver_finance"},
       "Define a currency's rate to the company currency", [](RequestContext& rc) {
-        events::PayloadUnion u = ParseExchangeRate(rc.body());
+        events::ReferenceEventUnion u = ParseExchangeRate(rc.body());
         std::string currency = rc.path(1);
         if (!CurrencyDigits(currency)) FailMalformed("unknown ISO 4217 currency \"" + currency + "\"");
         rc.Submit(DefineReference(currency, std::move(u), Expect::kAny));

@@ -6,16 +6,17 @@
 #include "api/reference/routes.h"
 #include "engine/reference/commands.h"
 #include "events/event_json.h"
+#include "events/reference_events.h"
 
 namespace ledger::api {
 namespace {
 
-using events::PayloadUnion;
+using events::ReferenceEventUnion;
 
-PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
-  PayloadUnion u;
+ReferenceEventUnion ParseDefinition(events::ReferenceEvent type, const Body& b) {
+  ReferenceEventUnion u;
   switch (type) {
-    case events::Payload::TaxCodeDefined: {
+    case events::ReferenceEvent::TaxCodeDefined: {
       events::TaxCodeDefinedT t;
       t.name = b.opt_str("name").value_or("");
       t.rate = b.dec("rate").ToString();
@@ -23,7 +24,7 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::FiscalPositionDefined: {
+    case events::ReferenceEvent::FiscalPositionDefined: {
       events::FiscalPositionDefinedT t;
       t.name = b.opt_str("name").value_or("");
       for (const auto& m : b.objects("map")) {
@@ -35,7 +36,7 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::PaymentTermDefined: {
+    case events::ReferenceEvent::PaymentTermDefined: {
       events::PaymentTermDefinedT t;
       t.name = b.opt_str("name").value_or("");
       t.kind = b.str("kind");
@@ -45,25 +46,25 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::CostCenterDefined: {
+    case events::ReferenceEvent::CostCenterDefined: {
       events::CostCenterDefinedT t;
       t.name = b.str("name");
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::CategoryDefined: {
+    case events::ReferenceEvent::CategoryDefined: {
       events::CategoryDefinedT t;
       t.name = b.str("name");
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::ProjectDefined: {
+    case events::ReferenceEvent::ProjectDefined: {
       events::ProjectDefinedT t;
       t.name = b.str("name");
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::SupplierDefined: {
+    case events::ReferenceEvent::SupplierDefined: {
       events::SupplierDefinedT t;
       t.name = b.str("name");
       t.currency = b.str("currency");
@@ -79,7 +80,7 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::ProductDefined: {
+    case events::ReferenceEvent::ProductDefined: {
       events::ProductDefinedT t;
       t.name = b.str("name");
       t.kind = b.str("kind");
@@ -89,7 +90,7 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::UserDefined: {
+    case events::ReferenceEvent::UserDefined: {
       events::UserDefinedT t;
       t.name = b.str("name");
       t.roles = b.strings("roles");
@@ -97,7 +98,7 @@ PayloadUnion ParseDefinition(events::Payload type, const Body& b) {
       u.Set(std::move(t));
       break;
     }
-    case events::Payload::SettingsDefined: {
+    case events::ReferenceEvent::SettingsDefined: {
       events::SettingsDefinedT t;
       t.currency = b.str("currency");
       t.tax_rounding = b.opt_str("tax_rounding").value_or("per_line");
@@ -127,7 +128,7 @@ namespace {
 
 struct Collection {
   const char* path;
-  events::Payload type;
+  events::ReferenceEvent type;
   std::vector<std::string> writers;
 };
 
@@ -135,15 +136,15 @@ struct Collection {
 
 void AddReferenceRoutes(Routes& r) {
   static const std::vector<Collection> kCollections = {
-      {"tax-codes", events::Payload::TaxCodeDefined, {"accountant"}},
-      {"fiscal-positions", events::Payload::FiscalPositionDefined, {"accountant"}},
-      {"payment-terms", events::Payload::PaymentTermDefined, {"accountant"}},
-      {"cost-centers", events::Payload::CostCenterDefined, {"accountant"}},
-      {"categories", events::Payload::CategoryDefined, {"accountant", "buyer"}},
-      {"projects", events::Payload::ProjectDefined, {"accountant"}},
-      {"suppliers", events::Payload::SupplierDefined, {"buyer", "accountant"}},
-      {"products", events::Payload::ProductDefined, {"buyer"}},
-      {"users", events::Payload::UserDefined, {}},
+      {"tax-codes", events::ReferenceEvent::TaxCodeDefined, {"accountant"}},
+      {"fiscal-positions", events::ReferenceEvent::FiscalPositionDefined, {"accountant"}},
+      {"payment-terms", events::ReferenceEvent::PaymentTermDefined, {"accountant"}},
+      {"cost-centers", events::ReferenceEvent::CostCenterDefined, {"accountant"}},
+      {"categories", events::ReferenceEvent::CategoryDefined, {"accountant", "buyer"}},
+      {"projects", events::ReferenceEvent::ProjectDefined, {"accountant"}},
+      {"suppliers", events::ReferenceEvent::SupplierDefined, {"buyer", "accountant"}},
+      {"products", events::ReferenceEvent::ProductDefined, {"buyer"}},
+      {"users", events::ReferenceEvent::UserDefined, {}},
   };
   for (const auto& c : kCollections) {
     const std::string base = std::string("/v1/") + c.path;
@@ -173,7 +174,7 @@ void AddReferenceRoutes(Routes& r) {
   r.Add("PUT", "/v1/settings", {"admin"}, "Define the company settings", [](RequestContext& rc) {
     rc.Submit(domain::DefineReference(
         std::string(domain::kSettingsId),
-        ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny));
+        ParseDefinition(events::ReferenceEvent::SettingsDefined, rc.body()), Expect::kAny));
   });
   r.Add("GET", "/v1/settings", {"*"}, "Read the company settings", [](RequestContext& rc) {
     auto state = rc.ctx.engine->Load("settings", domain::kSettingsId);

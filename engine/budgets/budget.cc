@@ -7,6 +7,8 @@
 #include "engine/clock.h"
 #include "engine/money.h"
 #include "engine/reference/reference.h"
+#include "events/budgets_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 namespace {
@@ -211,7 +213,6 @@ bool IsPeriod(std::string_view t) {
 }
 
 void Apply(Budget& b, const events::Envelope& e) {
-  using events::Payload;
   auto move = [&](const auto* m, Decimal BudgetCell::*field, bool add) {
     if (m == nullptr || m->lines() == nullptr) return;
     for (const auto* l : *m->lines()) {
@@ -219,9 +220,9 @@ void Apply(Budget& b, const events::Envelope& e) {
       AddTo(b.cells[CellKey(LineOf(l->line()), Sv(l->period()))].*field, add ? d : -d);
     }
   };
-  switch (e.payload_type()) {
-    case Payload::BudgetDefined: {
-      const auto* p = e.payload_as_BudgetDefined();
+  switch (events::TypeOf<events::BudgetsEvent>(e)) {
+    case events::BudgetsEvent::BudgetDefined: {
+      const auto* p = events::As<events::BudgetDefined>(e);
       b.name = Str(p->name());
       b.currency = Str(p->currency());
       b.policy = Str(p->policy());
@@ -235,29 +236,29 @@ void Apply(Budget& b, const events::Envelope& e) {
       }
       break;
     }
-    case Payload::BudgetAmended: {
-      const auto* p = e.payload_as_BudgetAmended();
+    case events::BudgetsEvent::BudgetAmended: {
+      const auto* p = events::As<events::BudgetAmended>(e);
       AddTo(b.cells[CellKey(LineOf(p->line()), Sv(p->period()))].amount, Dec(p->delta()));
       break;
     }
-    case Payload::BudgetTransferred: {
-      const auto* p = e.payload_as_BudgetTransferred();
+    case events::BudgetsEvent::BudgetTransferred: {
+      const auto* p = events::As<events::BudgetTransferred>(e);
       Decimal amount = Dec(p->amount());
       AddTo(b.cells[CellKey(LineOf(p->from()), Sv(p->period()))].amount, -amount);
       AddTo(b.cells[CellKey(LineOf(p->to()), Sv(p->period()))].amount, amount);
       break;
     }
-    case Payload::BudgetCommitted:
-      move(e.payload_as_BudgetCommitted(), &BudgetCell::committed, true);
+    case events::BudgetsEvent::BudgetCommitted:
+      move(events::As<events::BudgetCommitted>(e), &BudgetCell::committed, true);
       break;
-    case Payload::BudgetCommitmentReleased:
-      move(e.payload_as_BudgetCommitmentReleased(), &BudgetCell::committed, false);
+    case events::BudgetsEvent::BudgetCommitmentReleased:
+      move(events::As<events::BudgetCommitmentReleased>(e), &BudgetCell::committed, false);
       break;
-    case Payload::BudgetActualRecorded:
-      move(e.payload_as_BudgetActualRecorded(), &BudgetCell::actual, true);
+    case events::BudgetsEvent::BudgetActualRecorded:
+      move(events::As<events::BudgetActualRecorded>(e), &BudgetCell::actual, true);
       break;
-    case Payload::BudgetActualReleased:
-      move(e.payload_as_BudgetActualReleased(), &BudgetCell::actual, false);
+    case events::BudgetsEvent::BudgetActualReleased:
+      move(events::As<events::BudgetActualReleased>(e), &BudgetCell::actual, false);
       break;
     default:
       break;
@@ -271,8 +272,8 @@ bool Valid(const Budget& b) {
 }
 
 void Apply(BudgetScope& s, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::BudgetScopeClaimed) return;
-  const auto* c = e.payload_as_BudgetScopeClaimed();
+  if (!events::Is<events::BudgetScopeClaimed>(e)) return;
+  const auto* c = events::As<events::BudgetScopeClaimed>(e);
   BudgetLineKey l{"", Str(c->category()), Str(c->project())};
   if (c->periods() == nullptr) return;
   for (const auto* p : *c->periods()) s.owner[ScopeKey(l, Sv(p))] = Str(c->budget());

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "events/budgets_events.h"
 
 namespace ledger::domain {
 

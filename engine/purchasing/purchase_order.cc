@@ -6,6 +6,8 @@
 #include "engine/budgets/budget.h"
 #include "engine/money.h"
 #include "engine/reference/reference.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 namespace {
@@ -224,13 +226,12 @@ Status ResolveSupplier(const std::string& id, const events::SupplierDefined** ou
 }  // namespace
 
 void Apply(PurchaseOrder& po, const events::Envelope& e) {
-  using events::Payload;
   auto step = [&](const char* name) {
     po.steps[name] = {e.recorded_at_us(), Str(e.actor())};
   };
-  switch (e.payload_type()) {
-    case Payload::PurchaseOrderCreated: {
-      auto* p = e.payload_as_PurchaseOrderCreated();
+  switch (events::TypeOf<events::PurchasingEvent>(e)) {
+    case events::PurchasingEvent::PurchaseOrderCreated: {
+      auto* p = events::As<events::PurchaseOrderCreated>(e);
       po.status = "draft";
       po.supplier = Str(p->supplier());
       po.currency = Str(p->currency());
@@ -249,8 +250,8 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       step("created");
       break;
     }
-    case Payload::PurchaseOrderHeaderUpdated: {
-      auto* p = e.payload_as_PurchaseOrderHeaderUpdated();
+    case events::PurchasingEvent::PurchaseOrderHeaderUpdated: {
+      auto* p = events::As<events::PurchaseOrderHeaderUpdated>(e);
       po.supplier = Str(p->supplier());
       po.currency = Str(p->currency());
       po.digits = p->currency_digits();
@@ -261,14 +262,14 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       po.expected_date = Str(p->expected_date());
       break;
     }
-    case Payload::PurchaseOrderLineAdded: {
-      PoLine l = LineFrom(*e.payload_as_PurchaseOrderLineAdded()->line());
+    case events::PurchasingEvent::PurchaseOrderLineAdded: {
+      PoLine l = LineFrom(*events::As<events::PurchaseOrderLineAdded>(e)->line());
       po.next_line_no = std::max(po.next_line_no, l.line_no + 1);
       po.lines.push_back(std::move(l));
       break;
     }
-    case Payload::PurchaseOrderLineUpdated: {
-      PoLine l = LineFrom(*e.payload_as_PurchaseOrderLineUpdated()->line());
+    case events::PurchasingEvent::PurchaseOrderLineUpdated: {
+      PoLine l = LineFrom(*events::As<events::PurchaseOrderLineUpdated>(e)->line());
       for (auto& existing : po.lines) {
         if (existing.line_no == l.line_no) {
           if (l.request_line == 0) l.request_line = existing.request_line;
@@ -277,17 +278,17 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       }
       break;
     }
-    case Payload::PurchaseOrderLineRemoved: {
-      uint32_t n = e.payload_as_PurchaseOrderLineRemoved()->line_no();
+    case events::PurchasingEvent::PurchaseOrderLineRemoved: {
+      uint32_t n = events::As<events::PurchaseOrderLineRemoved>(e)->line_no();
       std::erase_if(po.lines, [n](const PoLine& l) { return l.line_no == n; });
       break;
     }
-    case Payload::PurchaseOrderRfqSent:
+    case events::PurchasingEvent::PurchaseOrderRfqSent:
       po.status = "rfq_sent";
       step("rfq_sent");
       break;
-    case Payload::PurchaseOrderConfirmed: {
-      const auto* c = e.payload_as_PurchaseOrderConfirmed();
+    case events::PurchasingEvent::PurchaseOrderConfirmed: {
+      const auto* c = events::As<events::PurchaseOrderConfirmed>(e);
       po.status = "confirmed";
       po.committed_period = Str(c->period());
       po.budget_rate = Dec(c->rate());
@@ -304,8 +305,8 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       step("confirmed");
       break;
     }
-    case Payload::PurchaseOrderReceived: {
-      const auto* r = e.payload_as_PurchaseOrderReceived();
+    case events::PurchasingEvent::PurchaseOrderReceived: {
+      const auto* r = events::As<events::PurchaseOrderReceived>(e);
       if (r->lines()) {
         for (const auto* q : *r->lines()) {
           for (auto& l : po.lines) {
@@ -317,8 +318,8 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       po.status = ProgressStatus(po);
       break;
     }
-    case Payload::PurchaseOrderInvoiced: {
-      const auto* inv = e.payload_as_PurchaseOrderInvoiced();
+    case events::PurchasingEvent::PurchaseOrderInvoiced: {
+      const auto* inv = events::As<events::PurchaseOrderInvoiced>(e);
       if (inv->lines()) {
         for (const auto* q : *inv->lines()) {
           for (auto& l : po.lines) {
@@ -341,7 +342,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       po.status = ProgressStatus(po);
       break;
     }
-    case Payload::PurchaseOrderResetToDraft:
+    case events::PurchasingEvent::PurchaseOrderResetToDraft:
       po.status = "draft";
       po.committed_period.clear();
       for (auto& l : po.lines) l.commitment = l.released = Decimal();
@@ -351,14 +352,14 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       po.steps.erase("cancelled");
       step("reset_to_draft");
       break;
-    case Payload::PurchaseOrderCancelled:
+    case events::PurchasingEvent::PurchaseOrderCancelled:
       po.status = "cancelled";
       po.committed_period.clear();
       for (auto& l : po.lines) l.commitment = l.released = Decimal();
       step("cancelled");
       break;
-    case Payload::PurchaseOrderNotesUpdated: {
-      auto* p = e.payload_as_PurchaseOrderNotesUpdated();
+    case events::PurchasingEvent::PurchaseOrderNotesUpdated: {
+      auto* p = events::As<events::PurchaseOrderNotesUpdated>(e);
       po.note_supplier = Str(p->note_supplier());
       po.note_receipt = Str(p->note_receipt());
       po.note_billing = Str(p->note_billing());

@@ -11,6 +11,8 @@
 #include "engine/money.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/reference/reference.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 namespace {
@@ -150,10 +152,9 @@ Result<Priced> Price(const PurchaseRequest& pr, DecideContext& ctx) {
 }  // namespace
 
 void Apply(PurchaseRequest& pr, const events::Envelope& e) {
-  using events::Payload;
-  switch (e.payload_type()) {
-    case Payload::PurchaseRequestCreated: {
-      const auto* p = e.payload_as_PurchaseRequestCreated();
+  switch (events::TypeOf<events::PurchasingEvent>(e)) {
+    case events::PurchasingEvent::PurchaseRequestCreated: {
+      const auto* p = events::As<events::PurchaseRequestCreated>(e);
       pr.status = "draft";
       pr.requester = Str(e.actor());
       pr.justification = Str(p->justification());
@@ -161,8 +162,8 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
       ReadAttachments(p->attachments(), &pr.attachments);
       break;
     }
-    case Payload::PurchaseRequestUpdated: {
-      const auto* p = e.payload_as_PurchaseRequestUpdated();
+    case events::PurchasingEvent::PurchaseRequestUpdated: {
+      const auto* p = events::As<events::PurchaseRequestUpdated>(e);
       pr.status = "draft";
       pr.justification = Str(p->justification());
       ReadLines(p->lines(), &pr.lines);
@@ -173,8 +174,8 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
       pr.policy_version = 0;
       break;
     }
-    case Payload::PurchaseRequestSubmitted: {
-      const auto* p = e.payload_as_PurchaseRequestSubmitted();
+    case events::PurchasingEvent::PurchaseRequestSubmitted: {
+      const auto* p = events::As<events::PurchaseRequestSubmitted>(e);
       pr.status = "submitted";
       pr.amount = Dec(p->amount());
       pr.currency = Str(p->currency());
@@ -186,22 +187,22 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
       pr.approvals.clear();
       break;
     }
-    case Payload::PurchaseRequestApproved: {
-      const auto* p = e.payload_as_PurchaseRequestApproved();
+    case events::PurchasingEvent::PurchaseRequestApproved: {
+      const auto* p = events::As<events::PurchaseRequestApproved>(e);
       pr.approvals.push_back({p->level(), Str(p->level_name()), Str(p->role()), Str(e.actor()),
                               e.recorded_at_us(), Dec(p->amount()), p->policy_version(),
                               Str(p->comment())});
       if (p->final()) pr.status = "approved";
       break;
     }
-    case Payload::PurchaseRequestRejected:
+    case events::PurchasingEvent::PurchaseRequestRejected:
       pr.status = "rejected";
       break;
-    case Payload::PurchaseRequestCancelled:
+    case events::PurchasingEvent::PurchaseRequestCancelled:
       pr.status = "cancelled";
       break;
-    case Payload::PurchaseRequestConverted: {
-      const auto* p = e.payload_as_PurchaseRequestConverted();
+    case events::PurchasingEvent::PurchaseRequestConverted: {
+      const auto* p = events::As<events::PurchaseRequestConverted>(e);
       pr.status = "ordered";
       pr.orders.clear();
       if (p->orders()) {
@@ -413,8 +414,8 @@ Decision DecideConvertPr(const PurchaseRequest& pr,
 }
 
 void Apply(AttachmentFilings& a, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::AttachmentFiled) return;
-  const auto* f = e.payload_as_AttachmentFiled();
+  if (!events::Is<events::AttachmentFiled>(e)) return;
+  const auto* f = events::As<events::AttachmentFiled>(e);
   ++a.filings;
   a.size = f->size();
   a.media_type = Str(f->media_type());

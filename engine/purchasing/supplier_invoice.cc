@@ -10,6 +10,8 @@
 #include "engine/reference/reference.h"
 #include "engine/reference_key.h"
 #include "engine/tax.h"
+#include "events/purchasing_events.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 namespace {
@@ -227,16 +229,15 @@ std::string DueDate(const std::string& date, const std::string& kind, int days) 
 }
 
 void Apply(SupplierInvoice& si, const events::Envelope& e) {
-  using events::Payload;
-  switch (e.payload_type()) {
-    case Payload::SupplierInvoiceCaptured: {
+  switch (events::TypeOf<events::PurchasingEvent>(e)) {
+    case events::PurchasingEvent::SupplierInvoiceCaptured: {
       events::SupplierInvoiceCapturedT c;
-      e.payload_as_SupplierInvoiceCaptured()->UnPackTo(&c);
+      events::As<events::SupplierInvoiceCaptured>(e)->UnPackTo(&c);
       si = FromCaptured(c, Str(e.actor()));
       break;
     }
-    case Payload::SupplierInvoiceMatched: {
-      const auto* m = e.payload_as_SupplierInvoiceMatched();
+    case events::PurchasingEvent::SupplierInvoiceMatched: {
+      const auto* m = events::As<events::SupplierInvoiceMatched>(e);
       si.status = Str(m->result());
       si.match_mode = Str(m->mode());
       si.discrepancies.clear();
@@ -250,13 +251,13 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
       si.ever_disputed = si.ever_disputed || si.status == "disputed";
       break;
     }
-    case Payload::SupplierInvoiceDifferenceAccepted:
+    case events::PurchasingEvent::SupplierInvoiceDifferenceAccepted:
       si.status = "matched";
       si.accepted = true;
       si.accepted_by = Str(e.actor());
       break;
-    case Payload::SupplierCreditNoteRecorded: {
-      const auto* c = e.payload_as_SupplierCreditNoteRecorded();
+    case events::PurchasingEvent::SupplierCreditNoteRecorded: {
+      const auto* c = events::As<events::SupplierCreditNoteRecorded>(e);
       if (c->lines()) {
         for (const auto* cl : *c->lines()) {
           for (auto& l : si.lines) {
@@ -274,14 +275,14 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
       }
       break;
     }
-    case Payload::SupplierInvoiceApproved:
+    case events::PurchasingEvent::SupplierInvoiceApproved:
       si.status = "approved";
       break;
-    case Payload::SupplierPaymentRecorded:
-      AddTo(si.paid, Dec(e.payload_as_SupplierPaymentRecorded()->amount()));
+    case events::PurchasingEvent::SupplierPaymentRecorded:
+      AddTo(si.paid, Dec(events::As<events::SupplierPaymentRecorded>(e)->amount()));
       si.status = Remaining(si) <= Decimal() ? "paid" : "partially_paid";
       break;
-    case Payload::SupplierInvoiceCancelled:
+    case events::PurchasingEvent::SupplierInvoiceCancelled:
       si.status = "cancelled";
       break;
     default:
@@ -302,8 +303,8 @@ Decimal Remaining(const SupplierInvoice& si) {
 }
 
 void Apply(SupplierDocument& d, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::SupplierDocumentClaimed) return;
-  const auto* c = e.payload_as_SupplierDocumentClaimed();
+  if (!events::Is<events::SupplierDocumentClaimed>(e)) return;
+  const auto* c = events::As<events::SupplierDocumentClaimed>(e);
   d.document = Str(c->document());
   d.kind = Str(c->kind());
 }
@@ -848,8 +849,8 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
 // Receipts.
 
 void Apply(Receipt& r, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::ReceiptRecorded) return;
-  const auto* p = e.payload_as_ReceiptRecorded();
+  if (!events::Is<events::ReceiptRecorded>(e)) return;
+  const auto* p = events::As<events::ReceiptRecorded>(e);
   r.purchase_order = Str(p->purchase_order());
   r.date = Str(p->date());
   r.warehouse = Str(p->warehouse());

@@ -1,8 +1,9 @@
 #include "engine/reference/commands.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 
-Command DefineReference(std::string id, events::PayloadUnion definition, Expect expect) {
+Command DefineReference(std::string id, events::ReferenceEventUnion definition, Expect expect) {
   Command c;
   c.stream_type = std::string(ReferenceStreamType(definition.type));
   c.stream_id = std::move(id);

@@ -3,12 +3,13 @@
 
 #include "engine/commands.h"
 #include "engine/reference/reference.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 
 // Creates (Expect::kNew) or replaces (Expect::kExisting) a reference entity.
 // `definition` is one of the `...DefinedT` payloads.
-Command DefineReference(std::string id, events::PayloadUnion definition, Expect expect);
+Command DefineReference(std::string id, events::ReferenceEventUnion definition, Expect expect);
 
 // Issues token `token_id` (its stream's id) for a user; `digest` is the
 // HMAC-SHA256 of its secret (32 bytes).

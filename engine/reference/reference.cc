@@ -4,11 +4,10 @@
 
 #include "engine/money.h"
 #include "engine/tax.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 namespace {
-
-using events::Payload;
 
 Status Require(bool ok, std::string message) {
   return ok ? Status::Ok() : Status::Malformed(std::move(message));
@@ -33,17 +32,17 @@ bool Exists(DecideContext& ctx, std::string_view type, const std::string& id) {
   return FindReference<T>(ctx, type, id) != nullptr;
 }
 
-Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
+Status Validate(const events::ReferenceEventUnion& u, DecideContext& ctx) {
   switch (u.type) {
-    case Payload::SettingsDefined: {
+    case events::ReferenceEvent::SettingsDefined: {
       auto* t = u.AsSettingsDefined();
       LEDGER_RETURN_IF_ERROR(CheckCurrency(t->currency));
       return Require(ParseTaxRounding(t->tax_rounding).has_value(),
                      "tax_rounding must be \"per_line\" or \"global\"");
     }
-    case Payload::TaxCodeDefined:
+    case events::ReferenceEvent::TaxCodeDefined:
       return CheckPercent(u.AsTaxCodeDefined()->rate, "rate");
-    case Payload::FiscalPositionDefined:
+    case events::ReferenceEvent::FiscalPositionDefined:
       for (const auto& m : u.AsFiscalPositionDefined()->map) {
         if (!m || m->from.empty()) return Status::Malformed("map entries need \"from\"");
         if (!Exists<events::TaxCodeDefined>(ctx, "tax_code", m->from)) {
@@ -54,18 +53,18 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
         }
       }
       return Status::Ok();
-    case Payload::PaymentTermDefined: {
+    case events::ReferenceEvent::PaymentTermDefined: {
       auto* t = u.AsPaymentTermDefined();
       LEDGER_RETURN_IF_ERROR(Require(
           t->kind == "immediate" || t->kind == "net" || t->kind == "end_of_month",
           "kind must be \"immediate\", \"net\" or \"end_of_month\""));
       return Require(t->days >= 0 && t->days <= 3650, "days must be between 0 and 3650");
     }
-    case Payload::CostCenterDefined:
-    case Payload::CategoryDefined:
-    case Payload::ProjectDefined:
+    case events::ReferenceEvent::CostCenterDefined:
+    case events::ReferenceEvent::CategoryDefined:
+    case events::ReferenceEvent::ProjectDefined:
       return Status::Ok();
-    case Payload::SupplierDefined: {
+    case events::ReferenceEvent::SupplierDefined: {
       auto* t = u.AsSupplierDefined();
       LEDGER_RETURN_IF_ERROR(CheckCurrency(t->currency));
       LEDGER_RETURN_IF_ERROR(Require(t->billing_method == "ordered" || t->billing_method == "received",
@@ -80,7 +79,7 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       }
       return Status::Ok();
     }
-    case Payload::ProductDefined: {
+    case events::ReferenceEvent::ProductDefined: {
       auto* t = u.AsProductDefined();
       LEDGER_RETURN_IF_ERROR(Require(t->kind == "good" || t->kind == "service" ||
                                          t->kind == "licence" || t->kind == "voucher",
@@ -97,7 +96,7 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       }
       return Status::Ok();
     }
-    case Payload::ApprovalPolicyDefined: {
+    case events::ReferenceEvent::ApprovalPolicyDefined: {
       const auto& bands = u.AsApprovalPolicyDefined()->bands;
       LEDGER_RETURN_IF_ERROR(Require(!bands.empty(), "an approval policy needs bands"));
       std::optional<Decimal> previous;
@@ -130,7 +129,7 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       return Require(bands.back()->up_to.empty(),
                      "the last band must have no upper bound (up_to: null)");
     }
-    case Payload::MatchingPolicyDefined: {
+    case events::ReferenceEvent::MatchingPolicyDefined: {
       auto* t = u.AsMatchingPolicyDefined();
       LEDGER_RETURN_IF_ERROR(CheckPercent(t->quantity_pct, "quantity_pct"));
       LEDGER_RETURN_IF_ERROR(CheckPercent(t->price_pct, "price_pct"));
@@ -139,12 +138,12 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       if (!abs.ok()) return Status::Malformed("amount_abs: " + abs.status().message());
       return Require(!abs->is_negative(), "amount_abs must not be negative");
     }
-    case Payload::ExchangeRateDefined: {
+    case events::ReferenceEvent::ExchangeRateDefined: {
       auto rate = Decimal::Parse(u.AsExchangeRateDefined()->rate);
       if (!rate.ok()) return Status::Malformed("rate: " + rate.status().message());
       return Require(*rate > Decimal(), "rate must be positive");
     }
-    case Payload::UserDefined:
+    case events::ReferenceEvent::UserDefined:
       for (const auto& r : u.AsUserDefined()->roles) {
         if (std::find(kRoles.begin(), kRoles.end(), r) == kRoles.end()) {
           return Status::Malformed("unknown role \"" + r + "\"");
@@ -205,34 +204,33 @@ Status UnknownReference(std::string_view kind, std::string_view id) {
                       {{"kind", std::string(kind)}, {"id", std::string(id)}});
 }
 
-std::string_view ReferenceStreamType(events::Payload type) {
+std::string_view ReferenceStreamType(events::ReferenceEvent type) {
   switch (type) {
-    case Payload::SettingsDefined: return "settings";
-    case Payload::TaxCodeDefined: return "tax_code";
-    case Payload::FiscalPositionDefined: return "fiscal_position";
-    case Payload::PaymentTermDefined: return "payment_term";
-    case Payload::CostCenterDefined: return "cost_center";
-    case Payload::CategoryDefined: return "category";
-    case Payload::ProjectDefined: return "project";
-    case Payload::SupplierDefined: return "supplier";
-    case Payload::ProductDefined: return "product";
-    case Payload::UserDefined: return "user";
-    case Payload::ApprovalPolicyDefined: return "approval_policy";
-    case Payload::MatchingPolicyDefined: return "matching_policy";
-    case Payload::ExchangeRateDefined: return "exchange_rate";
+    case events::ReferenceEvent::SettingsDefined: return "settings";
+    case events::ReferenceEvent::TaxCodeDefined: return "tax_code";
+    case events::ReferenceEvent::FiscalPositionDefined: return "fiscal_position";
+    case events::ReferenceEvent::PaymentTermDefined: return "payment_term";
+    case events::ReferenceEvent::CostCenterDefined: return "cost_center";
+    case events::ReferenceEvent::CategoryDefined: return "category";
+    case events::ReferenceEvent::ProjectDefined: return "project";
+    case events::ReferenceEvent::SupplierDefined: return "supplier";
+    case events::ReferenceEvent::ProductDefined: return "product";
+    case events::ReferenceEvent::UserDefined: return "user";
+    case events::ReferenceEvent::ApprovalPolicyDefined: return "approval_policy";
+    case events::ReferenceEvent::MatchingPolicyDefined: return "matching_policy";
+    case events::ReferenceEvent::ExchangeRateDefined: return "exchange_rate";
     default: return "";
   }
 }
 
 void Apply(ReferenceState& s, const events::Envelope& e) {
   // Keep the payload as a standalone FlatBuffer whose root is its table.
-  events::PayloadUnion u;
-  u.type = e.payload_type();
-  u.value = events::PayloadUnion::UnPack(e.payload(), e.payload_type(), nullptr);
+  events::ReferenceEventUnion u;
+  u = events::UnpackEvent<events::ReferenceEvent>(e);
   flatbuffers::FlatBufferBuilder fbb(256);
   auto root = u.Pack(fbb);
   fbb.Finish(flatbuffers::Offset<flatbuffers::Table>(root.o));
-  s.type = e.payload_type();
+  s.type = events::TypeOf<events::ReferenceEvent>(e);
   s.table.assign(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }
 
@@ -243,22 +241,22 @@ std::string_view Label(const ReferenceState& s) {
 }
 
 bool Valid(const ReferenceState& s) {
-  if (s.table.empty()) return s.type == Payload::NONE;
+  if (s.table.empty()) return s.type == events::ReferenceEvent::NONE;
   if (s.table.size() < sizeof(flatbuffers::uoffset_t)) return false;
   flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(s.table.data()), s.table.size());
   const auto* base = reinterpret_cast<const uint8_t*>(s.table.data());
   auto root = flatbuffers::ReadScalar<flatbuffers::uoffset_t>(base);
   if (root >= s.table.size()) return false;
-  return events::VerifyPayload(v, base + root, s.type);
+  return events::VerifyReferenceEvent(v, base + root, s.type);
 }
 
-Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx) {
+Decision DecideDefine(const events::ReferenceEventUnion& definition, DecideContext& ctx) {
   LEDGER_RETURN_IF_ERROR(Validate(definition, ctx));
   NewEvent e;
-  e.payload = definition;
+  e.event = events::EncodeEvent(definition);
   std::vector<NewEvent> out;
   out.push_back(std::move(e));
-  if (definition.type == Payload::UserDefined) {
+  if (definition.type == events::ReferenceEvent::UserDefined) {
     auto directory = KeepAdminDirectory(*definition.AsUserDefined(), ctx);
     if (!directory.ok()) return directory.status();
     if (*directory) out.push_back(std::move(**directory));
@@ -305,13 +303,13 @@ Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
 }
 
 void Apply(ApiToken& t, const events::Envelope& e) {
-  if (const auto* issued = e.payload_as_ApiTokenIssued()) {
+  if (const auto* issued = events::As<events::ApiTokenIssued>(e)) {
     t.user_id = events::Str(issued->user_id());
     t.label = events::Str(issued->label());
     t.digest.clear();
     if (issued->digest()) t.digest.assign(issued->digest()->begin(), issued->digest()->end());
     t.created_at_us = e.recorded_at_us();
-  } else if (e.payload_type() == Payload::ApiTokenRevoked) {
+  } else if (events::Is<events::ApiTokenRevoked>(e)) {
     t.revoked = true;
     t.revoked_at_us = e.recorded_at_us();
     t.revoked_by = events::Str(e.actor());
@@ -323,7 +321,7 @@ std::string_view Label(const ApiToken& t) { return t.revoked ? "revoked" : "acti
 bool Valid(const ApiToken& t) { return t.digest.empty() || t.digest.size() == 32; }
 
 void Apply(AdminDirectory& d, const events::Envelope& e) {
-  const auto* changed = e.payload_as_EnabledAdminsChanged();
+  const auto* changed = events::As<events::EnabledAdminsChanged>(e);
   if (changed == nullptr) return;
   d.admins.clear();
   if (changed->admins()) {

@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 
 struct ReferenceState {
-  events::Payload type = events::Payload::NONE;
+  events::ReferenceEvent type = events::ReferenceEvent::NONE;
   std::string table;  // FlatBuffer whose root is the payload table
 };
 
@@ -72,7 +73,7 @@ bool Valid(const AdminDirectory& d);
 
 template <class T>
 const T* TableOf(const ReferenceState& s) {
-  if (s.table.empty() || s.type != events::PayloadTraits<T>::enum_value) return nullptr;
+  if (s.table.empty() || s.type != events::ReferenceEventTraits<T>::enum_value) return nullptr;
   return flatbuffers::GetRoot<T>(s.table.data());
 }
 
@@ -88,13 +89,13 @@ const T* FindReference(DecideContext& ctx, std::string_view type, std::string_vi
 Status UnknownReference(std::string_view kind, std::string_view id);
 
 // Stream types of reference data, by the payload that defines them.
-std::string_view ReferenceStreamType(events::Payload type);
+std::string_view ReferenceStreamType(events::ReferenceEvent type);
 
 // Defines (creates or replaces) a reference entity after checking its fields
 // and every reference it makes to other entities. A user's definition also
 // keeps the admin directory: refused with invalid_state, rule `last_admin`,
 // if it would leave no enabled admin.
-Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx);
+Decision DecideDefine(const events::ReferenceEventUnion& definition, DecideContext& ctx);
 
 // Lists the enabled admins among `user_ids` on `user_directory/admins` (the
 // command's stream), for a ledger whose users predate the directory.

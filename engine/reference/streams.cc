@@ -1,6 +1,7 @@
 // The stream types of reference data, users and API tokens.
 #include "engine/reference/reference.h"
 #include "engine/reference/streams.h"
+#include "events/reference_events.h"
 
 namespace ledger::reference {
 namespace {
@@ -16,22 +17,24 @@ std::unique_ptr<AggregateState> Make() {
 
 // Format 2: reference states no longer carry a `revoked` flag (tokens have
 // a state of their own).
+// Next format: a reference state's type is a member of ReferenceEvent
+// (ReferenceEvent numbering), no longer of format 1's Payload.
 constexpr StreamType kTypes[] = {
-    {"settings", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"tax_code", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"fiscal_position", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"payment_term", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"cost_center", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"category", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"project", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"supplier", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"product", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"user", Topic::kReference, "", 2, &Make<ReferenceState>},
+    {"settings", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"tax_code", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"fiscal_position", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"payment_term", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"cost_center", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"category", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"project", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"supplier", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"product", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"user", Topic::kReference, "", 3, &Make<ReferenceState>},
     {"user_directory", Topic::kReference, "", 1, &Make<AdminDirectory>},
     {"api_token", Topic::kReference, "", 2, &Make<ApiToken>},
-    {"approval_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"matching_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"exchange_rate", Topic::kReference, "", 2, &Make<ReferenceState>},
+    {"approval_policy", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"matching_policy", Topic::kReference, "", 3, &Make<ReferenceState>},
+    {"exchange_rate", Topic::kReference, "", 3, &Make<ReferenceState>},
 };
 
 }  // namespace

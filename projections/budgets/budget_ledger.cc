@@ -6,6 +6,7 @@
 #include "engine/coding.h"
 #include "engine/decimal.h"
 #include "engine/money.h"
+#include "events/budgets_events.h"
 
 namespace ledger {
 namespace {
@@ -87,11 +88,10 @@ void MovementDeltas(const Movement* m, Decimal Figures::*field, bool add, Deltas
 }
 
 Deltas DeltasOf(const events::Envelope& e) {
-  using events::Payload;
   Deltas out;
-  switch (e.payload_type()) {
-    case Payload::BudgetDefined: {
-      const auto* p = e.payload_as_BudgetDefined();
+  switch (events::TypeOf<events::BudgetsEvent>(e)) {
+    case events::BudgetsEvent::BudgetDefined: {
+      const auto* p = events::As<events::BudgetDefined>(e);
       if (p->lines() == nullptr) break;
       for (const auto* l : *p->lines()) {
         if (l->periods() == nullptr) continue;
@@ -101,29 +101,29 @@ Deltas DeltasOf(const events::Envelope& e) {
       }
       break;
     }
-    case Payload::BudgetAmended: {
-      const auto* p = e.payload_as_BudgetAmended();
+    case events::BudgetsEvent::BudgetAmended: {
+      const auto* p = events::As<events::BudgetAmended>(e);
       out.push_back({RowOf(p->line(), Sv(p->period()), ""), {Dec(p->delta()), {}, {}}});
       break;
     }
-    case Payload::BudgetTransferred: {
-      const auto* p = e.payload_as_BudgetTransferred();
+    case events::BudgetsEvent::BudgetTransferred: {
+      const auto* p = events::As<events::BudgetTransferred>(e);
       Decimal a = Dec(p->amount());
       out.push_back({RowOf(p->from(), Sv(p->period()), ""), {-a, {}, {}}});
       out.push_back({RowOf(p->to(), Sv(p->period()), ""), {a, {}, {}}});
       break;
     }
-    case Payload::BudgetCommitted:
-      MovementDeltas(e.payload_as_BudgetCommitted(), &Figures::committed, true, &out);
+    case events::BudgetsEvent::BudgetCommitted:
+      MovementDeltas(events::As<events::BudgetCommitted>(e), &Figures::committed, true, &out);
       break;
-    case Payload::BudgetCommitmentReleased:
-      MovementDeltas(e.payload_as_BudgetCommitmentReleased(), &Figures::committed, false, &out);
+    case events::BudgetsEvent::BudgetCommitmentReleased:
+      MovementDeltas(events::As<events::BudgetCommitmentReleased>(e), &Figures::committed, false, &out);
       break;
-    case Payload::BudgetActualRecorded:
-      MovementDeltas(e.payload_as_BudgetActualRecorded(), &Figures::actual, true, &out);
+    case events::BudgetsEvent::BudgetActualRecorded:
+      MovementDeltas(events::As<events::BudgetActualRecorded>(e), &Figures::actual, true, &out);
       break;
-    case Payload::BudgetActualReleased:
-      MovementDeltas(e.payload_as_BudgetActualReleased(), &Figures::actual, false, &out);
+    case events::BudgetsEvent::BudgetActualReleased:
+      MovementDeltas(events::As<events::BudgetActualReleased>(e), &Figures::actual, false, &out);
       break;
     default:
       break;
@@ -162,8 +162,8 @@ Status BudgetLedgerProjection::Apply(const LogRecord& record, const events::Enve
                                      ProjectionTxn& txn) {
   if (Sv(e.stream_type()) != "budget") return Status::Ok();
   const std::string budget = events::Str(e.stream_id());
-  if (e.payload_type() == events::Payload::BudgetDefined) {
-    txn.Put("c/" + budget, events::Str(e.payload_as_BudgetDefined()->currency()));
+  if (events::Is<events::BudgetDefined>(e)) {
+    txn.Put("c/" + budget, events::Str(events::As<events::BudgetDefined>(e)->currency()));
   }
   Deltas deltas = DeltasOf(e);
   if (deltas.empty()) return Status::Ok();

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "engine/decimal.h"
+#include "events/purchasing_events.h"
 
 namespace ledger {
 namespace {
@@ -53,20 +54,19 @@ Status ApplyLines(ProjectionTxn& txn, const Lines* lines, std::string_view suppl
 
 Status CommitmentsProjection::Apply(const LogRecord&, const events::Envelope& e,
                                     ProjectionTxn& txn) {
-  using events::Payload;
-  switch (e.payload_type()) {
-    case Payload::PurchaseOrderConfirmed: {
-      auto* p = e.payload_as_PurchaseOrderConfirmed();
+  switch (events::TypeOf<events::PurchasingEvent>(e)) {
+    case events::PurchasingEvent::PurchaseOrderConfirmed: {
+      auto* p = events::As<events::PurchaseOrderConfirmed>(e);
       return ApplyLines(txn, p->commitments(), events::Sv(p->supplier()), events::Sv(p->period()),
                         events::Sv(p->currency()), false);
     }
-    case Payload::PurchaseOrderResetToDraft: {
-      auto* p = e.payload_as_PurchaseOrderResetToDraft();
+    case events::PurchasingEvent::PurchaseOrderResetToDraft: {
+      auto* p = events::As<events::PurchaseOrderResetToDraft>(e);
       return ApplyLines(txn, p->released(), events::Sv(p->supplier()), events::Sv(p->period()),
                         events::Sv(p->currency()), true);
     }
-    case Payload::PurchaseOrderCancelled: {
-      auto* p = e.payload_as_PurchaseOrderCancelled();
+    case events::PurchasingEvent::PurchaseOrderCancelled: {
+      auto* p = events::As<events::PurchaseOrderCancelled>(e);
       return ApplyLines(txn, p->released(), events::Sv(p->supplier()), events::Sv(p->period()),
                         events::Sv(p->currency()), true);
     }

@@ -2,6 +2,7 @@
 
 #include "engine/coding.h"
 #include "engine/decimal.h"
+#include "events/purchasing_events.h"
 
 namespace ledger {
 namespace {
@@ -37,13 +38,12 @@ std::string Sum(const Json& a, const flatbuffers::String* b) {
 }  // namespace
 
 Status MatchingProjection::Apply(const LogRecord&, const events::Envelope& e, ProjectionTxn& txn) {
-  using events::Payload;
   if (events::Sv(e.stream_type()) != "supplier_invoice") return Status::Ok();
   const std::string id = Str(e.stream_id());
   const std::string key = "i/" + id;
   Json inv;
-  if (e.payload_type() == Payload::SupplierInvoiceCaptured) {
-    const auto* c = e.payload_as_SupplierInvoiceCaptured();
+  if (events::Is<events::SupplierInvoiceCaptured>(e)) {
+    const auto* c = events::As<events::SupplierInvoiceCaptured>(e);
     inv = {{"id", id},
            {"supplier", Str(c->supplier())},
            {"supplier_ref", Str(c->supplier_ref())},
@@ -66,9 +66,9 @@ Status MatchingProjection::Apply(const LogRecord&, const events::Envelope& e, Pr
     if (inv.is_discarded()) return Status::Corruption("matching record does not parse: " + id);
   }
   const std::string before = inv.value("status", "");
-  switch (e.payload_type()) {
-    case Payload::SupplierInvoiceMatched: {
-      const auto* m = e.payload_as_SupplierInvoiceMatched();
+  switch (events::TypeOf<events::PurchasingEvent>(e)) {
+    case events::PurchasingEvent::SupplierInvoiceMatched: {
+      const auto* m = events::As<events::SupplierInvoiceMatched>(e);
       inv["status"] = Str(m->result());
       inv["mode"] = Str(m->mode());
       inv["discrepancies"] = Discrepancies(m->discrepancies());
@@ -76,24 +76,24 @@ Status MatchingProjection::Apply(const LogRecord&, const events::Envelope& e, Pr
       if (Str(m->result()) == "disputed") inv["ever_disputed"] = true;
       break;
     }
-    case Payload::SupplierInvoiceDifferenceAccepted:
+    case events::PurchasingEvent::SupplierInvoiceDifferenceAccepted:
       inv["status"] = "matched";
       inv["accepted_by"] = Str(e.actor());
       break;
-    case Payload::SupplierCreditNoteRecorded:
-      inv["credited"] = Sum(inv["credited"], e.payload_as_SupplierCreditNoteRecorded()->total());
+    case events::PurchasingEvent::SupplierCreditNoteRecorded:
+      inv["credited"] = Sum(inv["credited"], events::As<events::SupplierCreditNoteRecorded>(e)->total());
       break;
-    case Payload::SupplierInvoiceApproved:
+    case events::PurchasingEvent::SupplierInvoiceApproved:
       inv["status"] = "approved";
       break;
-    case Payload::SupplierPaymentRecorded: {
-      const auto* p = e.payload_as_SupplierPaymentRecorded();
+    case events::PurchasingEvent::SupplierPaymentRecorded: {
+      const auto* p = events::As<events::SupplierPaymentRecorded>(e);
       inv["paid"] = Sum(inv["paid"], p->amount());
       auto remaining = Decimal::ParseStored(events::Sv(p->remaining()));
       inv["status"] = remaining.ok() && remaining->is_zero() ? "paid" : "partially_paid";
       break;
     }
-    case Payload::SupplierInvoiceCancelled:
+    case events::PurchasingEvent::SupplierInvoiceCancelled:
       inv["status"] = "cancelled";
       break;
     default:

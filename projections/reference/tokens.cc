@@ -1,6 +1,7 @@
 #include "projections/reference/tokens.h"
 
 #include "engine/state_keys.h"
+#include "events/reference_events.h"
 
 namespace ledger {
 namespace {
@@ -17,14 +18,14 @@ std::string TokenKey(std::string_view token_id) { return "t/" + std::string(toke
 
 Status TokensProjection::Apply(const LogRecord&, const events::Envelope& e, ProjectionTxn& txn) {
   const std::string_view token_id = events::Sv(e.stream_id());
-  if (const auto* issued = e.payload_as_ApiTokenIssued()) {
+  if (const auto* issued = events::As<events::ApiTokenIssued>(e)) {
     std::string key = UserPrefix(events::Sv(issued->user_id()));
     // Offset by 2^63 so that negative instants still sort first.
     state_keys::PutBE(&key, static_cast<uint64_t>(e.recorded_at_us()) ^ (1ull << 63), 8);
     key.append(token_id);
     txn.Put(key, "active");
     txn.Put(TokenKey(token_id), std::move(key));
-  } else if (e.payload_type() == events::Payload::ApiTokenRevoked) {
+  } else if (events::Is<events::ApiTokenRevoked>(e)) {
     auto key = txn.Get(TokenKey(token_id));
     if (!key) {
       return Status::Corruption("revocation of a token never issued: " + std::string(token_id));

@@ -3,6 +3,7 @@
 #include "engine/purchasing/supplier_invoice.h"
 #include "engine/reference/reference.h"
 #include "tools/purchasing/context.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 

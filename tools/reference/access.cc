@@ -4,6 +4,7 @@
 
 #include "engine/reference/commands.h"
 #include "tools/reference/context.h"
+#include "events/reference_events.h"
 
 namespace ledger::reference {
 
@@ -48,7 +49,7 @@ Status EnsureAdmin(Engine& engine) {
     if (defined != nullptr) {
       spdlog::warn("the admin user was disabled or not an admin; --admin-token restores it");
     }
-    events::PayloadUnion p;
+    events::ReferenceEventUnion p;
     p.Set(std::move(u));
     Command c = domain::DefineReference("admin", std::move(p),
                                         defined == nullptr ? Expect::kNew : Expect::kExisting);

@@ -4,13 +4,14 @@
 #include "engine/reference/commands.h"
 #include "tools/demo.h"
 #include "tools/reference/context.h"
+#include "events/reference_events.h"
 
 namespace ledger::reference {
 namespace {
 
 template <class T>
-events::PayloadUnion Def(T t) {
-  events::PayloadUnion u;
+events::ReferenceEventUnion Def(T t) {
+  events::ReferenceEventUnion u;
   u.Set(std::move(t));
   return u;
 }
@@ -29,7 +30,7 @@ bool HasDemo(const Engine& engine) {
 
 Status LoadDemo(Engine& engine) {
   const Actor admin{"admin", {"admin"}};
-  auto define = [&](const std::string& id, events::PayloadUnion p) {
+  auto define = [&](const std::string& id, events::ReferenceEventUnion p) {
     return RunAs(engine, domain::DefineReference(id, std::move(p), Expect::kAny), admin).status();
   };
 

@@ -2,6 +2,7 @@
 #include "tools/export.h"
 #include "engine/reference/reference.h"
 #include "tools/reference/context.h"
+#include "events/reference_events.h"
 
 namespace ledger::domain {
 
