@@ -2,6 +2,8 @@
 //
 // An aggregate type is a state struct S with
 //   void Apply(S&, const events::Envelope&);         // evolve: apply one event
+//                                                    // (read it with events::TypeOf,
+//                                                    // As, Is: events/context.h)
 //   std::string_view Label(const S&);                // status, e.g. "draft"
 //   template <class A, class Self> void Fields(A&, Self&);  // snapshot fields
 //   bool Valid(const S&);                            // snapshot sanity check
