@@ -128,7 +128,8 @@ flatbuffers::FlatBufferBuilder& EventBuilder();
 
 namespace internal {
 template <class Union>
-EncodedEvent Finish(flatbuffers::FlatBufferBuilder& fbb, Union type, flatbuffers::Offset<void> table) {
+EncodedEvent Finish(flatbuffers::FlatBufferBuilder& fbb, Union type,
+                    flatbuffers::Offset<void> table) {
   using C = ContextTraits<Union>;
   fbb.Finish(C::MakeRoot(fbb, type, table));
   EncodedEvent out;

@@ -140,7 +140,9 @@ TEST(EnvelopeTest, EveryFormat1MemberIsAMemberOfOneContext) {
   for (int t = 1; t <= static_cast<int>(Payload::MAX); ++t) {
     int found = 0;
     for (const ContextSchema& c : Contexts()) {
-      for (int k = 1; k <= c.type_max; ++k) found += c.TypeName(static_cast<uint8_t>(k)) == names[t];
+      for (int k = 1; k <= c.type_max; ++k) {
+        found += c.TypeName(static_cast<uint8_t>(k)) == names[t];
+      }
     }
     EXPECT_EQ(found, 1) << names[t];
   }
