@@ -91,6 +91,11 @@ class Ledgerd:
 
 
 def compare(port, expected, what, skip=()):
+    """Every recorded answer equals the one served now, as JSON values: the
+    fixture keeps the parsed answers (keys sorted), not the bytes sent, so
+    key order and spacing cannot be compared; every value is, with no
+    exception (tokens' last_used_at included: the fixture's tokens are not
+    used here)."""
     for path, (status, body) in sorted(expected.items()):
         if path in skip:
             continue
