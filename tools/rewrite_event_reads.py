@@ -98,6 +98,11 @@ def rewrite(path, text):
 
     # A union object filled from a record: UnpackEvent.
     text = re.sub(
+        r"(?:events::)?PayloadUnion (\w+);\n\s*\1\.type = " + RECV + r"(\.|->)payload_type\(\);\n"
+        r"\s*\1\.value = (?:events::)?PayloadUnion::UnPack\([^;]*\);",
+        lambda m: "auto %s = events::UnpackEvent<%s>(%s);" % (m.group(1), cu, deref(m.group(2), m.group(3))),
+        text)
+    text = re.sub(
         r"(\w+)\.type = " + RECV + r"(\.|->)payload_type\(\);\n\s*\1\.value = "
         r"(?:events::)?PayloadUnion::UnPack\([^;]*\);",
         lambda m: "%s = events::UnpackEvent<%s>(%s);" % (m.group(1), cu, deref(m.group(2), m.group(3))),

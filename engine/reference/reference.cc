@@ -225,8 +225,7 @@ std::string_view ReferenceStreamType(events::ReferenceEvent type) {
 
 void Apply(ReferenceState& s, const events::Envelope& e) {
   // Keep the payload as a standalone FlatBuffer whose root is its table.
-  events::ReferenceEventUnion u;
-  u = events::UnpackEvent<events::ReferenceEvent>(e);
+  auto u = events::UnpackEvent<events::ReferenceEvent>(e);
   flatbuffers::FlatBufferBuilder fbb(256);
   auto root = u.Pack(fbb);
   fbb.Finish(flatbuffers::Offset<flatbuffers::Table>(root.o));
