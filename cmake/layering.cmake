@@ -1,6 +1,7 @@
 # The build rules of the house's layers (docs/ARCHITECTURE.md):
 #  - the generic machinery at the root of engine/, projections/, api/ and
-#    tools/ never includes a bounded context's header;
+#    tools/ never includes a bounded context's header, its code or the code
+#    generated from its schema (events/<context>_events.h, ..._generated.h);
 #  - every context folder is built into a library of its own (ledger_<layer>_<context>)
 #    which the core libraries do not link, so a core file that used a context
 #    would not link either.
@@ -12,7 +13,8 @@ function(ledger_check_layering)
   foreach(layer engine projections api tools)
     file(GLOB core_files ${PROJECT_SOURCE_DIR}/${layer}/*.h ${PROJECT_SOURCE_DIR}/${layer}/*.cc)
     foreach(file ${core_files})
-      file(STRINGS ${file} includes REGEX "^#include \"(engine|projections|api|tools)/(${contexts})/")
+      file(STRINGS ${file} includes
+           REGEX "^#include \"((engine|projections|api|tools)/(${contexts})/|events/(${contexts})_(events|generated)\\.h)")
       foreach(line ${includes})
         file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${file})
         string(APPEND violations "\n  ${rel}: ${line}")
