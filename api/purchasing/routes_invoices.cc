@@ -44,7 +44,7 @@ Json InvoiceJson(const std::string& id, const AggregateState& state) {
                      {"credited_amount", money(l.credited_amount)}});
   }
   Json j{{"id", id},
-         {"status", si.status},
+         {"status", Label(si.status)},
          {"version", state.version},
          {"supplier", si.supplier},
          {"supplier_ref", si.supplier_ref},

@@ -60,7 +60,7 @@ Json PrJson(const std::string& id, const AggregateState& state) {
                          {"comment", a.comment}});
   }
   Json j{{"id", id},
-         {"status", pr.status},
+         {"status", Label(pr.status)},
          {"version", state.version},
          {"requester", pr.requester},
          {"justification", pr.justification},
@@ -74,7 +74,7 @@ Json PrJson(const std::string& id, const AggregateState& state) {
     j["currency"] = pr.currency;
     j["policy_version"] = pr.policy_version;
   }
-  if (pr.status == "submitted" && pr.approvals.size() < pr.levels.size()) {
+  if (pr.status == PrStatus::kSubmitted && pr.approvals.size() < pr.levels.size()) {
     const std::string& level = pr.levels[pr.approvals.size()];
     j["next_level"] = {{"level", pr.approvals.size() + 1},
                        {"level_name", level},

@@ -13,13 +13,6 @@ namespace {
 using events::Sv;
 using events::Str;
 
-bool Editable(const PurchaseOrder& po) { return po.status == "draft" || po.status == "rfq_sent"; }
-
-Status NotEditable(const PurchaseOrder& po) {
-  return Status::InvalidState("lines can only change while the order is draft or rfq_sent; it is " +
-                              po.status);
-}
-
 PoLine LineFrom(const events::PurchaseOrderLine& l) {
   PoLine p;
   p.line_no = l.line_no();
@@ -163,7 +156,7 @@ Status CheckAmounts(const PurchaseOrder& po, const std::vector<PoLine>& lines) {
 std::vector<std::unique_ptr<events::CommitmentLineT>> Outstanding(const PurchaseOrder& po,
                                                                   const DocumentAmounts& a) {
   std::vector<std::unique_ptr<events::CommitmentLineT>> out;
-  if (po.status == "draft" || po.status == "rfq_sent" || po.status == "cancelled") return out;
+  if (!kPoReceive.from.contains(po.status)) return out;  // nothing committed
   for (size_t i = 0; i < po.lines.size(); ++i) {
     const PoLine& l = po.lines[i];
     auto c = std::make_unique<events::CommitmentLineT>();
@@ -196,17 +189,17 @@ std::vector<BudgetUse> UsesOf(const std::vector<std::unique_ptr<events::Commitme
 }
 
 // The status a confirmed order has from its receipts and invoices.
-std::string ProgressStatus(const PurchaseOrder& po) {
+PoStatus ProgressStatus(const PurchaseOrder& po) {
   bool all_received = true, any_received = false, all_invoiced = true;
   for (const auto& l : po.lines) {
     all_received = all_received && l.received >= l.quantity;
     any_received = any_received || l.received > Decimal();
     all_invoiced = all_invoiced && l.invoiced >= l.quantity;
   }
-  if (all_invoiced && (all_received || po.billing_method == "ordered")) return "done";
-  if (all_received) return "received";
-  if (any_received) return "partially_received";
-  return "confirmed";
+  if (all_invoiced && (all_received || po.billing_method == "ordered")) return PoStatus::kDone;
+  if (all_received) return PoStatus::kReceived;
+  if (any_received) return PoStatus::kPartiallyReceived;
+  return PoStatus::kConfirmed;
 }
 
 Status ResolveSupplier(const std::string& id, const events::SupplierDefined** out,
@@ -231,7 +224,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
   switch (e.payload_type()) {
     case Payload::PurchaseOrderCreated: {
       auto* p = e.payload_as_PurchaseOrderCreated();
-      po.status = "draft";
+      po.status = PoStatus::kDraft;
       po.supplier = Str(p->supplier());
       po.currency = Str(p->currency());
       po.digits = p->currency_digits();
@@ -283,12 +276,12 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       break;
     }
     case Payload::PurchaseOrderRfqSent:
-      po.status = "rfq_sent";
+      po.status = Enter(kPoSendRfq, po.status, PoStatus::kRfqSent);
       step("rfq_sent");
       break;
     case Payload::PurchaseOrderConfirmed: {
       const auto* c = e.payload_as_PurchaseOrderConfirmed();
-      po.status = "confirmed";
+      po.status = Enter(kPoConfirm, po.status, PoStatus::kConfirmed);
       po.committed_period = Str(c->period());
       po.budget_rate = Dec(c->rate());
       if (c->commitments()) {
@@ -314,7 +307,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
         }
       }
       po.has_receipts = true;
-      po.status = ProgressStatus(po);
+      po.status = Enter(kPoReceive, po.status, ProgressStatus(po));
       break;
     }
     case Payload::PurchaseOrderInvoiced: {
@@ -338,11 +331,11 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
         po.invoices.push_back(id);
       }
       po.has_invoices = true;
-      po.status = ProgressStatus(po);
+      po.status = Enter(kPoInvoice, po.status, ProgressStatus(po));
       break;
     }
     case Payload::PurchaseOrderResetToDraft:
-      po.status = "draft";
+      po.status = Enter(kPoResetToDraft, po.status, PoStatus::kDraft);
       po.committed_period.clear();
       for (auto& l : po.lines) l.commitment = l.released = Decimal();
       // Resetting clears the step dates (SPEC §4.4).
@@ -352,7 +345,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       step("reset_to_draft");
       break;
     case Payload::PurchaseOrderCancelled:
-      po.status = "cancelled";
+      po.status = Enter(kPoCancel, po.status, PoStatus::kCancelled);
       po.committed_period.clear();
       for (auto& l : po.lines) l.commitment = l.released = Decimal();
       step("cancelled");
@@ -370,7 +363,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
   }
 }
 
-std::string_view Label(const PurchaseOrder& po) { return po.status; }
+std::string_view Label(const PurchaseOrder& po) { return Label(po.status); }
 
 Result<DocumentAmounts> Amounts(const PurchaseOrder& po) { return AmountsOf(po, po.lines); }
 
@@ -430,10 +423,7 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
 
 Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
                               DecideContext& ctx) {
-  if (!Editable(po)) {
-    return Status::InvalidState("the header can only change while the order is draft or "
-                                "rfq_sent; it is " + po.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditHeader, po.status));
   events::PurchaseOrderHeaderUpdatedT u;
   u.supplier = po.supplier;
   u.currency = po.currency;
@@ -483,7 +473,7 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
 }
 
 Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideContext& ctx) {
-  if (!Editable(po)) return NotEditable(po);
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   PoLine base;
   base.line_no = po.next_line_no;
   auto line = ResolveLine(base, in, LineContext{po.fiscal_position}, ctx);
@@ -498,7 +488,7 @@ Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideC
 
 Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoLineInput& in,
                             DecideContext& ctx) {
-  if (!Editable(po)) return NotEditable(po);
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   auto it = std::find_if(po.lines.begin(), po.lines.end(),
                          [&](const PoLine& l) { return l.line_no == line_no; });
   if (it == po.lines.end()) {
@@ -515,7 +505,7 @@ Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoL
 }
 
 Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
-  if (!Editable(po)) return NotEditable(po);
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   if (std::none_of(po.lines.begin(), po.lines.end(),
                    [&](const PoLine& l) { return l.line_no == line_no; })) {
     return Status::NotFound(fmt::format("the order has no line {}", line_no));
@@ -526,18 +516,12 @@ Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
 }
 
 Decision DecideSendRfq(const PurchaseOrder& po) {
-  if (po.status != "draft") {
-    return Status::InvalidState("a request for quotation is sent from draft; the order is " +
-                                po.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoSendRfq, po.status));
   return One(Emit(events::PurchaseOrderRfqSentT{}));
 }
 
 Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
-  if (!Editable(po)) {
-    return Status::InvalidState("only a draft or rfq_sent order can be confirmed; it is " +
-                                po.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoConfirm, po.status));
   if (po.lines.empty()) return Status::Rule("empty_order", "an order without lines cannot be confirmed");
   const events::SupplierDefined* supplier = nullptr;
   LEDGER_RETURN_IF_ERROR(ResolveSupplier(po.supplier, &supplier, ctx));
@@ -604,16 +588,12 @@ Decision ReleaseAndEmit(const PurchaseOrder& po, const char* action, Event ev,
 }  // namespace
 
 Decision DecideResetPoToDraft(const PurchaseOrder& po, DecideContext& ctx) {
-  if (po.status == "draft" || po.status == "done") {
-    return Status::InvalidState("a " + po.status + " order cannot be reset to draft");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoResetToDraft, po.status));
   return ReleaseAndEmit(po, "reset to draft", events::PurchaseOrderResetToDraftT{}, ctx);
 }
 
 Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, DecideContext& ctx) {
-  if (po.status == "cancelled" || po.status == "done") {
-    return Status::InvalidState("a " + po.status + " order cannot be cancelled");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoCancel, po.status));
   events::PurchaseOrderCancelledT c;
   c.reason = reason;
   return ReleaseAndEmit(po, "cancelled", std::move(c), ctx);
@@ -647,13 +627,9 @@ Decimal NetUnitPrice(const PoLine& l) {
   return r.value_or(l.unit_price);
 }
 
-bool IsOpenForReceiptsAndInvoices(const PurchaseOrder& po) {
-  return po.status == "confirmed" || po.status == "partially_received" ||
-         po.status == "received" || po.status == "done";
-}
-
 bool Valid(const PurchaseOrder& po) {
-  return CurrencyDigits(po.currency).value_or(-1) == po.digits || po.currency.empty();
+  return kPoStatusLabels.Known(po.status) &&
+         (CurrencyDigits(po.currency).value_or(-1) == po.digits || po.currency.empty());
 }
 
 }  // namespace ledger::domain

@@ -154,7 +154,7 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
   switch (e.payload_type()) {
     case Payload::PurchaseRequestCreated: {
       const auto* p = e.payload_as_PurchaseRequestCreated();
-      pr.status = "draft";
+      pr.status = PrStatus::kDraft;
       pr.requester = Str(e.actor());
       pr.justification = Str(p->justification());
       ReadLines(p->lines(), &pr.lines);
@@ -163,7 +163,7 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
     }
     case Payload::PurchaseRequestUpdated: {
       const auto* p = e.payload_as_PurchaseRequestUpdated();
-      pr.status = "draft";
+      pr.status = Enter(kPrEdit, pr.status, PrStatus::kDraft);
       pr.justification = Str(p->justification());
       ReadLines(p->lines(), &pr.lines);
       ReadAttachments(p->attachments(), &pr.attachments);
@@ -175,7 +175,7 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
     }
     case Payload::PurchaseRequestSubmitted: {
       const auto* p = e.payload_as_PurchaseRequestSubmitted();
-      pr.status = "submitted";
+      pr.status = Enter(kPrSubmit, pr.status, PrStatus::kSubmitted);
       pr.amount = Dec(p->amount());
       pr.currency = Str(p->currency());
       pr.levels.clear();
@@ -191,18 +191,19 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
       pr.approvals.push_back({p->level(), Str(p->level_name()), Str(p->role()), Str(e.actor()),
                               e.recorded_at_us(), Dec(p->amount()), p->policy_version(),
                               Str(p->comment())});
-      if (p->final()) pr.status = "approved";
+      pr.status = Enter(kPrApprove, pr.status,
+                        p->final() ? PrStatus::kApproved : PrStatus::kSubmitted);
       break;
     }
     case Payload::PurchaseRequestRejected:
-      pr.status = "rejected";
+      pr.status = Enter(kPrReject, pr.status, PrStatus::kRejected);
       break;
     case Payload::PurchaseRequestCancelled:
-      pr.status = "cancelled";
+      pr.status = Enter(kPrCancel, pr.status, PrStatus::kCancelled);
       break;
     case Payload::PurchaseRequestConverted: {
       const auto* p = e.payload_as_PurchaseRequestConverted();
-      pr.status = "ordered";
+      pr.status = Enter(kPrConvert, pr.status, PrStatus::kOrdered);
       pr.orders.clear();
       if (p->orders()) {
         for (const auto* o : *p->orders()) pr.orders.push_back(o->str());
@@ -214,10 +215,10 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
   }
 }
 
-std::string_view Label(const PurchaseRequest& pr) { return pr.status; }
+std::string_view Label(const PurchaseRequest& pr) { return Label(pr.status); }
 
 bool Valid(const PurchaseRequest& pr) {
-  return !pr.status.empty() && pr.approvals.size() <= pr.levels.size();
+  return kPrStatusLabels.Known(pr.status) && pr.approvals.size() <= pr.levels.size();
 }
 
 Decision DecideCreatePr(const PrInput& in, DecideContext& ctx) {
@@ -227,9 +228,7 @@ Decision DecideCreatePr(const PrInput& in, DecideContext& ctx) {
 }
 
 Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideContext& ctx) {
-  if (pr.status != "draft" && pr.status != "submitted" && pr.status != "approved") {
-    return Status::InvalidState("a " + pr.status + " request cannot be edited");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrEdit, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester edits a request");
   }
@@ -239,9 +238,7 @@ Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideCont
 }
 
 Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
-  if (pr.status != "draft") {
-    return Status::InvalidState("only a draft request can be submitted; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrSubmit, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester submits a request");
   }
@@ -264,9 +261,7 @@ Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
 
 Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
                          DecideContext& ctx) {
-  if (pr.status != "submitted") {
-    return Status::InvalidState("only a submitted request can be approved; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrApprove, pr.status));
   const Actor& actor = ctx.actor();
   if (actor.id == pr.requester) {
     return Status::Rule("segregation_of_duties", "a requester cannot approve their own request",
@@ -308,9 +303,7 @@ Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
 }
 
 Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx) {
-  if (pr.status != "submitted") {
-    return Status::InvalidState("only a submitted request can be rejected; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrReject, pr.status));
   if (reason.empty()) return Status::Malformed("a rejection needs a reason");
   const size_t next = pr.approvals.size();
   LEDGER_ASSERT(next < pr.levels.size());
@@ -330,10 +323,7 @@ Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, De
 }
 
 Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx) {
-  if (pr.status != "draft" && pr.status != "submitted") {
-    return Status::InvalidState("only a draft or submitted request can be cancelled; it is " +
-                                pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrCancel, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester cancels a request");
   }
@@ -345,9 +335,7 @@ Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, De
 Decision DecideConvertPr(const PurchaseRequest& pr,
                          const std::map<uint32_t, std::string>& supplier_by_line,
                          const std::string& default_supplier, DecideContext& ctx) {
-  if (pr.status != "approved") {
-    return Status::InvalidState("only an approved request is converted; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrConvert, pr.status));
   for (const auto& [n, supplier] : supplier_by_line) {
     if (std::none_of(pr.lines.begin(), pr.lines.end(),
                      [n = n](const PrLine& l) { return l.line_no == n; })) {

@@ -17,8 +17,49 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "engine/lifecycle.h"
 
 namespace ledger::domain {
+
+enum class PrStatus : uint8_t {
+  kDraft,
+  kSubmitted,
+  kApproved,
+  kRejected,
+  kCancelled,
+  kOrdered,
+};
+inline constexpr StatusLabels<PrStatus, 6> kPrStatusLabels = {
+    {"draft", "submitted", "approved", "rejected", "cancelled", "ordered"}};
+constexpr std::string_view Label(PrStatus s) { return kPrStatusLabels[s]; }
+
+// The steps of a request's lifecycle (engine/lifecycle.h); creation makes a
+// draft.
+inline constexpr Transition<PrStatus> kPrEdit = {
+    .from = {PrStatus::kDraft, PrStatus::kSubmitted, PrStatus::kApproved},
+    .to = {PrStatus::kDraft},
+    .refusal = "a {} request cannot be edited"};
+inline constexpr Transition<PrStatus> kPrSubmit = {
+    .from = {PrStatus::kDraft},
+    .to = {PrStatus::kSubmitted},
+    .refusal = "only a draft request can be submitted; it is {}"};
+// An approval of the last level approves the request.
+inline constexpr Transition<PrStatus> kPrApprove = {
+    .from = {PrStatus::kSubmitted},
+    .to = {PrStatus::kSubmitted, PrStatus::kApproved},
+    .refusal = "only a submitted request can be approved; it is {}"};
+inline constexpr Transition<PrStatus> kPrReject = {
+    .from = {PrStatus::kSubmitted},
+    .to = {PrStatus::kRejected},
+    .refusal = "only a submitted request can be rejected; it is {}"};
+inline constexpr Transition<PrStatus> kPrCancel = {
+    .from = {PrStatus::kDraft, PrStatus::kSubmitted},
+    .to = {PrStatus::kCancelled},
+    .refusal = "only a draft or submitted request can be cancelled; it is {}"};
+inline constexpr Transition<PrStatus> kPrConvert = {
+    .from = {PrStatus::kApproved},
+    .to = {PrStatus::kOrdered},
+    .refusal = "only an approved request is converted; it is {}"};
 
 struct PrLine {
   uint32_t line_no = 0;
@@ -42,7 +83,7 @@ struct PrApproval {
 };
 
 struct PurchaseRequest {
-  std::string status = "draft";
+  PrStatus status = PrStatus::kDraft;
   std::string requester, justification;
   std::vector<PrLine> lines;
   std::vector<PrAttachment> attachments;

@@ -15,11 +15,13 @@ std::unique_ptr<AggregateState> Make() {
   return std::make_unique<StateOf<S>>();
 }
 
+// Formats: purchase_order 3, purchase_request 2 and supplier_invoice 2 keep
+// their status as an enum (engine/lifecycle.h), no longer as its label.
 constexpr StreamType kTypes[] = {
-    {"purchase_order", Topic::kPurchasing, "PO", 2, &Make<PurchaseOrder>},
-    {"purchase_request", Topic::kPurchasing, "PR", 1, &Make<PurchaseRequest>},
+    {"purchase_order", Topic::kPurchasing, "PO", 3, &Make<PurchaseOrder>},
+    {"purchase_request", Topic::kPurchasing, "PR", 2, &Make<PurchaseRequest>},
     {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>},
-    {"supplier_invoice", Topic::kPurchasing, "SI", 1, &Make<SupplierInvoice>},
+    {"supplier_invoice", Topic::kPurchasing, "SI", 2, &Make<SupplierInvoice>},
     {"supplier_document", Topic::kPurchasing, "", 1, &Make<SupplierDocument>},
     {"attachment", Topic::kPurchasing, "", 1, &Make<AttachmentFilings>},
 };

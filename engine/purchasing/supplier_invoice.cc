@@ -109,7 +109,7 @@ SiLine LineFrom(const events::SupplierInvoiceLineT& l) {
 // The invoice a capture event describes, before any later event.
 SupplierInvoice FromCaptured(const events::SupplierInvoiceCapturedT& c, const std::string& actor) {
   SupplierInvoice si;
-  si.status = "draft";
+  si.status = SiStatus::kDraft;
   si.supplier = c.supplier;
   si.supplier_ref = c.supplier_ref;
   si.date = c.date;
@@ -147,7 +147,7 @@ std::vector<std::unique_ptr<events::DiscrepancyT>> DiscrepancyTables(
 
 NewEvent MatchedEvent(const MatchOutcome& m, const std::string& trigger) {
   events::SupplierInvoiceMatchedT t;
-  t.result = m.result;
+  t.result = Label(m.result);
   t.mode = m.mode;
   t.discrepancies = DiscrepancyTables(m.discrepancies);
   t.trigger = trigger;
@@ -155,7 +155,7 @@ NewEvent MatchedEvent(const MatchOutcome& m, const std::string& trigger) {
 }
 
 bool Rematchable(const SupplierInvoice& si) {
-  return (si.status == "matched" || si.status == "disputed") && !si.accepted;
+  return (si.status == SiStatus::kMatched || si.status == SiStatus::kDisputed) && !si.accepted;
 }
 
 // Per order line, what the invoices of `po` before `id` bill, leaving out
@@ -167,7 +167,7 @@ std::map<uint32_t, Decimal> EarlierInvoiced(const PurchaseOrder& po, const std::
     if (other == id) break;
     if (other == cancelled) continue;
     const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", other);
-    if (si == nullptr || si->status == "cancelled") continue;
+    if (si == nullptr || si->status == SiStatus::kCancelled) continue;
     for (const auto& l : si->lines) {
       if (l.po_line != 0) AddTo(out[l.po_line], l.quantity);
     }
@@ -237,7 +237,9 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
     }
     case Payload::SupplierInvoiceMatched: {
       const auto* m = e.payload_as_SupplierInvoiceMatched();
-      si.status = Str(m->result());
+      auto result = kSiStatusLabels.Parse(Sv(m->result()));
+      LEDGER_ASSERT(result.has_value());
+      si.status = Enter(kSiMatch, si.status, *result);
       si.match_mode = Str(m->mode());
       si.discrepancies.clear();
       if (m->discrepancies()) {
@@ -246,12 +248,12 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
               {d->line(), Str(d->kind()), Str(d->expected()), Str(d->invoiced())});
         }
       }
-      if (si.first_result.empty()) si.first_result = si.status;
-      si.ever_disputed = si.ever_disputed || si.status == "disputed";
+      if (si.first_result.empty()) si.first_result = Label(si.status);
+      si.ever_disputed = si.ever_disputed || si.status == SiStatus::kDisputed;
       break;
     }
     case Payload::SupplierInvoiceDifferenceAccepted:
-      si.status = "matched";
+      si.status = Enter(kSiAcceptDifference, si.status, SiStatus::kMatched);
       si.accepted = true;
       si.accepted_by = Str(e.actor());
       break;
@@ -269,30 +271,33 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
       }
       AddTo(si.credited_total, Dec(c->total()));
       si.credit_notes.push_back(Str(c->supplier_ref()));
-      if ((si.status == "approved" || si.status == "partially_paid") && Remaining(si).is_zero()) {
-        si.status = "paid";
+      if ((si.status == SiStatus::kApproved || si.status == SiStatus::kPartiallyPaid) &&
+          Remaining(si).is_zero()) {
+        si.status = Enter(kSiCreditNote, si.status, SiStatus::kPaid);
       }
       break;
     }
     case Payload::SupplierInvoiceApproved:
-      si.status = "approved";
+      si.status = Enter(kSiApprove, si.status, SiStatus::kApproved);
       break;
     case Payload::SupplierPaymentRecorded:
       AddTo(si.paid, Dec(e.payload_as_SupplierPaymentRecorded()->amount()));
-      si.status = Remaining(si) <= Decimal() ? "paid" : "partially_paid";
+      si.status = Enter(kSiPay, si.status,
+                        Remaining(si) <= Decimal() ? SiStatus::kPaid : SiStatus::kPartiallyPaid);
       break;
     case Payload::SupplierInvoiceCancelled:
-      si.status = "cancelled";
+      si.status = Enter(kSiCancel, si.status, SiStatus::kCancelled);
       break;
     default:
       break;
   }
 }
 
-std::string_view Label(const SupplierInvoice& si) { return si.status; }
+std::string_view Label(const SupplierInvoice& si) { return Label(si.status); }
 
 bool Valid(const SupplierInvoice& si) {
-  return CurrencyDigits(si.currency).value_or(-1) == si.digits;
+  return kSiStatusLabels.Known(si.status) &&
+         CurrencyDigits(si.currency).value_or(-1) == si.digits;
 }
 
 Decimal Remaining(const SupplierInvoice& si) {
@@ -315,7 +320,7 @@ Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
                            const std::map<uint32_t, Decimal>& earlier_invoices) {
   MatchOutcome m;
   if (po == nullptr) {
-    m.result = "matched";
+    m.result = SiStatus::kMatched;
     m.mode = "none";
     return m;
   }
@@ -377,7 +382,7 @@ Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
       m.discrepancies.push_back({0, "amount", si.total.ToString(si.digits), si.stated_total});
     }
   }
-  m.result = m.discrepancies.empty() ? "matched" : "disputed";
+  m.result = m.discrepancies.empty() ? SiStatus::kMatched : SiStatus::kDisputed;
   return m;
 }
 
@@ -418,9 +423,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
       return Status::Rule("supplier_mismatch",
                           "the order is from supplier " + po->supplier + ", not " + in.supplier);
     }
-    if (!IsOpenForReceiptsAndInvoices(*po)) {
-      return Status::InvalidState("a " + po->status + " order cannot be invoiced");
-    }
+    LEDGER_RETURN_IF_ERROR(CheckTransition(kPoInvoice, po->status));
   }
   events::SupplierInvoiceCapturedT c;
   c.supplier = in.supplier;
@@ -581,10 +584,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
 
 Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& reason,
                                 DecideContext& ctx) {
-  if (si.status != "disputed") {
-    return Status::InvalidState("only a disputed invoice has a difference to accept; it is " +
-                                si.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiAcceptDifference, si.status));
   if (reason.empty()) return Status::Malformed("accepting a difference needs a reason");
   if (!CanDecideOnInvoices(ctx.actor())) {
     return Status(Errc::kForbidden, "a difference is accepted by approver_finance or approver_direction");
@@ -600,9 +600,7 @@ Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& re
 }
 
 Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, DecideContext& ctx) {
-  if (si.status == "draft" || si.status == "cancelled" || si.status == "paid") {
-    return Status::InvalidState("a " + si.status + " invoice takes no credit note");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiCreditNote, si.status));
   if (in.supplier_ref.empty()) return Status::Malformed("missing supplier_ref");
   const std::string date = in.date.empty() ? ctx.today() : in.date;
   LEDGER_RETURN_IF_ERROR(CheckDate(date, "date"));
@@ -745,14 +743,12 @@ Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, 
 }
 
 Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx) {
-  if (si.status == "disputed") {
+  if (si.status == SiStatus::kDisputed) {
     return Status::Rule("invoice_disputed",
                         "a disputed invoice is approved once its dispute is resolved",
                         {{"discrepancies", std::to_string(si.discrepancies.size())}});
   }
-  if (si.status != "matched") {
-    return Status::InvalidState("only a matched invoice can be approved; it is " + si.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiApprove, si.status));
   if (ctx.actor().id == si.capturer) {
     return Status::Rule("segregation_of_duties",
                         "the person who captured the invoice cannot approve it");
@@ -761,9 +757,7 @@ Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx) {
 }
 
 Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, DecideContext& ctx) {
-  if (si.status != "approved" && si.status != "partially_paid") {
-    return Status::InvalidState("only an approved invoice is paid; it is " + si.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiPay, si.status));
   if (in.method != "bank_transfer" && in.method != "card" && in.method != "mobile_money") {
     return Status::Malformed("method must be bank_transfer, card or mobile_money");
   }
@@ -791,9 +785,7 @@ Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, Dec
 
 Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reason,
                              DecideContext& ctx) {
-  if (si.status == "cancelled" || si.status == "paid" || si.status == "partially_paid") {
-    return Status::InvalidState("a " + si.status + " invoice cannot be cancelled");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiCancel, si.status));
   const std::string& id = ctx.stream_id();
   std::vector<NewEvent> out;
   events::SupplierInvoiceCancelledT c;
@@ -869,10 +861,7 @@ Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx) {
   if (found == nullptr) {
     return Status::NotFound("purchase order \"" + in.purchase_order + "\" does not exist");
   }
-  if (!IsOpenForReceiptsAndInvoices(*found)) {
-    return Status::InvalidState("goods are received against a confirmed order; it is " +
-                                found->status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoReceive, found->status));
   LEDGER_RETURN_IF_ERROR(CheckDate(in.date, "date"));
   if (in.lines.empty()) return Status::Malformed("a receipt needs lines");
   PurchaseOrder po = *found;  // as it will stand after the receipt

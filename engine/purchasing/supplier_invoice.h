@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "engine/lifecycle.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/reference/reference.h"
 
@@ -44,8 +45,52 @@ struct SiDiscrepancy {
   bool operator==(const SiDiscrepancy&) const = default;
 };
 
+enum class SiStatus : uint8_t {
+  kDraft,
+  kMatched,
+  kDisputed,
+  kApproved,
+  kPartiallyPaid,
+  kPaid,
+  kCancelled,
+};
+inline constexpr StatusLabels<SiStatus, 7> kSiStatusLabels = {
+    {"draft", "matched", "disputed", "approved", "partially_paid", "paid", "cancelled"}};
+constexpr std::string_view Label(SiStatus s) { return kSiStatusLabels[s]; }
+
+// The steps of an invoice's lifecycle (engine/lifecycle.h). Capture makes a
+// draft, which its matching, in the same command, makes matched or disputed.
+inline constexpr Transition<SiStatus> kSiMatch = {
+    .from = {SiStatus::kDraft, SiStatus::kMatched, SiStatus::kDisputed},
+    .to = {SiStatus::kMatched, SiStatus::kDisputed},
+    .refusal = "only a draft, matched or disputed invoice is matched; it is {}"};
+inline constexpr Transition<SiStatus> kSiAcceptDifference = {
+    .from = {SiStatus::kDisputed},
+    .to = {SiStatus::kMatched},
+    .refusal = "only a disputed invoice has a difference to accept; it is {}"};
+// A credit note that leaves nothing to pay on an approved invoice pays it.
+inline constexpr Transition<SiStatus> kSiCreditNote = {
+    .from = {SiStatus::kMatched, SiStatus::kDisputed, SiStatus::kApproved,
+             SiStatus::kPartiallyPaid},
+    .to = {SiStatus::kMatched, SiStatus::kDisputed, SiStatus::kApproved,
+           SiStatus::kPartiallyPaid, SiStatus::kPaid},
+    .refusal = "a {} invoice takes no credit note"};
+// A disputed invoice is refused earlier, by rule invoice_disputed.
+inline constexpr Transition<SiStatus> kSiApprove = {
+    .from = {SiStatus::kMatched},
+    .to = {SiStatus::kApproved},
+    .refusal = "only a matched invoice can be approved; it is {}"};
+inline constexpr Transition<SiStatus> kSiPay = {
+    .from = {SiStatus::kApproved, SiStatus::kPartiallyPaid},
+    .to = {SiStatus::kPartiallyPaid, SiStatus::kPaid},
+    .refusal = "only an approved invoice is paid; it is {}"};
+inline constexpr Transition<SiStatus> kSiCancel = {
+    .from = {SiStatus::kDraft, SiStatus::kMatched, SiStatus::kDisputed, SiStatus::kApproved},
+    .to = {SiStatus::kCancelled},
+    .refusal = "a {} invoice cannot be cancelled"};
+
 struct SupplierInvoice {
-  std::string status = "draft";
+  SiStatus status = SiStatus::kDraft;
   std::string supplier, supplier_ref, date, due_date, currency;
   int digits = 2;
   std::string tax_rounding = "per_line";
@@ -57,7 +102,7 @@ struct SupplierInvoice {
   std::string capturer;
   std::string match_mode;
   std::vector<SiDiscrepancy> discrepancies;
-  std::string first_result;   // the result at capture
+  std::string first_result;   // the result at capture: "matched" | "disputed"
   bool ever_disputed = false;
   bool accepted = false;      // a dispute accepted by an approver
   std::string accepted_by;
@@ -147,7 +192,8 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
 // order line, what the order's earlier invoices (not cancelled) bill; an
 // invoice keeps its claim on the quantities over the invoices after it.
 struct MatchOutcome {
-  std::string result, mode;
+  SiStatus result = SiStatus::kMatched;  // kMatched | kDisputed
+  std::string mode;
   std::vector<SiDiscrepancy> discrepancies;
 };
 Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,

@@ -26,10 +26,10 @@ Status ExportInvoices(EventLog& log, std::ostream& out) {
   for (const auto& [id, state] : (*folded)["supplier_invoice"]) {
     const auto* si = StateCast<domain::SupplierInvoice>(state.get());
     for (const auto& l : si->lines) {
-      CsvRow(out, {id, si->supplier, si->supplier_ref, si->date, si->due_date, si->status,
-                si->currency, si->rate.ToString(), si->purchase_order,
-                std::to_string(l.line_no), std::to_string(l.po_line), l.description,
-                l.cost_center, l.category, l.project, l.quantity.ToString(),
+      CsvRow(out, {id, si->supplier, si->supplier_ref, si->date, si->due_date,
+                std::string(Label(si->status)), si->currency, si->rate.ToString(),
+                si->purchase_order, std::to_string(l.line_no), std::to_string(l.po_line),
+                l.description, l.cost_center, l.category, l.project, l.quantity.ToString(),
                 l.unit_price.ToString(), l.tax_code, l.untaxed.ToString(si->digits),
                 l.credited_amount.ToString(si->digits), l.company_amount.ToString(company_digits),
                 si->total.ToString(si->digits), si->paid.ToString(si->digits)});
