@@ -135,6 +135,18 @@ NewEvent Emit(T&& table) {
   return e;
 }
 
+// `e` appended to stream `type`/`id` instead of the command's.
+inline NewEvent ToStream(NewEvent e, std::string type, std::string id) {
+  e.stream_type = std::move(type);
+  e.stream_id = std::move(id);
+  return e;
+}
+
+// Moves the events of `more` to the end of `out`.
+inline void Append(std::vector<NewEvent>* out, std::vector<NewEvent>&& more) {
+  for (auto& e : more) out->push_back(std::move(e));
+}
+
 // What decide may know besides its own state: other aggregates' committed
 // (or same-batch) state, the command's time and actor. Read-only.
 class DecideContext {

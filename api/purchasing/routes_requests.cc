@@ -5,6 +5,7 @@
 #include "api/purchasing/bodies.h"
 #include "api/purchasing/routes.h"
 #include "engine/purchasing/commands.h"
+#include "engine/reference/reference_entity.h"
 #include "events/event_json.h"
 
 namespace ledger::api {

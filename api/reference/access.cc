@@ -1,7 +1,8 @@
 // Who a bearer token is: the `api_token` stream the token names, checked by
 // its keyed digest, and the definition of its user.
 #include "api/reference/routes.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/api_token.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::api {
 

@@ -1,5 +1,6 @@
 // The stream types of budgets.
 #include "engine/budgets/budget.h"
+#include "engine/budgets/budget_scope.h"
 #include "engine/budgets/streams.h"
 
 namespace ledger::budgets {

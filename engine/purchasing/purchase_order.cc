@@ -5,7 +5,7 @@
 #include "engine/clock.h"
 #include "engine/budgets/budget.h"
 #include "engine/money.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::domain {
 namespace {

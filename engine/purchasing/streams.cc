@@ -1,8 +1,11 @@
 // The stream types of purchasing: requests, orders, receipts, supplier
 // invoices and the documents and attachments they claim.
+#include "engine/purchasing/attachment_filings.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/purchasing/purchase_request.h"
+#include "engine/purchasing/receipt.h"
 #include "engine/purchasing/streams.h"
+#include "engine/purchasing/supplier_document.h"
 #include "engine/purchasing/supplier_invoice.h"
 
 namespace ledger::purchasing {

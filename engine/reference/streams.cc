@@ -1,5 +1,7 @@
 // The stream types of reference data, users and API tokens.
-#include "engine/reference/reference.h"
+#include "engine/reference/admin_directory.h"
+#include "engine/reference/api_token.h"
+#include "engine/reference/reference_entity.h"
 #include "engine/reference/streams.h"
 
 namespace ledger::reference {

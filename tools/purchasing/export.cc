@@ -1,7 +1,7 @@
 // CSV export of supplier invoice lines for an ERP (ledgerctl export invoices).
 #include "tools/export.h"
 #include "engine/purchasing/supplier_invoice.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 #include "tools/purchasing/context.h"
 
 namespace ledger::domain {

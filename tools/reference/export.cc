@@ -1,6 +1,6 @@
 // CSV export of cost centres (ledgerctl export cost-centers).
 #include "tools/export.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 #include "tools/reference/context.h"
 
 namespace ledger::domain {

@@ -1,8 +1,9 @@
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 #include <fmt/format.h>
 
 #include "engine/money.h"
+#include "engine/reference/admin_directory.h"
 #include "engine/tax.h"
 
 namespace ledger::domain {
@@ -156,48 +157,6 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
   }
 }
 
-bool EnabledAdmin(const events::UserDefined& u) {
-  if (u.disabled() || u.roles() == nullptr) return false;
-  return std::any_of(u.roles()->begin(), u.roles()->end(),
-                     [](const flatbuffers::String* r) { return events::Sv(r) == "admin"; });
-}
-
-bool EnabledAdmin(const events::UserDefinedT& u) {
-  return !u.disabled && std::find(u.roles.begin(), u.roles.end(), "admin") != u.roles.end();
-}
-
-// The directory's event when the definition of the command's user changes
-// who the enabled admins are, nothing when it does not, or `last_admin` when
-// it would leave none. Membership is what the directory lists: a user it does
-// not list (defined before it, not yet listed) counts as no admin.
-Result<std::optional<NewEvent>> KeepAdminDirectory(const events::UserDefinedT& user,
-                                                   DecideContext& ctx) {
-  const std::string& id = ctx.stream_id();
-  const auto* directory = ctx.Get<AdminDirectory>(kAdminDirectoryType, kAdminDirectoryId);
-  std::vector<std::string> admins = directory ? directory->admins : std::vector<std::string>();
-  auto at = std::lower_bound(admins.begin(), admins.end(), id);
-  const bool listed = at != admins.end() && *at == id;
-  const bool admin = EnabledAdmin(user);
-  if (admin == listed) return std::optional<NewEvent>();
-  if (admin) {
-    admins.insert(at, id);
-  } else {
-    admins.erase(at);
-  }
-  if (admins.empty()) {
-    return Status(Errc::kInvalidState,
-                  "user \"" + id + "\" is the last enabled admin: enable another admin first",
-                  "last_admin", {{"user", id}});
-  }
-  events::EnabledAdminsChangedT t;
-  t.admins = std::move(admins);
-  t.user_id = id;
-  NewEvent e = Emit(std::move(t));
-  e.stream_type = kAdminDirectoryType;
-  e.stream_id = kAdminDirectoryId;
-  return std::optional<NewEvent>(std::move(e));
-}
-
 }  // namespace
 
 Status UnknownReference(std::string_view kind, std::string_view id) {
@@ -266,75 +225,6 @@ Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx
   return out;
 }
 
-Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx) {
-  events::EnabledAdminsChangedT t;
-  for (const auto& id : user_ids) {
-    const auto* user = FindReference<events::UserDefined>(ctx, "user", id);
-    if (user != nullptr && EnabledAdmin(*user)) t.admins.push_back(id);
-  }
-  std::sort(t.admins.begin(), t.admins.end());
-  return One(Emit(std::move(t)));
-}
-
-Decision DecideIssueToken(const std::string& user_id, const std::string& label,
-                          const std::string& digest, DecideContext& ctx) {
-  const auto* user = FindReference<events::UserDefined>(ctx, "user", user_id);
-  if (user == nullptr) return Status::NotFound("user \"" + user_id + "\" does not exist");
-  if (user->disabled()) return Status::InvalidState("user \"" + user_id + "\" is disabled");
-  if (label.size() > kTokenLabelBytesMax) {
-    return Status::Malformed(fmt::format("a label is at most {} bytes", kTokenLabelBytesMax));
-  }
-  // The digest is an HMAC-SHA256: anything else is a bug of the caller.
-  if (digest.size() != 32) return Status::Internal("a token digest is 32 bytes");
-  events::ApiTokenIssuedT t;
-  t.user_id = user_id;
-  t.label = label;
-  t.digest.assign(digest.begin(), digest.end());
-  return One(Emit(std::move(t)));
-}
-
-Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
-                           const std::string& reason) {
-  if (token.user_id != user_id) {
-    return Status::NotFound("user \"" + user_id + "\" has no such token");
-  }
-  if (token.revoked) return Status::InvalidState("the token is already revoked");
-  events::ApiTokenRevokedT t;
-  t.reason = reason;
-  return One(Emit(std::move(t)));
-}
-
-void Apply(ApiToken& t, const events::Envelope& e) {
-  if (const auto* issued = e.payload_as_ApiTokenIssued()) {
-    t.user_id = events::Str(issued->user_id());
-    t.label = events::Str(issued->label());
-    t.digest.clear();
-    if (issued->digest()) t.digest.assign(issued->digest()->begin(), issued->digest()->end());
-    t.created_at_us = e.recorded_at_us();
-  } else if (e.payload_type() == Payload::ApiTokenRevoked) {
-    t.revoked = true;
-    t.revoked_at_us = e.recorded_at_us();
-    t.revoked_by = events::Str(e.actor());
-  }
-}
-
-std::string_view Label(const ApiToken& t) { return t.revoked ? "revoked" : "active"; }
-
-bool Valid(const ApiToken& t) { return t.digest.empty() || t.digest.size() == 32; }
-
-void Apply(AdminDirectory& d, const events::Envelope& e) {
-  const auto* changed = e.payload_as_EnabledAdminsChanged();
-  if (changed == nullptr) return;
-  d.admins.clear();
-  if (changed->admins()) {
-    for (const auto* a : *changed->admins()) d.admins.push_back(events::Str(a));
-  }
-}
-
-std::string_view Label(const AdminDirectory&) { return "active"; }
-
-bool Valid(const AdminDirectory& d) { return std::is_sorted(d.admins.begin(), d.admins.end()); }
-
 CompanySettings GetSettings(DecideContext& ctx) {
   CompanySettings s;
   if (auto* t = FindReference<events::SettingsDefined>(ctx, "settings", kSettingsId)) {
@@ -343,10 +233,6 @@ CompanySettings GetSettings(DecideContext& ctx) {
   }
   return s;
 }
-
-}  // namespace ledger::domain
-
-namespace ledger::domain {
 
 ApprovalPolicy GetApprovalPolicy(DecideContext& ctx) {
   ApprovalPolicy p;
