@@ -33,13 +33,13 @@ std::unique_ptr<events::BudgetLineRefT> RefOf(const BudgetLineKey& l) {
 Status CheckLineRefs(const BudgetLineKey& l, DecideContext& ctx) {
   if (l.cost_center.empty()) return Status::Malformed("a budget line needs a cost_center");
   if (l.category.empty()) return Status::Malformed("a budget line needs a category");
-  if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
+  if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
     return UnknownReference("cost_center", l.cost_center);
   }
-  if (!FindReference<events::CategoryDefined>(ctx, "category", l.category)) {
+  if (!FindReference<events::CategoryDefined>(ctx, l.category)) {
     return UnknownReference("category", l.category);
   }
-  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
+  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
     return UnknownReference("project", l.project);
   }
   return Status::Ok();
@@ -133,10 +133,7 @@ Status ApplyPolicy(const std::string& id, const Budget& b,
     w.actual = c.actual.ToString(digits);
     w.requested = amount.ToString(digits);
     w.available = available.ToString(digits);
-    NewEvent e = Emit(std::move(w));
-    e.stream_type = "budget";
-    e.stream_id = id;
-    out->push_back(std::move(e));
+    out->push_back(ToStream<Budget>(Emit(std::move(w)), id));
   }
   return Status::Ok();
 }
@@ -358,7 +355,7 @@ Result<std::vector<NewEvent>> BudgetMovements(DecideContext& ctx, Movement kind,
                                               const std::vector<BudgetUse>& uses, bool check) {
   std::vector<NewEvent> out;
   for (const auto& [id, budget_uses] : ByBudget(ctx, uses)) {
-    const auto* b = ctx.Get<Budget>("budget", id);
+    const auto* b = ctx.Get<Budget>(id);
     if (b == nullptr) continue;
     if (check) LEDGER_RETURN_IF_ERROR(ApplyPolicy(id, *b, budget_uses, source, &out));
     const int digits = CurrencyDigits(b->currency).value_or(2);
@@ -389,9 +386,7 @@ Result<std::vector<NewEvent>> BudgetMovements(DecideContext& ctx, Movement kind,
         e = MovementEvent<events::BudgetActualReleasedT>(source, std::move(lines));
         break;
     }
-    e.stream_type = "budget";
-    e.stream_id = id;
-    out.push_back(std::move(e));
+    out.push_back(ToStream<Budget>(std::move(e), id));
   }
   return out;
 }
@@ -400,7 +395,7 @@ Result<std::vector<NewEvent>> CheckBudget(DecideContext& ctx, const BudgetSource
                                           const std::vector<BudgetUse>& uses) {
   std::vector<NewEvent> out;
   for (const auto& [id, budget_uses] : ByBudget(ctx, uses)) {
-    const auto* b = ctx.Get<Budget>("budget", id);
+    const auto* b = ctx.Get<Budget>(id);
     if (b == nullptr) continue;
     LEDGER_RETURN_IF_ERROR(ApplyPolicy(id, *b, budget_uses, source, &out));
   }

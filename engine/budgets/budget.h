@@ -38,6 +38,8 @@ struct BudgetCell {
 Decimal Available(const BudgetCell& c);
 
 struct Budget {
+  static constexpr StreamTraits kStream = {
+      .type = "budget", .topic = Topic::kBudgets, .series = "", .snapshot_format = 1};
   std::string name, currency, policy;
   // "cost_center\x1fcategory\x1fproject\x1fYYYY-MM" -> figures.
   std::map<std::string, BudgetCell> cells;

@@ -28,7 +28,7 @@ std::string_view Label(const BudgetScope&) { return "active"; }
 bool Valid(const BudgetScope&) { return true; }
 
 std::string BudgetOwnerOf(DecideContext& ctx, const BudgetLineKey& l, std::string_view period) {
-  const auto* scope = ctx.Get<BudgetScope>("budget_scope", l.cost_center);
+  const auto* scope = ctx.Get<BudgetScope>(l.cost_center);
   if (scope == nullptr) return "";
   auto it = scope->owner.find(ScopeKey(l, period));
   return it == scope->owner.end() ? "" : it->second;
@@ -50,7 +50,7 @@ Result<NewEvent> ClaimBudgetScope(DecideContext& ctx, const std::string& budget,
   c.category = l.category;
   c.project = l.project;
   c.periods = periods;
-  return ToStream(Emit(std::move(c)), "budget_scope", l.cost_center);
+  return ToStream<BudgetScope>(Emit(std::move(c)), l.cost_center);
 }
 
 }  // namespace ledger::domain

@@ -16,6 +16,8 @@
 namespace ledger::domain {
 
 struct BudgetScope {
+  static constexpr StreamTraits kStream = {
+      .type = "budget_scope", .topic = Topic::kBudgets, .series = "", .snapshot_format = 1};
   // "category\x1fproject\x1fYYYY-MM" -> budget id.
   std::map<std::string, std::string> owner;
 };

@@ -56,7 +56,7 @@ Status CheckAttachmentLabels(const std::string& name, const std::string& media_t
 
 Command FileAttachment(AttachmentInput in) {
   Command c;
-  c.stream_type = "attachment";
+  c.stream_type = AttachmentFilings::kStream.type;
   c.stream_id = in.sha256;
   c.expect = Expect::kAny;  // the same content may be filed again, by anyone
   c.decide = [in = std::move(in)](const AggregateState*, DecideContext&) -> Decision {

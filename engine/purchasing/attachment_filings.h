@@ -11,6 +11,8 @@ namespace ledger::domain {
 
 // One event per upload.
 struct AttachmentFilings {
+  static constexpr StreamTraits kStream = {
+      .type = "attachment", .topic = Topic::kPurchasing, .series = "", .snapshot_format = 1};
   uint64_t filings = 0;
   uint64_t size = 0;
   std::string media_type;

@@ -17,7 +17,7 @@ std::map<uint32_t, Decimal> EarlierInvoiced(const PurchaseOrder& po, const std::
   for (const auto& other : po.invoices) {
     if (other == id) break;
     if (other == cancelled) continue;
-    const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", other);
+    const auto* si = ctx.Get<SupplierInvoice>(other);
     if (si == nullptr || si->status == SiStatus::kCancelled) continue;
     for (const auto& l : si->lines) {
       if (l.po_line != 0) AddTo(out[l.po_line], l.quantity);
@@ -58,7 +58,7 @@ Result<std::vector<NewEvent>> RematchSelf(const SupplierInvoice& si, const std::
   if (!Rematchable(si)) return out;
   const auto* po = si.purchase_order.empty()
                        ? nullptr
-                       : ctx.Get<PurchaseOrder>("purchase_order", si.purchase_order);
+                       : ctx.Get<PurchaseOrder>(si.purchase_order);
   auto m = Match(si, po, GetMatchingPolicy(ctx),
                  po ? EarlierInvoiced(*po, id, ctx, "") : std::map<uint32_t, Decimal>{});
   if (!m.ok()) return m.status();
@@ -145,12 +145,12 @@ Result<std::vector<NewEvent>> Rematch(const PurchaseOrder& po, const std::string
   const MatchingPolicy policy = GetMatchingPolicy(ctx);
   for (const auto& id : po.invoices) {
     if (id == cancelled) continue;
-    const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", id);
+    const auto* si = ctx.Get<SupplierInvoice>(id);
     if (si == nullptr || !Rematchable(*si)) continue;
     auto m = Match(*si, &po, policy, EarlierInvoiced(po, id, ctx, cancelled));
     if (!m.ok()) return m.status();
     if (m->result != si->status || m->discrepancies != si->discrepancies) {
-      out.push_back(ToStream(MatchedEvent(*m, trigger), "supplier_invoice", id));
+      out.push_back(ToStream<SupplierInvoice>(MatchedEvent(*m, trigger), id));
     }
   }
   return out;

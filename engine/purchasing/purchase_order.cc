@@ -69,7 +69,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   if (in.request_line != 0) l.request_line = in.request_line;
 
   if (l.product.empty()) return Status::Malformed("a line needs a product");
-  const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
+  const auto* product = FindReference<events::ProductDefined>(ctx, l.product);
   if (product == nullptr) return UnknownReference("product", l.product);
   if (l.quantity <= Decimal()) {
     return Status::Rule("invalid_quantity", "quantity must be positive",
@@ -84,10 +84,10 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
                         {{"discount", l.discount.ToString()}});
   }
   if (l.cost_center.empty()) return Status::Malformed("a line needs a cost_center");
-  if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
+  if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
     return UnknownReference("cost_center", l.cost_center);
   }
-  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
+  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
     return UnknownReference("project", l.project);
   }
   if (!l.expected_date.empty() && !IsIsoDate(l.expected_date)) {
@@ -99,8 +99,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   // Product tax, mapped by the supplier's fiscal position.
   std::string tax_code = Str(product->tax_code());
   if (!lc.fiscal_position.empty()) {
-    if (auto* fp = FindReference<events::FiscalPositionDefined>(ctx, "fiscal_position",
-                                                                lc.fiscal_position)) {
+    if (auto* fp = FindReference<events::FiscalPositionDefined>(ctx, lc.fiscal_position)) {
       if (fp->map()) {
         for (const auto* m : *fp->map()) {
           if (Sv(m->from()) == tax_code) {
@@ -115,7 +114,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   l.tax_rate = Decimal();
   l.price_included = false;
   if (!tax_code.empty()) {
-    const auto* tax = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
+    const auto* tax = FindReference<events::TaxCodeDefined>(ctx, tax_code);
     if (tax == nullptr) return UnknownReference("tax_code", tax_code);
     l.tax_rate = Dec(tax->rate());
     l.price_included = tax->price_included();
@@ -172,7 +171,7 @@ std::vector<std::unique_ptr<events::CommitmentLineT>> Outstanding(const Purchase
 }
 
 BudgetSource SourceOf(const PurchaseOrder& po, const std::string& id, Decimal rate) {
-  return {"purchase_order", id, po.supplier, po.currency, rate};
+  return {std::string(PurchaseOrder::kStream.type), id, po.supplier, po.currency, rate};
 }
 
 std::vector<BudgetUse> UsesOf(const std::vector<std::unique_ptr<events::CommitmentLineT>>& lines,
@@ -205,7 +204,7 @@ PoStatus ProgressStatus(const PurchaseOrder& po) {
 Status ResolveSupplier(const std::string& id, const events::SupplierDefined** out,
                        DecideContext& ctx) {
   if (id.empty()) return Status::Malformed("missing supplier");
-  *out = FindReference<events::SupplierDefined>(ctx, "supplier", id);
+  *out = FindReference<events::SupplierDefined>(ctx, id);
   if (*out == nullptr) return UnknownReference("supplier", id);
   if ((*out)->blocked()) {
     return Status::Rule("supplier_blocked", "supplier \"" + id + "\" is blocked",
@@ -380,7 +379,7 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
   c.tax_rounding = GetSettings(ctx).tax_rounding;
   c.payment_terms = h.payment_terms.value_or(Str(supplier->payment_terms()));
   if (!c.payment_terms.empty() &&
-      !FindReference<events::PaymentTermDefined>(ctx, "payment_term", c.payment_terms)) {
+      !FindReference<events::PaymentTermDefined>(ctx, c.payment_terms)) {
     return UnknownReference("payment_term", c.payment_terms);
   }
   c.billing_method = h.billing_method.value_or(Str(supplier->billing_method()));
@@ -457,7 +456,7 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
   u.currency_digits = static_cast<uint8_t>(*digits);
   if (h.payment_terms) u.payment_terms = *h.payment_terms;
   if (!u.payment_terms.empty() &&
-      !FindReference<events::PaymentTermDefined>(ctx, "payment_term", u.payment_terms)) {
+      !FindReference<events::PaymentTermDefined>(ctx, u.payment_terms)) {
     return UnknownReference("payment_term", u.payment_terms);
   }
   if (h.billing_method) u.billing_method = *h.billing_method;

@@ -94,6 +94,11 @@ struct PoStep {
 };
 
 struct PurchaseOrder {
+  // Format 3: the status is a PoStatus, no longer its label.
+  static constexpr StreamTraits kStream = {.type = "purchase_order",
+                                           .topic = Topic::kPurchasing,
+                                           .series = "PO",
+                                           .snapshot_format = 3};
   PoStatus status = PoStatus::kDraft;
   std::string supplier, currency;
   int digits = 2;

@@ -60,7 +60,7 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     std::string category = l.category;
     std::string description = l.description;
     if (!l.product.empty()) {
-      const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
+      const auto* product = FindReference<events::ProductDefined>(ctx, l.product);
       if (product == nullptr) return fail(UnknownReference("product", l.product));
       if (category.empty()) category = Str(product->category());
       if (description.empty()) description = Str(product->name());
@@ -80,14 +80,14 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
       return fail(Status::Malformed("unknown ISO 4217 currency \"" + currency + "\""));
     }
     if (l.cost_center.empty()) return fail(Status::Malformed("a line needs a cost_center"));
-    if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
+    if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
       return fail(UnknownReference("cost_center", l.cost_center));
     }
     if (category.empty()) return fail(Status::Malformed("a free-text line needs a category"));
-    if (!FindReference<events::CategoryDefined>(ctx, "category", category)) {
+    if (!FindReference<events::CategoryDefined>(ctx, category)) {
       return fail(UnknownReference("category", category));
     }
-    if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
+    if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
       return fail(UnknownReference("project", l.project));
     }
     if (!l.needed_by.empty() && !IsIsoDate(l.needed_by)) {
@@ -244,7 +244,9 @@ Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
   auto priced = Price(pr, ctx);
   if (!priced.ok()) return priced.status();
   const std::string company = GetSettings(ctx).currency;
-  auto budget = CheckBudget(ctx, {"purchase_request", ctx.stream_id(), "", company, Decimal::FromInt(1)},
+  auto budget = CheckBudget(ctx,
+                            {std::string(PurchaseRequest::kStream.type), ctx.stream_id(), "",
+                             company, Decimal::FromInt(1)},
                             priced->uses);
   if (!budget.ok()) return budget.status();
   ApprovalPolicy policy = GetApprovalPolicy(ctx);
@@ -382,17 +384,13 @@ Decision DecideConvertPr(const PurchaseRequest& pr,
       in.request_line = l->line_no;
       po_lines.push_back(std::move(in));
     }
-    auto id = ctx.NewDocumentId("purchase_order");
+    auto id = ctx.NewDocumentId<PurchaseOrder>();
     if (!id.ok()) return id.status();
     auto events = DecideCreatePo(h, PoNotesInput{}, po_lines, ctx);
     if (!events.ok()) {
       return events.status().Within("order for " + supplier);
     }
-    for (auto& e : *events) {
-      e.stream_type = "purchase_order";
-      e.stream_id = *id;
-      out.push_back(std::move(e));
-    }
+    for (auto& e : *events) out.push_back(ToStream<PurchaseOrder>(std::move(e), *id));
     converted.orders.push_back(*id);
   }
   out.push_back(Emit(std::move(converted)));

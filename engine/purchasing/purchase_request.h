@@ -83,6 +83,11 @@ struct PrApproval {
 };
 
 struct PurchaseRequest {
+  // Format 2: the status is a PrStatus, no longer its label.
+  static constexpr StreamTraits kStream = {.type = "purchase_request",
+                                           .topic = Topic::kPurchasing,
+                                           .series = "PR",
+                                           .snapshot_format = 2};
   PrStatus status = PrStatus::kDraft;
   std::string requester, justification;
   std::vector<PrLine> lines;

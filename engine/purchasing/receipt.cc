@@ -36,7 +36,7 @@ std::string_view Label(const Receipt&) { return "done"; }
 bool Valid(const Receipt& r) { return !r.purchase_order.empty(); }
 
 Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx) {
-  const auto* found = ctx.Get<PurchaseOrder>("purchase_order", in.purchase_order);
+  const auto* found = ctx.Get<PurchaseOrder>(in.purchase_order);
   if (found == nullptr) {
     return Status::NotFound("purchase order \"" + in.purchase_order + "\" does not exist");
   }
@@ -72,7 +72,7 @@ Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx) {
                             {{"line", std::to_string(l.line)}, {"warehouse", pl->warehouse}});
       }
     }
-    const auto* product = FindReference<events::ProductDefined>(ctx, "product", pl->product);
+    const auto* product = FindReference<events::ProductDefined>(ctx, pl->product);
     const bool service = product != nullptr && Sv(product->kind()) == "service";
     auto line = std::make_unique<events::ReceiptLineT>();
     line->line_no = l.line;
@@ -126,7 +126,7 @@ Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx) {
   auto rematch = Rematch(po, "receipt " + ctx.stream_id(), ctx);
   if (!rematch.ok()) return rematch.status();
   std::vector<NewEvent> out = One(Emit(std::move(r)));
-  out.push_back(ToStream(Emit(std::move(received)), "purchase_order", in.purchase_order));
+  out.push_back(ToStream<PurchaseOrder>(Emit(std::move(received)), in.purchase_order));
   Append(&out, std::move(rematch.value()));
   return out;
 }

@@ -23,6 +23,8 @@ struct ReceiptLineState {
   std::string period_from, period_to, proof, acceptance;
 };
 struct Receipt {
+  static constexpr StreamTraits kStream = {
+      .type = "receipt", .topic = Topic::kPurchasing, .series = "RC", .snapshot_format = 1};
   std::string purchase_order, date, warehouse;
   std::vector<ReceiptLineState> lines;
 };

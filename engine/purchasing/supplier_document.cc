@@ -29,7 +29,7 @@ Status CheckUnclaimed(DecideContext& ctx, const std::string& supplier, const std
   auto keys = KeysOf(supplier, ref);
   if (!keys.ok()) return keys.status();
   for (const std::string* key : {&keys->normalised, &keys->as_typed}) {
-    const auto* d = ctx.Get<SupplierDocument>("supplier_document", *key);
+    const auto* d = ctx.Get<SupplierDocument>(*key);
     if (d != nullptr && d->kind != "released") {
       return Status(Errc::kDuplicate,
                     fmt::format("supplier {} document {} is already captured on {}", supplier, ref,
@@ -48,7 +48,7 @@ Result<NewEvent> ClaimEvent(DecideContext& ctx, const std::string& supplier,
   if (!keys.ok()) return keys.status();
   std::string stream = keys->normalised;
   if (std::string_view(kind) == "released") {
-    const auto* legacy = ctx.Get<SupplierDocument>("supplier_document", keys->as_typed);
+    const auto* legacy = ctx.Get<SupplierDocument>(keys->as_typed);
     if (legacy != nullptr && legacy->document == doc && legacy->kind != "released") {
       stream = keys->as_typed;
     }
@@ -56,7 +56,7 @@ Result<NewEvent> ClaimEvent(DecideContext& ctx, const std::string& supplier,
   events::SupplierDocumentClaimedT c;
   c.document = doc;
   c.kind = kind;
-  return ToStream(Emit(std::move(c)), "supplier_document", stream);
+  return ToStream<SupplierDocument>(Emit(std::move(c)), stream);
 }
 
 void Apply(SupplierDocument& d, const events::Envelope& e) {

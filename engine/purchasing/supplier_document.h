@@ -13,6 +13,8 @@
 namespace ledger::domain {
 
 struct SupplierDocument {
+  static constexpr StreamTraits kStream = {
+      .type = "supplier_document", .topic = Topic::kPurchasing, .series = "", .snapshot_format = 1};
   std::string document, kind;  // kind: invoice | credit_note | released
 };
 void Apply(SupplierDocument& d, const events::Envelope& e);

@@ -79,7 +79,7 @@ bool CanDecideOnInvoices(const Actor& a) {
 }
 
 BudgetSource SourceOf(const SupplierInvoice& si, const std::string& id) {
-  return {"supplier_invoice", id, si.supplier, si.currency, si.rate};
+  return {std::string(SupplierInvoice::kStream.type), id, si.supplier, si.currency, si.rate};
 }
 
 }  // namespace
@@ -184,7 +184,7 @@ Decimal Remaining(const SupplierInvoice& si) {
 }
 
 Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
-  const auto* supplier = FindReference<events::SupplierDefined>(ctx, "supplier", in.supplier);
+  const auto* supplier = FindReference<events::SupplierDefined>(ctx, in.supplier);
   if (supplier == nullptr) {
     return UnknownReference("supplier", in.supplier);
   }
@@ -195,7 +195,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
 
   const PurchaseOrder* po = nullptr;
   if (!in.purchase_order.empty()) {
-    po = ctx.Get<PurchaseOrder>("purchase_order", in.purchase_order);
+    po = ctx.Get<PurchaseOrder>(in.purchase_order);
     if (po == nullptr) {
       return Status::NotFound("purchase order \"" + in.purchase_order + "\" does not exist");
     }
@@ -225,7 +225,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
   c.billing_method = po ? po->billing_method : "";
   std::string terms = po ? po->payment_terms : Str(supplier->payment_terms());
   c.due_date = in.date;
-  if (const auto* t = FindReference<events::PaymentTermDefined>(ctx, "payment_term", terms)) {
+  if (const auto* t = FindReference<events::PaymentTermDefined>(ctx, terms)) {
     c.due_date = DueDate(in.date, Str(t->kind()), t->days());
   }
 
@@ -268,7 +268,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
       line->tax_rate = "0";
       line->tax_price_included = false;
       if (!tax_code.empty()) {
-        const auto* t = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
+        const auto* t = FindReference<events::TaxCodeDefined>(ctx, tax_code);
         if (t == nullptr) {
           return AtLine(i + 1, UnknownReference("tax_code", tax_code));
         }
@@ -350,7 +350,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
     inv.invoice = id;
     inv.lines = std::move(invoiced_lines);
     inv.released = std::move(released_lines);
-    out.push_back(ToStream(Emit(std::move(inv)), "purchase_order", si.purchase_order));
+    out.push_back(ToStream<PurchaseOrder>(Emit(std::move(inv)), si.purchase_order));
   }
   auto released = BudgetMovements(ctx, Movement::kReleaseCommitment, SourceOf(si, id), release, false);
   if (!released.ok()) return released.status();
@@ -578,7 +578,7 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
   std::vector<BudgetUse> actual, recommit;
   const PurchaseOrder* po = si.purchase_order.empty()
                                 ? nullptr
-                                : ctx.Get<PurchaseOrder>("purchase_order", si.purchase_order);
+                                : ctx.Get<PurchaseOrder>(si.purchase_order);
   events::PurchaseOrderInvoicedT back;
   back.invoice = id;
   for (const auto& l : si.lines) {
@@ -602,7 +602,7 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
     back.released.push_back(std::move(r));
   }
   if (po != nullptr) {
-    out.push_back(ToStream(Emit(std::move(back)), "purchase_order", si.purchase_order));
+    out.push_back(ToStream<PurchaseOrder>(Emit(std::move(back)), si.purchase_order));
   }
   auto released = BudgetMovements(ctx, Movement::kReleaseActual, SourceOf(si, id), actual, false);
   if (!released.ok()) return released.status();

@@ -86,6 +86,11 @@ inline constexpr Transition<SiStatus> kSiCancel = {
     .refusal = "a {} invoice cannot be cancelled"};
 
 struct SupplierInvoice {
+  // Format 2: the status is an SiStatus, no longer its label.
+  static constexpr StreamTraits kStream = {.type = "supplier_invoice",
+                                           .topic = Topic::kPurchasing,
+                                           .series = "SI",
+                                           .snapshot_format = 2};
   SiStatus status = SiStatus::kDraft;
   std::string supplier, supplier_ref, date, due_date, currency;
   int digits = 2;

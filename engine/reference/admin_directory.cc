@@ -35,7 +35,7 @@ bool Valid(const AdminDirectory& d) { return std::is_sorted(d.admins.begin(), d.
 Result<std::optional<NewEvent>> KeepAdminDirectory(const events::UserDefinedT& user,
                                                    DecideContext& ctx) {
   const std::string& id = ctx.stream_id();
-  const auto* directory = ctx.Get<AdminDirectory>(kAdminDirectoryType, kAdminDirectoryId);
+  const auto* directory = ctx.Get<AdminDirectory>(kAdminDirectoryId);
   std::vector<std::string> admins = directory ? directory->admins : std::vector<std::string>();
   auto at = std::lower_bound(admins.begin(), admins.end(), id);
   const bool listed = at != admins.end() && *at == id;
@@ -54,16 +54,14 @@ Result<std::optional<NewEvent>> KeepAdminDirectory(const events::UserDefinedT& u
   events::EnabledAdminsChangedT t;
   t.admins = std::move(admins);
   t.user_id = id;
-  NewEvent e = Emit(std::move(t));
-  e.stream_type = kAdminDirectoryType;
-  e.stream_id = kAdminDirectoryId;
-  return std::optional<NewEvent>(std::move(e));
+  return std::optional<NewEvent>(
+      ToStream<AdminDirectory>(Emit(std::move(t)), std::string(kAdminDirectoryId)));
 }
 
 Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx) {
   events::EnabledAdminsChangedT t;
   for (const auto& id : user_ids) {
-    const auto* user = FindReference<events::UserDefined>(ctx, "user", id);
+    const auto* user = FindReference<events::UserDefined>(ctx, id);
     if (user != nullptr && EnabledAdmin(*user)) t.admins.push_back(id);
   }
   std::sort(t.admins.begin(), t.admins.end());

@@ -18,6 +18,8 @@ namespace ledger::domain {
 // before the directory existed lists them once (ListAdmins). Until then a
 // user the directory does not list counts as no admin.
 struct AdminDirectory {
+  static constexpr StreamTraits kStream = {
+      .type = "user_directory", .topic = Topic::kReference, .series = "", .snapshot_format = 1};
   std::vector<std::string> admins;  // user ids, sorted
 };
 void Apply(AdminDirectory& d, const events::Envelope& e);
@@ -28,7 +30,7 @@ void Fields(A& a, Self& d) requires std::is_same_v<std::remove_const_t<Self>, Ad
 }
 bool Valid(const AdminDirectory& d);
 
-inline constexpr std::string_view kAdminDirectoryType = "user_directory";
+inline constexpr std::string_view kAdminDirectoryType = AdminDirectory::kStream.type;
 inline constexpr std::string_view kAdminDirectoryId = "admins";
 
 // Lists the enabled admins among `user_ids` on `user_directory/admins` (the

@@ -13,7 +13,7 @@ using events::Payload;
 
 Decision DecideIssueToken(const std::string& user_id, const std::string& label,
                           const std::string& digest, DecideContext& ctx) {
-  const auto* user = FindReference<events::UserDefined>(ctx, "user", user_id);
+  const auto* user = FindReference<events::UserDefined>(ctx, user_id);
   if (user == nullptr) return Status::NotFound("user \"" + user_id + "\" does not exist");
   if (user->disabled()) return Status::InvalidState("user \"" + user_id + "\" is disabled");
   if (label.size() > kTokenLabelBytesMax) {

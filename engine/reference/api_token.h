@@ -12,6 +12,10 @@ namespace ledger::domain {
 // bytes), empty for a token issued before token ids existed (such a token is
 // named by the SHA-256 hex of its secret).
 struct ApiToken {
+  // Format 2: reference states no longer carry a `revoked` flag (tokens have
+  // a state of their own).
+  static constexpr StreamTraits kStream = {
+      .type = "api_token", .topic = Topic::kReference, .series = "", .snapshot_format = 2};
   std::string user_id;
   std::string label;
   std::string digest;

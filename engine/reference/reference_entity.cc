@@ -30,8 +30,8 @@ Status CheckPercent(const std::string& text, std::string_view field) {
 }
 
 template <class T>
-bool Exists(DecideContext& ctx, std::string_view type, const std::string& id) {
-  return FindReference<T>(ctx, type, id) != nullptr;
+bool Exists(DecideContext& ctx, const std::string& id) {
+  return FindReference<T>(ctx, id) != nullptr;
 }
 
 Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
@@ -47,10 +47,10 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
     case Payload::FiscalPositionDefined:
       for (const auto& m : u.AsFiscalPositionDefined()->map) {
         if (!m || m->from.empty()) return Status::Malformed("map entries need \"from\"");
-        if (!Exists<events::TaxCodeDefined>(ctx, "tax_code", m->from)) {
+        if (!Exists<events::TaxCodeDefined>(ctx, m->from)) {
           return UnknownReference("tax_code", m->from);
         }
-        if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", m->to)) {
+        if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, m->to)) {
           return UnknownReference("tax_code", m->to);
         }
       }
@@ -72,11 +72,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       LEDGER_RETURN_IF_ERROR(Require(t->billing_method == "ordered" || t->billing_method == "received",
                                      "billing_method must be \"ordered\" or \"received\""));
       if (!t->payment_terms.empty() &&
-          !Exists<events::PaymentTermDefined>(ctx, "payment_term", t->payment_terms)) {
+          !Exists<events::PaymentTermDefined>(ctx, t->payment_terms)) {
         return UnknownReference("payment_term", t->payment_terms);
       }
       if (!t->fiscal_position.empty() &&
-          !Exists<events::FiscalPositionDefined>(ctx, "fiscal_position", t->fiscal_position)) {
+          !Exists<events::FiscalPositionDefined>(ctx, t->fiscal_position)) {
         return UnknownReference("fiscal_position", t->fiscal_position);
       }
       return Status::Ok();
@@ -90,10 +90,10 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
           Require(t->licence_typology.empty() || t->licence_typology == "intangible" ||
                       t->licence_typology == "component" || t->licence_typology == "serialized",
                   "licence_typology must be intangible, component or serialized"));
-      if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", t->tax_code)) {
+      if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, t->tax_code)) {
         return UnknownReference("tax_code", t->tax_code);
       }
-      if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, "category", t->category)) {
+      if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, t->category)) {
         return UnknownReference("category", t->category);
       }
       return Status::Ok();
@@ -164,25 +164,6 @@ Status UnknownReference(std::string_view kind, std::string_view id) {
                       {{"kind", std::string(kind)}, {"id", std::string(id)}});
 }
 
-std::string_view ReferenceStreamType(events::Payload type) {
-  switch (type) {
-    case Payload::SettingsDefined: return "settings";
-    case Payload::TaxCodeDefined: return "tax_code";
-    case Payload::FiscalPositionDefined: return "fiscal_position";
-    case Payload::PaymentTermDefined: return "payment_term";
-    case Payload::CostCenterDefined: return "cost_center";
-    case Payload::CategoryDefined: return "category";
-    case Payload::ProjectDefined: return "project";
-    case Payload::SupplierDefined: return "supplier";
-    case Payload::ProductDefined: return "product";
-    case Payload::UserDefined: return "user";
-    case Payload::ApprovalPolicyDefined: return "approval_policy";
-    case Payload::MatchingPolicyDefined: return "matching_policy";
-    case Payload::ExchangeRateDefined: return "exchange_rate";
-    default: return "";
-  }
-}
-
 void Apply(ReferenceState& s, const events::Envelope& e) {
   // Keep the payload as a standalone FlatBuffer whose root is its table.
   events::PayloadUnion u;
@@ -227,7 +208,7 @@ Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx
 
 CompanySettings GetSettings(DecideContext& ctx) {
   CompanySettings s;
-  if (auto* t = FindReference<events::SettingsDefined>(ctx, "settings", kSettingsId)) {
+  if (auto* t = FindReference<events::SettingsDefined>(ctx, kSettingsId)) {
     s.currency = events::Str(t->currency());
     s.tax_rounding = events::Str(t->tax_rounding());
   }
@@ -236,7 +217,8 @@ CompanySettings GetSettings(DecideContext& ctx) {
 
 ApprovalPolicy GetApprovalPolicy(DecideContext& ctx) {
   ApprovalPolicy p;
-  const AggregateState* st = ctx.Find("approval_policy", kSettingsId);
+  const AggregateState* st =
+      ctx.Find(kReferenceType<events::ApprovalPolicyDefined>, kSettingsId);
   const auto* s = st ? StateCast<ReferenceState>(st) : nullptr;
   const auto* t = s ? TableOf<events::ApprovalPolicyDefined>(*s) : nullptr;
   if (t == nullptr || t->bands() == nullptr) {
@@ -269,7 +251,7 @@ const std::vector<std::string>& ApprovalPolicy::LevelsFor(const Decimal& amount)
 
 MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
   MatchingPolicy p;
-  const auto* t = FindReference<events::MatchingPolicyDefined>(ctx, "matching_policy", kSettingsId);
+  const auto* t = FindReference<events::MatchingPolicyDefined>(ctx, kSettingsId);
   if (t == nullptr) return p;
   p.quantity_pct = Dec(t->quantity_pct());
   p.price_pct = Dec(t->price_pct());
@@ -280,7 +262,7 @@ MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
 
 Result<Decimal> RateToCompany(DecideContext& ctx, const std::string& currency) {
   if (currency == GetSettings(ctx).currency) return Decimal::FromInt(1);
-  const auto* t = FindReference<events::ExchangeRateDefined>(ctx, "exchange_rate", currency);
+  const auto* t = FindReference<events::ExchangeRateDefined>(ctx, currency);
   if (t == nullptr) {
     return Status::Rule("missing_exchange_rate",
                         "no exchange rate from " + currency + " to the company currency",

@@ -20,7 +20,41 @@
 
 namespace ledger::domain {
 
+// Stream types of reference data, by the payload that defines them ("" for
+// any other payload).
+constexpr std::string_view ReferenceStreamType(events::Payload type) {
+  switch (type) {
+    case events::Payload::SettingsDefined: return "settings";
+    case events::Payload::TaxCodeDefined: return "tax_code";
+    case events::Payload::FiscalPositionDefined: return "fiscal_position";
+    case events::Payload::PaymentTermDefined: return "payment_term";
+    case events::Payload::CostCenterDefined: return "cost_center";
+    case events::Payload::CategoryDefined: return "category";
+    case events::Payload::ProjectDefined: return "project";
+    case events::Payload::SupplierDefined: return "supplier";
+    case events::Payload::ProductDefined: return "product";
+    case events::Payload::UserDefined: return "user";
+    case events::Payload::ApprovalPolicyDefined: return "approval_policy";
+    case events::Payload::MatchingPolicyDefined: return "matching_policy";
+    case events::Payload::ExchangeRateDefined: return "exchange_rate";
+    default: return "";
+  }
+}
+
+// The stream type of the reference data that `Definition` defines, e.g.
+// kReferenceType<events::TaxCodeDefined> is "tax_code". Every kind of
+// reference data shares ReferenceState, so the state cannot name its stream
+// type as other aggregates do (StreamTraits): the definition's table does.
+template <class Definition>
+inline constexpr std::string_view kReferenceType =
+    ReferenceStreamType(events::PayloadTraits<Definition>::enum_value);
+
 struct ReferenceState {
+  // What every kind shares. Format 2: reference states no longer carry a
+  // `revoked` flag (tokens have a state of their own).
+  static constexpr Topic kTopic = Topic::kReference;
+  static constexpr uint32_t kSnapshotFormat = 2;
+
   events::Payload type = events::Payload::NONE;
   std::string table;  // FlatBuffer whose root is the payload table
 };
@@ -40,19 +74,26 @@ const T* TableOf(const ReferenceState& s) {
   return flatbuffers::GetRoot<T>(s.table.data());
 }
 
-// The payload table of a reference entity, or nullptr if it does not exist.
+// The registry entry of the reference data that `Definition` defines.
+template <class Definition>
+constexpr StreamType ReferenceStreamTypeOf() {
+  static_assert(!kReferenceType<Definition>.empty(), "not a reference definition");
+  return {kReferenceType<Definition>, ReferenceState::kTopic, "", ReferenceState::kSnapshotFormat,
+          &MakeState<ReferenceState>};
+}
+
+// The definition of reference entity `id` of the kind T defines (e.g.
+// events::ProductDefined), or nullptr if it does not exist.
 template <class T>
-const T* FindReference(DecideContext& ctx, std::string_view type, std::string_view id) {
+const T* FindReference(DecideContext& ctx, std::string_view id) {
+  static_assert(!kReferenceType<T>.empty(), "not a reference definition");
   if (id.empty()) return nullptr;
-  const auto* s = ctx.Get<ReferenceState>(type, id);
+  const auto* s = ctx.Get<ReferenceState>(kReferenceType<T>, id);
   return s ? TableOf<T>(*s) : nullptr;
 }
 
 // `unknown_reference`: a command names an entity that does not exist.
 Status UnknownReference(std::string_view kind, std::string_view id);
-
-// Stream types of reference data, by the payload that defines them.
-std::string_view ReferenceStreamType(events::Payload type);
 
 // Defines (creates or replaces) a reference entity after checking its fields
 // and every reference it makes to other entities. A user's definition also

@@ -16,14 +16,16 @@ static int CompanyDigits(const FoldedStates& settings) {
 }
 
 Status ExportInvoices(EventLog& log, std::ostream& out) {
-  auto folded = FoldStreams(log, {"supplier_invoice", "settings"});
+  const std::string invoices(SupplierInvoice::kStream.type);
+  const std::string settings(kReferenceType<events::SettingsDefined>);
+  auto folded = FoldStreams(log, {invoices, settings});
   if (!folded.ok()) return folded.status();
-  const int company_digits = CompanyDigits((*folded)["settings"]);
+  const int company_digits = CompanyDigits((*folded)[settings]);
   CsvRow(out, {"invoice", "supplier", "supplier_ref", "date", "due_date", "status", "currency",
             "rate", "purchase_order", "line", "po_line", "description", "cost_center", "category",
             "project", "quantity", "unit_price", "tax_code", "untaxed", "credited",
             "company_amount", "invoice_total", "paid"});
-  for (const auto& [id, state] : (*folded)["supplier_invoice"]) {
+  for (const auto& [id, state] : (*folded)[invoices]) {
     const auto* si = StateCast<domain::SupplierInvoice>(state.get());
     for (const auto& l : si->lines) {
       CsvRow(out, {id, si->supplier, si->supplier_ref, si->date, si->due_date,
