@@ -12,8 +12,9 @@ namespace {
 enum class Light : uint8_t { kRed, kGreen, kAmber };
 constexpr StatusLabels<Light, 3> kLightLabels = {{"red", "green", "amber"}};
 constexpr std::string_view Label(Light l) { return kLightLabels[l]; }
-constexpr Transition<Light> kGo = {
-    .from = {Light::kRed}, .to = {Light::kGreen}, .refusal = "only a red light turns green; it is {}"};
+constexpr Transition<Light> kGo = {.from = {Light::kRed},
+                                   .to = {Light::kGreen},
+                                   .refusal = "only a red light turns green; it is {}"};
 
 static_assert(kGo.from.contains(Light::kRed));
 static_assert(!kGo.from.contains(Light::kGreen) && !kGo.from.contains(Light::kAmber));
