@@ -34,13 +34,13 @@ Status CheckLineRefs(const BudgetLineKey& l, DecideContext& ctx) {
   if (l.cost_center.empty()) return Status::Malformed("a budget line needs a cost_center");
   if (l.category.empty()) return Status::Malformed("a budget line needs a category");
   if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
-    return UnknownReference("cost_center", l.cost_center);
+    return UnknownReference<events::CostCenterDefined>(l.cost_center);
   }
   if (!FindReference<events::CategoryDefined>(ctx, l.category)) {
-    return UnknownReference("category", l.category);
+    return UnknownReference<events::CategoryDefined>(l.category);
   }
   if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
-    return UnknownReference("project", l.project);
+    return UnknownReference<events::ProjectDefined>(l.project);
   }
   return Status::Ok();
 }

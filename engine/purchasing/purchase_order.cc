@@ -70,7 +70,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
 
   if (l.product.empty()) return Status::Malformed("a line needs a product");
   const auto* product = FindReference<events::ProductDefined>(ctx, l.product);
-  if (product == nullptr) return UnknownReference("product", l.product);
+  if (product == nullptr) return UnknownReference<events::ProductDefined>(l.product);
   if (l.quantity <= Decimal()) {
     return Status::Rule("invalid_quantity", "quantity must be positive",
                         {{"quantity", l.quantity.ToString()}});
@@ -85,10 +85,10 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   }
   if (l.cost_center.empty()) return Status::Malformed("a line needs a cost_center");
   if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
-    return UnknownReference("cost_center", l.cost_center);
+    return UnknownReference<events::CostCenterDefined>(l.cost_center);
   }
   if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
-    return UnknownReference("project", l.project);
+    return UnknownReference<events::ProjectDefined>(l.project);
   }
   if (!l.expected_date.empty() && !IsIsoDate(l.expected_date)) {
     return Status::Malformed("expected_date must be a date YYYY-MM-DD");
@@ -115,7 +115,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   l.price_included = false;
   if (!tax_code.empty()) {
     const auto* tax = FindReference<events::TaxCodeDefined>(ctx, tax_code);
-    if (tax == nullptr) return UnknownReference("tax_code", tax_code);
+    if (tax == nullptr) return UnknownReference<events::TaxCodeDefined>(tax_code);
     l.tax_rate = Dec(tax->rate());
     l.price_included = tax->price_included();
   }
@@ -205,7 +205,7 @@ Status ResolveSupplier(const std::string& id, const events::SupplierDefined** ou
                        DecideContext& ctx) {
   if (id.empty()) return Status::Malformed("missing supplier");
   *out = FindReference<events::SupplierDefined>(ctx, id);
-  if (*out == nullptr) return UnknownReference("supplier", id);
+  if (*out == nullptr) return UnknownReference<events::SupplierDefined>(id);
   if ((*out)->blocked()) {
     return Status::Rule("supplier_blocked", "supplier \"" + id + "\" is blocked",
                         {{"supplier", id}});
@@ -380,7 +380,7 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
   c.payment_terms = h.payment_terms.value_or(Str(supplier->payment_terms()));
   if (!c.payment_terms.empty() &&
       !FindReference<events::PaymentTermDefined>(ctx, c.payment_terms)) {
-    return UnknownReference("payment_term", c.payment_terms);
+    return UnknownReference<events::PaymentTermDefined>(c.payment_terms);
   }
   c.billing_method = h.billing_method.value_or(Str(supplier->billing_method()));
   if (c.billing_method != "ordered" && c.billing_method != "received") {
@@ -457,7 +457,7 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
   if (h.payment_terms) u.payment_terms = *h.payment_terms;
   if (!u.payment_terms.empty() &&
       !FindReference<events::PaymentTermDefined>(ctx, u.payment_terms)) {
-    return UnknownReference("payment_term", u.payment_terms);
+    return UnknownReference<events::PaymentTermDefined>(u.payment_terms);
   }
   if (h.billing_method) u.billing_method = *h.billing_method;
   if (u.billing_method != "ordered" && u.billing_method != "received") {

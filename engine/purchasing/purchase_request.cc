@@ -61,7 +61,7 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     std::string description = l.description;
     if (!l.product.empty()) {
       const auto* product = FindReference<events::ProductDefined>(ctx, l.product);
-      if (product == nullptr) return fail(UnknownReference("product", l.product));
+      if (product == nullptr) return fail(UnknownReference<events::ProductDefined>(l.product));
       if (category.empty()) category = Str(product->category());
       if (description.empty()) description = Str(product->name());
     } else if (description.empty()) {
@@ -81,14 +81,14 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     }
     if (l.cost_center.empty()) return fail(Status::Malformed("a line needs a cost_center"));
     if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
-      return fail(UnknownReference("cost_center", l.cost_center));
+      return fail(UnknownReference<events::CostCenterDefined>(l.cost_center));
     }
     if (category.empty()) return fail(Status::Malformed("a free-text line needs a category"));
     if (!FindReference<events::CategoryDefined>(ctx, category)) {
-      return fail(UnknownReference("category", category));
+      return fail(UnknownReference<events::CategoryDefined>(category));
     }
     if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
-      return fail(UnknownReference("project", l.project));
+      return fail(UnknownReference<events::ProjectDefined>(l.project));
     }
     if (!l.needed_by.empty() && !IsIsoDate(l.needed_by)) {
       return fail(Status::Malformed("needed_by must be a date YYYY-MM-DD"));

@@ -186,7 +186,7 @@ Decimal Remaining(const SupplierInvoice& si) {
 Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
   const auto* supplier = FindReference<events::SupplierDefined>(ctx, in.supplier);
   if (supplier == nullptr) {
-    return UnknownReference("supplier", in.supplier);
+    return UnknownReference<events::SupplierDefined>(in.supplier);
   }
   if (in.supplier_ref.empty()) return Status::Malformed("missing supplier_ref");
   LEDGER_RETURN_IF_ERROR(CheckIsoDate(in.date, "date"));
@@ -270,7 +270,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
       if (!tax_code.empty()) {
         const auto* t = FindReference<events::TaxCodeDefined>(ctx, tax_code);
         if (t == nullptr) {
-          return AtLine(i + 1, UnknownReference("tax_code", tax_code));
+          return AtLine(i + 1, UnknownReference<events::TaxCodeDefined>(tax_code));
         }
         line->tax_rate = Str(t->rate());
         line->tax_price_included = t->price_included();

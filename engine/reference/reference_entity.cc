@@ -48,10 +48,10 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       for (const auto& m : u.AsFiscalPositionDefined()->map) {
         if (!m || m->from.empty()) return Status::Malformed("map entries need \"from\"");
         if (!Exists<events::TaxCodeDefined>(ctx, m->from)) {
-          return UnknownReference("tax_code", m->from);
+          return UnknownReference<events::TaxCodeDefined>(m->from);
         }
         if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, m->to)) {
-          return UnknownReference("tax_code", m->to);
+          return UnknownReference<events::TaxCodeDefined>(m->to);
         }
       }
       return Status::Ok();
@@ -73,11 +73,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
                                      "billing_method must be \"ordered\" or \"received\""));
       if (!t->payment_terms.empty() &&
           !Exists<events::PaymentTermDefined>(ctx, t->payment_terms)) {
-        return UnknownReference("payment_term", t->payment_terms);
+        return UnknownReference<events::PaymentTermDefined>(t->payment_terms);
       }
       if (!t->fiscal_position.empty() &&
           !Exists<events::FiscalPositionDefined>(ctx, t->fiscal_position)) {
-        return UnknownReference("fiscal_position", t->fiscal_position);
+        return UnknownReference<events::FiscalPositionDefined>(t->fiscal_position);
       }
       return Status::Ok();
     }
@@ -91,10 +91,10 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
                       t->licence_typology == "component" || t->licence_typology == "serialized",
                   "licence_typology must be intangible, component or serialized"));
       if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, t->tax_code)) {
-        return UnknownReference("tax_code", t->tax_code);
+        return UnknownReference<events::TaxCodeDefined>(t->tax_code);
       }
       if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, t->category)) {
-        return UnknownReference("category", t->category);
+        return UnknownReference<events::CategoryDefined>(t->category);
       }
       return Status::Ok();
     }

@@ -94,6 +94,11 @@ const T* FindReference(DecideContext& ctx, std::string_view id) {
 
 // `unknown_reference`: a command names an entity that does not exist.
 Status UnknownReference(std::string_view kind, std::string_view id);
+// The same for the kind of reference data `Definition` defines.
+template <class Definition>
+Status UnknownReference(std::string_view id) {
+  return UnknownReference(kReferenceType<Definition>, id);
+}
 
 // Defines (creates or replaces) a reference entity after checking its fields
 // and every reference it makes to other entities. A user's definition also
