@@ -146,14 +146,24 @@ def rewrite(path, text):
     # NewEvent's payload is now its encoded event.
     text = re.sub(r"\.payload = (\w+);", r".event = events::EncodeEvent(\1);", text)
     # Reference states keep the type as a member of ReferenceEvent: their
-    # snapshots of format 1's numbering are rebuilt.
-    if rel.endswith("engine/reference/streams.cc") and "ReferenceEvent numbering" not in text:
-        text = re.sub(r'(Topic::kReference, "", )(\d+)(, &Make<ReferenceState>)',
-                      lambda m: m.group(1) + str(int(m.group(2)) + 1) + m.group(3), text)
-        text = text.replace("constexpr StreamType kTypes[] = {",
-                            "// Next format: a reference state's type is a member of ReferenceEvent\n"
-                            "// (ReferenceEvent numbering), no longer of format 1's Payload.\n"
-                            "constexpr StreamType kTypes[] = {", 1)
+    # snapshots of format 1's numbering are rebuilt (the next snapshot format).
+    if "ReferenceEvent numbering" not in text:
+        if rel.endswith("engine/reference/streams.cc") and "&Make<ReferenceState>" in text:
+            text = re.sub(r'(Topic::kReference, "", )(\d+)(, &Make<ReferenceState>)',
+                          lambda m: m.group(1) + str(int(m.group(2)) + 1) + m.group(3), text)
+            text = text.replace(
+                "constexpr StreamType kTypes[] = {",
+                "// Next format: a reference state's type is a member of ReferenceEvent\n"
+                "// (ReferenceEvent numbering), no longer of format 1's Payload.\n"
+                "constexpr StreamType kTypes[] = {", 1)
+        m = re.search(r"\n(\s*)static constexpr uint32_t kSnapshotFormat = (\d+);", text)
+        if rel.endswith("engine/reference/reference_entity.h") and m:
+            text = text.replace(
+                m.group(0),
+                "\n%s// Format %d: `type` counts in ReferenceEvent numbering, no longer\n"
+                "%s// in format 1's Payload.\n"
+                "%sstatic constexpr uint32_t kSnapshotFormat = %d;"
+                % (m.group(1), int(m.group(2)) + 1, m.group(1), m.group(1), int(m.group(2)) + 1), 1)
     return text
 
 

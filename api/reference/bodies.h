@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "api/http.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 #include "events/reference_events.h"
 
 namespace ledger::api {

@@ -1,18 +1,14 @@
-// The stream types of budgets.
+// The stream types of budgets. Each state declares its own (StreamTraits).
 #include "engine/budgets/budget.h"
+#include "engine/budgets/budget_scope.h"
 #include "engine/budgets/streams.h"
 
 namespace ledger::budgets {
 namespace {
 
-template <class S>
-std::unique_ptr<AggregateState> Make() {
-  return std::make_unique<StateOf<S>>();
-}
-
 constexpr StreamType kTypes[] = {
-    {"budget", Topic::kBudgets, "", 1, &Make<domain::Budget>},
-    {"budget_scope", Topic::kBudgets, "", 1, &Make<domain::BudgetScope>},
+    StreamTypeOf<domain::Budget>(),
+    StreamTypeOf<domain::BudgetScope>(),
 };
 
 }  // namespace

@@ -1,40 +1,33 @@
-// The stream types of reference data, users and API tokens.
-#include "engine/reference/reference.h"
+// The stream types of reference data, users and API tokens. Reference data
+// is named by the payload that defines each kind (ReferenceStreamTypeOf);
+// tokens and the admin directory declare their own (StreamTraits).
+#include "engine/reference/admin_directory.h"
+#include "engine/reference/api_token.h"
+#include "engine/reference/reference_entity.h"
 #include "engine/reference/streams.h"
 #include "events/reference_events.h"
 
 namespace ledger::reference {
 namespace {
 
-using domain::AdminDirectory;
-using domain::ApiToken;
-using domain::ReferenceState;
+using namespace domain;
 
-template <class S>
-std::unique_ptr<AggregateState> Make() {
-  return std::make_unique<StateOf<S>>();
-}
-
-// Format 2: reference states no longer carry a `revoked` flag (tokens have
-// a state of their own).
-// Next format: a reference state's type is a member of ReferenceEvent
-// (ReferenceEvent numbering), no longer of format 1's Payload.
 constexpr StreamType kTypes[] = {
-    {"settings", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"tax_code", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"fiscal_position", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"payment_term", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"cost_center", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"category", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"project", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"supplier", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"product", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"user", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"user_directory", Topic::kReference, "", 1, &Make<AdminDirectory>},
-    {"api_token", Topic::kReference, "", 2, &Make<ApiToken>},
-    {"approval_policy", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"matching_policy", Topic::kReference, "", 3, &Make<ReferenceState>},
-    {"exchange_rate", Topic::kReference, "", 3, &Make<ReferenceState>},
+    ReferenceStreamTypeOf<events::SettingsDefined>(),
+    ReferenceStreamTypeOf<events::TaxCodeDefined>(),
+    ReferenceStreamTypeOf<events::FiscalPositionDefined>(),
+    ReferenceStreamTypeOf<events::PaymentTermDefined>(),
+    ReferenceStreamTypeOf<events::CostCenterDefined>(),
+    ReferenceStreamTypeOf<events::CategoryDefined>(),
+    ReferenceStreamTypeOf<events::ProjectDefined>(),
+    ReferenceStreamTypeOf<events::SupplierDefined>(),
+    ReferenceStreamTypeOf<events::ProductDefined>(),
+    ReferenceStreamTypeOf<events::UserDefined>(),
+    StreamTypeOf<AdminDirectory>(),
+    StreamTypeOf<ApiToken>(),
+    ReferenceStreamTypeOf<events::ApprovalPolicyDefined>(),
+    ReferenceStreamTypeOf<events::MatchingPolicyDefined>(),
+    ReferenceStreamTypeOf<events::ExchangeRateDefined>(),
 };
 
 }  // namespace
