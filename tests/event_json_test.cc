@@ -65,7 +65,8 @@ TEST(EventJsonTest, FieldsMarkedSecretAreKeptButNeverRendered) {
   // A payload kept as a standalone table (reference snapshots) alike.
   flatbuffers::FlatBufferBuilder fbb;
   fbb.Finish(flatbuffers::Offset<flatbuffers::Table>(u.Pack(fbb).o));
-  EXPECT_EQ(nlohmann::json::parse(TableJson(events::ReferenceEvent::ApiTokenIssued, fbb.GetBufferPointer())),
+  EXPECT_EQ(nlohmann::json::parse(TableJson(events::ReferenceEvent::ApiTokenIssued,
+                                            fbb.GetBufferPointer())),
             shown);
 }
 

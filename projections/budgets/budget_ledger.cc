@@ -117,7 +117,8 @@ Deltas DeltasOf(const events::Envelope& e) {
       MovementDeltas(events::As<events::BudgetCommitted>(e), &Figures::committed, true, &out);
       break;
     case events::BudgetsEvent::BudgetCommitmentReleased:
-      MovementDeltas(events::As<events::BudgetCommitmentReleased>(e), &Figures::committed, false, &out);
+      MovementDeltas(events::As<events::BudgetCommitmentReleased>(e), &Figures::committed, false,
+                     &out);
       break;
     case events::BudgetsEvent::BudgetActualRecorded:
       MovementDeltas(events::As<events::BudgetActualRecorded>(e), &Figures::actual, true, &out);

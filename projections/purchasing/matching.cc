@@ -81,7 +81,8 @@ Status MatchingProjection::Apply(const LogRecord&, const events::Envelope& e, Pr
       inv["accepted_by"] = Str(e.actor());
       break;
     case events::PurchasingEvent::SupplierCreditNoteRecorded:
-      inv["credited"] = Sum(inv["credited"], events::As<events::SupplierCreditNoteRecorded>(e)->total());
+      inv["credited"] = Sum(inv["credited"],
+                            events::As<events::SupplierCreditNoteRecorded>(e)->total());
       break;
     case events::PurchasingEvent::SupplierInvoiceApproved:
       inv["status"] = "approved";

@@ -796,8 +796,8 @@ TEST_F(P2pScenarios, PaymentsInInstalmentsUntilPaidAndNeverMore) {
   ExpectRejected(Errc::kMalformed);
   When(Pay(si, "700", "mobile_money"), kAccountant);
   EXPECT_EQ(last_.state_label, "partially_paid");
-  EXPECT_EQ(events::Sv(events::As<events::SupplierPaymentRecorded>(*appended_[0].envelope())->remaining()),
-            "500.00");
+  const auto* payment = events::As<events::SupplierPaymentRecorded>(*appended_[0].envelope());
+  EXPECT_EQ(events::Sv(payment->remaining()), "500.00");
   When(Pay(si, "500.01"), kAccountant);
   ExpectRejected(Errc::kRuleViolation, "overpayment");
   When(Pay(si, "500"), kAccountant);

@@ -298,12 +298,14 @@ TEST_P(PurchaseOrderTest, CancelReleasesOnlyWhatWasCommitted) {
   auto draft = NewPo({Line("LAPTOP", "1", "10")});
   When(Cancel(draft));
   ASSERT_EQ(appended_types(), (Types{"PurchaseOrderCancelled"}));
-  const auto* none = events::As<events::PurchaseOrderCancelled>(*appended_[0].envelope())->released();
+  const auto* none =
+      events::As<events::PurchaseOrderCancelled>(*appended_[0].envelope())->released();
   EXPECT_TRUE(none == nullptr || none->size() == 0);
   auto confirmed = NewPo({Line("LAPTOP", "1", "10")});
   Ok(Confirm(confirmed));
   When(Cancel(confirmed));
-  const auto* released = events::As<events::PurchaseOrderCancelled>(*appended_[0].envelope())->released();
+  const auto* released =
+      events::As<events::PurchaseOrderCancelled>(*appended_[0].envelope())->released();
   ASSERT_NE(released, nullptr);
   EXPECT_EQ(released->size(), 1u);
   EXPECT_EQ(Po(confirmed).status, "cancelled");
