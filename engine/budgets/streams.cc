@@ -1,5 +1,6 @@
 // The stream types of budgets.
 #include "engine/budgets/budget.h"
+#include "engine/budgets/listings.h"
 #include "engine/budgets/streams.h"
 
 namespace ledger::budgets {
@@ -11,7 +12,7 @@ std::unique_ptr<AggregateState> Make() {
 }
 
 constexpr StreamType kTypes[] = {
-    {"budget", Topic::kBudgets, "", 1, &Make<domain::Budget>},
+    {"budget", Topic::kBudgets, "", 1, &Make<domain::Budget>, &kBudgetListing},
     {"budget_scope", Topic::kBudgets, "", 1, &Make<domain::BudgetScope>},
 };
 

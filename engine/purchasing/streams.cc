@@ -1,5 +1,6 @@
 // The stream types of purchasing: requests, orders, receipts, supplier
 // invoices and the documents and attachments they claim.
+#include "engine/purchasing/listings.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/purchasing/purchase_request.h"
 #include "engine/purchasing/streams.h"
@@ -16,10 +17,13 @@ std::unique_ptr<AggregateState> Make() {
 }
 
 constexpr StreamType kTypes[] = {
-    {"purchase_order", Topic::kPurchasing, "PO", 2, &Make<PurchaseOrder>},
-    {"purchase_request", Topic::kPurchasing, "PR", 1, &Make<PurchaseRequest>},
-    {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>},
-    {"supplier_invoice", Topic::kPurchasing, "SI", 1, &Make<SupplierInvoice>},
+    {"purchase_order", Topic::kPurchasing, "PO", 2, &Make<PurchaseOrder>, &kPurchaseOrderListing,
+     &kPurchaseOrderLineListing},
+    {"purchase_request", Topic::kPurchasing, "PR", 1, &Make<PurchaseRequest>,
+     &kPurchaseRequestListing},
+    {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>, &kReceiptListing},
+    {"supplier_invoice", Topic::kPurchasing, "SI", 1, &Make<SupplierInvoice>,
+     &kSupplierInvoiceListing},
     {"supplier_document", Topic::kPurchasing, "", 1, &Make<SupplierDocument>},
     {"attachment", Topic::kPurchasing, "", 1, &Make<AttachmentFilings>},
 };

@@ -67,6 +67,8 @@ struct SupplierInvoice {
 
 void Apply(SupplierInvoice& si, const events::Envelope& e);
 std::string_view Label(const SupplierInvoice& si);
+// Listed in supplier-invoices (listings.cc).
+void Describe(const SupplierInvoice& si, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, SiLine> {
   a(l.line_no, l.po_line, l.description, l.quantity, l.unit_price, l.tax_code, l.tax_rate,
@@ -172,6 +174,8 @@ struct Receipt {
 };
 void Apply(Receipt& r, const events::Envelope& e);
 std::string_view Label(const Receipt& r);
+// Listed in receipts (listings.cc).
+void Describe(const Receipt& r, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, ReceiptLineState> {
   a(l.line_no, l.quantity, l.period_from, l.period_to, l.proof, l.acceptance);

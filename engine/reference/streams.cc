@@ -1,4 +1,5 @@
 // The stream types of reference data, users and API tokens.
+#include "engine/reference/listings.h"
 #include "engine/reference/reference.h"
 #include "engine/reference/streams.h"
 
@@ -18,20 +19,20 @@ std::unique_ptr<AggregateState> Make() {
 // a state of their own).
 constexpr StreamType kTypes[] = {
     {"settings", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"tax_code", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"fiscal_position", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"payment_term", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"cost_center", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"category", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"project", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"supplier", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"product", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"user", Topic::kReference, "", 2, &Make<ReferenceState>},
+    {"tax_code", Topic::kReference, "", 2, &Make<ReferenceState>, &kTaxCodeListing},
+    {"fiscal_position", Topic::kReference, "", 2, &Make<ReferenceState>, &kFiscalPositionListing},
+    {"payment_term", Topic::kReference, "", 2, &Make<ReferenceState>, &kPaymentTermListing},
+    {"cost_center", Topic::kReference, "", 2, &Make<ReferenceState>, &kCostCenterListing},
+    {"category", Topic::kReference, "", 2, &Make<ReferenceState>, &kCategoryListing},
+    {"project", Topic::kReference, "", 2, &Make<ReferenceState>, &kProjectListing},
+    {"supplier", Topic::kReference, "", 2, &Make<ReferenceState>, &kSupplierListing},
+    {"product", Topic::kReference, "", 2, &Make<ReferenceState>, &kProductListing},
+    {"user", Topic::kReference, "", 2, &Make<ReferenceState>, &kUserListing},
     {"user_directory", Topic::kReference, "", 1, &Make<AdminDirectory>},
     {"api_token", Topic::kReference, "", 2, &Make<ApiToken>},
     {"approval_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
     {"matching_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"exchange_rate", Topic::kReference, "", 2, &Make<ReferenceState>},
+    {"exchange_rate", Topic::kReference, "", 2, &Make<ReferenceState>, &kExchangeRateListing},
 };
 
 }  // namespace
