@@ -9,6 +9,7 @@
 #include "engine/snapshot_codec.h"
 #include "engine/state_keys.h"
 #include "events/codec.h"
+#include "events/event_json.h"
 
 namespace ledger {
 namespace {
@@ -107,6 +108,17 @@ std::string FilterPrefix(std::string_view collection, std::string_view name,
   return k;
 }
 
+// Strings an older ledgerd wrote may hold bytes that are not UTF-8: shown as
+// the text \xFF (as every rendering of events shows them), never dropped.
+void MakeUtf8(Json& j) {
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (!events::IsUtf8(s)) j = events::Utf8Text(s);
+  } else if (j.is_structured()) {
+    for (auto& v : j) MakeUtf8(v);
+  }
+}
+
 // One item to write: its key, its value and its index keys.
 struct Written {
   std::string key, value;
@@ -125,6 +137,7 @@ Written Index(std::string_view collection, const std::string& sort, const std::s
   if (!listing.parent.empty()) j[std::string(listing.parent)] = parent_id;
   for (const auto& [k, v] : entry.summary.items()) j[k] = v;
   j["dates"] = entry.dates;
+  MakeUtf8(j);
   item.json = j.dump();
   Written w;
   w.key = ItemKey(collection, sort);
