@@ -259,6 +259,8 @@ TEST_P(ListsTest, AccountantListsInvoicesToPayThisWeek) {
   EXPECT_EQ(partly["credited"], "0.00");
   EXPECT_EQ(partly["discrepancies"], Json::array());
   EXPECT_EQ(Ids("/v1/supplier-invoices?status=paid"), std::vector<std::string>{due_paid});
+  // Overdue: approved or partly paid, due before today (2026-03-15).
+  EXPECT_EQ(Ids("/v1/supplier-invoices?late=true"), std::vector<std::string>{due_approved});
   EXPECT_EQ(Ids("/v1/supplier-invoices?date=due&from=2026-03-16").size(), 1u);
   auto stats = admin_->Get("/v1/matching/stats");
   ASSERT_EQ(stats.status, 200);

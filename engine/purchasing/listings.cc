@@ -38,8 +38,9 @@ constinit const Listing kPurchaseOrderLineListing{"purchase-order-lines",
                                         /*late=*/true,
                                         /*parent=*/"purchase_order"};
 constinit const Listing kReceiptListing{"receipts", "receipts", "date", kRcDates, kRcFilters};
+// Late: approved (or partly paid) and past its due date.
 constinit const Listing kSupplierInvoiceListing{"supplier-invoices", "supplier invoices", "date",
-                                      kSiDates, kSiFilters};
+                                                kSiDates, kSiFilters, /*late=*/true};
 
 }  // namespace purchasing
 
