@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "engine/aggregate.h"
 #include "engine/clock.h"
@@ -237,6 +238,65 @@ class SnapshotHold {
   const rocksdb::Snapshot* snapshot_;
 };
 
+// A document decoded once for all its events of a batch.
+struct Document {
+  const StreamType* type = nullptr;
+  std::string id;
+  DocRecord record;
+  std::unique_ptr<AggregateState> state;
+};
+
+struct Documents final : ProjectionTxn::Scratch {
+  std::unordered_map<std::string, Document> by_key;
+};
+
+// Describes the document as its state now stands and writes its items and
+// index entries, deleting those it no longer has, then its record.
+Status Write(const std::string& doc_key, Document& d, ProjectionTxn& txn) {
+  LEDGER_ASSERT(d.record.sort.size() == kDocumentSortBytes);
+  const StreamType& type = *d.type;
+  ListEntry entry;
+  if (!d.state->DescribeListing(entry)) {
+    return Status::Corruption("a listed stream type does not describe itself: " +
+                              std::string(type.name));
+  }
+  entry.status = std::string(d.state->StatusLabel());
+  for (const auto& [name, when] : d.record.reached) entry.dates.emplace(name, when);
+
+  std::vector<Written> writes;
+  writes.push_back(Index(type.listing->collection, d.record.sort, d.id, d.state->version, entry,
+                         *type.listing, ""));
+  if (type.row_listing != nullptr) {
+    for (const ListRow& row : entry.rows) {
+      std::string sort = d.record.sort;
+      PutBE(&sort, row.number, 4);
+      LEDGER_ASSERT(sort.size() == kRowSortBytes);
+      writes.push_back(Index(type.row_listing->collection, sort,
+                             d.id + '/' + std::to_string(row.number), d.state->version,
+                             row.entry, *type.row_listing, d.id));
+    }
+  }
+  std::vector<std::string> keys;
+  const std::set<std::string> old_keys(d.record.keys.begin(), d.record.keys.end());
+  for (auto& w : writes) {
+    for (auto& k : w.index) {
+      if (!old_keys.contains(k)) txn.Put(k, "");
+      keys.push_back(std::move(k));
+    }
+    txn.Put(w.key, std::move(w.value));
+    keys.push_back(std::move(w.key));
+  }
+  std::sort(keys.begin(), keys.end());
+  for (const auto& k : d.record.keys) {
+    if (!std::binary_search(keys.begin(), keys.end(), k)) txn.Delete(k);
+  }
+  d.record.keys = std::move(keys);
+  d.record.version = d.state->version;
+  d.record.state = d.state->Encode();
+  txn.Put(doc_key, Encode(d.record));
+  return Status::Ok();
+}
+
 }  // namespace
 
 uint32_t ListsProjection::version() const {
@@ -250,72 +310,45 @@ uint32_t ListsProjection::version() const {
 Status ListsProjection::Apply(const LogRecord&, const events::Envelope& e, ProjectionTxn& txn) {
   const StreamType* type = FindStreamType(events::Sv(e.stream_type()));
   if (type == nullptr || type->listing == nullptr) return Status::Ok();
-  const std::string id = events::Str(e.stream_id());
+  if (txn.scratch() == nullptr) txn.scratch() = std::make_unique<Documents>();
+  auto& documents = static_cast<Documents&>(*txn.scratch()).by_key;
   std::string doc_key = "d/";
   doc_key.append(type->name).push_back(kSep);
-  doc_key.append(id);
+  doc_key.append(events::Sv(e.stream_id()));
 
-  DocRecord doc;
-  std::unique_ptr<AggregateState> state = type->make();
-  std::string before;
-  if (auto stored = txn.Get(doc_key)) {
-    if (!Decode(*stored, &doc) || !state->Decode(doc.state)) {
-      return Status::Corruption("list record does not decode: " + id);
+  auto [it, fresh] = documents.try_emplace(doc_key);
+  Document& d = it->second;
+  if (fresh) {
+    d.type = type;
+    d.id = events::Str(e.stream_id());
+    d.state = type->make();
+    if (auto stored = txn.Get(doc_key)) {
+      if (!Decode(*stored, &d.record) || !d.state->Decode(d.record.state)) {
+        return Status::Corruption("list record does not decode: " + d.id);
+      }
+      d.state->version = d.record.version;
+    } else {
+      d.record.sort = SortKey(e);
+      d.record.reached["created"] = EffectiveDate(e);
     }
-    state->version = doc.version;
-    before = state->StatusLabel();
-  } else {
-    doc.sort = SortKey(e);
-    doc.reached["created"] = EffectiveDate(e);
   }
-  LEDGER_ASSERT(doc.sort.size() == kDocumentSortBytes);
-  state->Evolve(e);
-  state->version = e.stream_version();
+  const bool created = d.state->version == 0;
+  const std::string before(created ? "" : d.state->StatusLabel());
+  d.state->Evolve(e);
+  d.state->version = e.stream_version();
   const std::string date = EffectiveDate(e);
-  const std::string status(state->StatusLabel());
-  if (status != before) doc.reached[status] = date;
-  doc.reached["updated"] = date;
+  std::string status(d.state->StatusLabel());
+  if (status != before) d.record.reached[std::move(status)] = date;
+  d.record.reached["updated"] = date;
+  return Status::Ok();
+}
 
-  ListEntry entry;
-  if (!state->DescribeListing(entry)) {
-    return Status::Corruption("a listed stream type does not describe itself: " +
-                              std::string(type->name));
+Status ListsProjection::Finish(ProjectionTxn& txn) {
+  if (txn.scratch() == nullptr) return Status::Ok();
+  for (auto& [doc_key, d] : static_cast<Documents&>(*txn.scratch()).by_key) {
+    LEDGER_RETURN_IF_ERROR(Write(doc_key, d, txn));
   }
-  entry.status = status;
-  for (const auto& [name, when] : doc.reached) entry.dates.emplace(name, when);
-
-  std::vector<Written> writes;
-  writes.push_back(
-      Index(type->listing->collection, doc.sort, id, state->version, entry, *type->listing, ""));
-  if (type->row_listing != nullptr) {
-    for (const ListRow& row : entry.rows) {
-      std::string sort = doc.sort;
-      PutBE(&sort, row.number, 4);
-      LEDGER_ASSERT(sort.size() == kRowSortBytes);
-      writes.push_back(Index(type->row_listing->collection, sort,
-                             id + '/' + std::to_string(row.number), state->version, row.entry,
-                             *type->row_listing, id));
-    }
-  }
-
-  std::vector<std::string> keys;
-  const std::set<std::string> old_keys(doc.keys.begin(), doc.keys.end());
-  for (auto& w : writes) {
-    for (auto& k : w.index) {
-      if (!old_keys.contains(k)) txn.Put(k, "");
-      keys.push_back(std::move(k));
-    }
-    txn.Put(w.key, std::move(w.value));
-    keys.push_back(std::move(w.key));
-  }
-  std::sort(keys.begin(), keys.end());
-  for (const auto& k : doc.keys) {
-    if (!std::binary_search(keys.begin(), keys.end(), k)) txn.Delete(k);
-  }
-  doc.keys = std::move(keys);
-  doc.version = state->version;
-  doc.state = state->Encode();
-  txn.Put(doc_key, Encode(doc));
+  txn.scratch().reset();
   return Status::Ok();
 }
 

@@ -1,10 +1,12 @@
 // Lists: one index projection serving GET /v1/<collection> for every stream
 // type whose StreamType declares a listing (engine/listing.h).
 //
-// Operation: for each event of a listed stream the projection decodes its
-//   own copy of the document's state, folds the event with the aggregate's
-//   own Evolve, encodes the state back, and asks it to Describe itself. The
-//   status is the state's StatusLabel: a list never re-derives a status.
+// Operation: for each event of a listed stream the projection folds the
+//   event with the aggregate's own Evolve into its own copy of the
+//   document's state, decoded once per batch; at the end of the batch it
+//   asks each changed state to Describe itself, writes its items and
+//   encodes the state back. The status is the state's StatusLabel: a list
+//   never re-derives a status.
 //   Besides what Describe declares, it records the date the document was
 //   created ("created"), last changed ("updated") and last entered each
 //   status (the status's name), all effective dates of the events.
@@ -20,7 +22,8 @@
 //   "i/<collection>\x1f<sort>"               -> the item (what a page shows)
 //   "s/<collection>\x1f<status>\x1f<sort>"   -> "" (status index)
 //   "f/<collection>\x1f<name>\x1f<value>\x1f<sort>" -> "" (filter index)
-// Cost: one state decode and encode per event; a page reads one index entry
+// Cost: one state decode, encode and Describe per document and batch (up to
+//   4096 records), plus an Evolve per event; a page reads one index entry
 //   and one item per candidate, and stops after ListQuery::scanned_max
 //   candidates with a cursor to continue.
 // Recovery: rebuilt from position 0 like every projection, with identical
@@ -44,7 +47,10 @@ class ListsProjection final : public Projection {
  public:
   std::string_view name() const override { return "lists"; }
   uint32_t version() const override;
+  // Folds the event into the document's state, decoded once per batch.
   Status Apply(const LogRecord& record, const events::Envelope& e, ProjectionTxn& txn) override;
+  // Describes each document the batch changed and writes its items.
+  Status Finish(ProjectionTxn& txn) override;
 };
 
 struct ListQuery {
