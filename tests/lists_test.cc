@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "api/server.h"
+#include "projections/lists.h"
 #include "tests/http_support.h"
 #include "tests/test_support.h"
 
@@ -98,7 +99,8 @@ class ListsFixture : public NodeTest {
                            {"supplier_ref", ref},
                            {"date", date},
                            {"purchase_order", po},
-                           {"lines", {{{"po_line", 1}, {"quantity", "1"}, {"unit_price", "100"}}}}});
+                           {"lines",
+                            {{{"po_line", 1}, {"quantity", "1"}, {"unit_price", "100"}}}}});
     Done(r);
     EXPECT_EQ(r.json.value("state", ""), "matched") << r.body;
     return r.json.value("id", "");
@@ -243,7 +245,8 @@ TEST_P(ListsTest, AccountantListsInvoicesToPayThisWeek) {
   pay(due_paid, "120.00");
   CatchUp();
   auto week = admin_->Get(
-      "/v1/supplier-invoices?status=approved,partially_paid&date=due&from=2026-03-09&to=2026-03-15");
+      "/v1/supplier-invoices?status=approved,partially_paid&date=due"
+      "&from=2026-03-09&to=2026-03-15");
   ASSERT_EQ(week.status, 200) << week.body;
   std::vector<std::string> ids;
   for (const auto& i : week.json["items"]) ids.push_back(i["id"].get<std::string>());
@@ -349,18 +352,44 @@ TEST_F(ListsLocal, RefusesALimitOver500AnUnknownFilterABadDateOrCursor) {
   }
 }
 
+// A page examines at most scanned_max items: a search that matches few
+// comes back short, with a cursor that continues where it stopped.
+TEST_F(ListsLocal, APageStopsAfterItsScanBoundWithACursorToContinue) {
+  std::vector<std::string> orders;
+  for (int i = 0; i < 5; ++i) {
+    orders.push_back(NewOrder(i == 1 ? "BOLT" : "ACME", {OrderLine("LAPTOP", "1")}, false));
+  }
+  CatchUp();
+  ListQuery q{.collection = "purchase-orders", .q = "bolt", .limit = 10, .scanned_max = 2};
+  std::vector<std::string> found;
+  int pages = 0;
+  for (; pages < 10; ++pages) {
+    auto page = QueryList(node().store(), q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_LE(page->items.size(), 1u);
+    for (const auto& item : page->items) found.push_back(item["id"].get<std::string>());
+    if (page->next.empty()) break;
+    q.cursor = page->next;
+  }
+  EXPECT_EQ(found, std::vector<std::string>{orders[1]});
+  EXPECT_EQ(pages, 2);  // 5 orders, 2 examined per page: the third page ends the list
+}
+
 // A writer creates orders and confirms old ones while a reader pages: no
 // page repeats or skips an order that existed at the first page.
 TEST_F(ListsLocal, PagesNeitherRepeatNorSkipUnderConcurrentWrites) {
   std::vector<std::string> existing;
-  for (int i = 0; i < 40; ++i) existing.push_back(NewOrder("ACME", {OrderLine("LAPTOP", "1")}, false));
+  for (int i = 0; i < 40; ++i) {
+    existing.push_back(NewOrder("ACME", {OrderLine("LAPTOP", "1")}, false));
+  }
   CatchUp();
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
   std::thread writer([&] {
     JsonClient w(port_, kAdminToken);
     for (int i = 0; !stop && i < 200; ++i) {
-      auto r = w.Post("/v1/purchase-orders", {{"supplier", "BOLT"}, {"lines", {OrderLine("SCREEN", "1")}}});
+      auto r = w.Post("/v1/purchase-orders",
+                      {{"supplier", "BOLT"}, {"lines", {OrderLine("SCREEN", "1")}}});
       if (r.status == 201) ++written;
       if (i < 40) w.Post("/v1/purchase-orders/" + existing[i] + "/confirm", Json::object());
     }
@@ -368,7 +397,8 @@ TEST_F(ListsLocal, PagesNeitherRepeatNorSkipUnderConcurrentWrites) {
   std::vector<std::string> seen;
   std::string cursor;
   for (int page = 0; page < 100; ++page) {
-    auto r = admin_->Get("/v1/purchase-orders?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    auto r = admin_->Get("/v1/purchase-orders?limit=3" +
+                         (cursor.empty() ? "" : "&cursor=" + cursor));
     ASSERT_EQ(r.status, 200) << r.body;
     for (const auto& item : r.json["items"]) seen.push_back(item["id"].get<std::string>());
     if (r.json["next"].is_null()) break;

@@ -26,17 +26,17 @@ constexpr std::string_view kSiFilters[] = {"supplier", "purchase_order", "curren
 
 }  // namespace
 
-constinit const Listing kPurchaseRequestListing{"purchase-requests", "purchase requests", "created",
-                                      kPrDates, kPrFilters};
-constinit const Listing kPurchaseOrderListing{"purchase-orders", "purchase orders", "created", kPoDates,
-                                    kPoFilters};
+constinit const Listing kPurchaseRequestListing{"purchase-requests", "purchase requests",
+                                                "created", kPrDates, kPrFilters};
+constinit const Listing kPurchaseOrderListing{"purchase-orders", "purchase orders", "created",
+                                              kPoDates, kPoFilters};
 constinit const Listing kPurchaseOrderLineListing{"purchase-order-lines",
-                                        "lines of open purchase orders",
-                                        "expected",
-                                        kLineDates,
-                                        kLineFilters,
-                                        /*late=*/true,
-                                        /*parent=*/"purchase_order"};
+                                                  "lines of open purchase orders",
+                                                  "expected",
+                                                  kLineDates,
+                                                  kLineFilters,
+                                                  /*late=*/true,
+                                                  /*parent=*/"purchase_order"};
 constinit const Listing kReceiptListing{"receipts", "receipts", "date", kRcDates, kRcFilters};
 // Late: approved (or partly paid) and past its due date.
 constinit const Listing kSupplierInvoiceListing{"supplier-invoices", "supplier invoices", "date",

@@ -22,18 +22,20 @@ constexpr std::string_view kUserFilters[] = {"name", "role", "disabled"};
 }  // namespace
 
 constinit const Listing kTaxCodeListing{"tax-codes", "tax codes", "created", kDates, kTaxFilters};
-constinit const Listing kFiscalPositionListing{"fiscal-positions", "fiscal positions", "created", kDates,
-                                     kNoFilters};
+constinit const Listing kFiscalPositionListing{"fiscal-positions", "fiscal positions", "created",
+                                               kDates, kNoFilters};
 constinit const Listing kPaymentTermListing{"payment-terms", "payment terms", "created", kDates,
-                                  kTermFilters};
-constinit const Listing kCostCenterListing{"cost-centers", "cost centres", "created", kDates, kNoFilters};
+                                            kTermFilters};
+constinit const Listing kCostCenterListing{"cost-centers", "cost centres", "created", kDates,
+                                           kNoFilters};
 constinit const Listing kCategoryListing{"categories", "categories", "created", kDates, kNoFilters};
 constinit const Listing kProjectListing{"projects", "projects", "created", kDates, kNoFilters};
-constinit const Listing kSupplierListing{"suppliers", "suppliers", "created", kDates, kSupplierFilters};
+constinit const Listing kSupplierListing{"suppliers", "suppliers", "created", kDates,
+                                         kSupplierFilters};
 constinit const Listing kProductListing{"products", "products", "created", kDates, kProductFilters};
 constinit const Listing kUserListing{"users", "users", "created", kDates, kUserFilters};
 constinit const Listing kExchangeRateListing{"exchange-rates", "exchange rates", "created", kDates,
-                                   kNoFilters};
+                                             kNoFilters};
 
 }  // namespace reference
 
