@@ -332,6 +332,13 @@ Status ListsProjection::Apply(const LogRecord&, const events::Envelope& e, Proje
       d.record.reached["created"] = EffectiveDate(e);
     }
   }
+  // Events of a stream arrive in order, each once (the runner's cursor and
+  // the engine's versions): anything else is a store that lost its way.
+  if (e.stream_version() != d.state->version + 1) {
+    return Status::Corruption("list of " + d.id + " is at version " +
+                              std::to_string(d.state->version) + ", the event is version " +
+                              std::to_string(e.stream_version()));
+  }
   const bool created = d.state->version == 0;
   const std::string before(created ? "" : d.state->StatusLabel());
   d.state->Evolve(e);
