@@ -18,6 +18,10 @@
 // A document may also list rows of its own in a second collection (an
 // order's lines in purchase-order-lines): StreamType::row_listing names it
 // and Describe fills `rows`, each with a number unique in the document.
+//
+// The items are stored: a change to what a Describe declares reaches the
+// documents already listed when the lists are rebuilt, so bump the list
+// projection's kLayoutVersion (projections/lists.cc) with it.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,9 @@ namespace {
 constexpr std::string_view kPrDates[] = {"created",  "submitted", "approved",
                                          "rejected", "cancelled", "ordered"};
 constexpr std::string_view kPrFilters[] = {"requester", "product", "cost_center", "currency"};
-constexpr std::string_view kPoDates[] = {"created", "confirmed", "cancelled", "expected"};
+constexpr std::string_view kPoDates[] = {"created",  "rfq_sent", "confirmed",
+                                         "partially_received", "received", "done",
+                                         "cancelled", "expected"};
 constexpr std::string_view kPoFilters[] = {"supplier", "currency", "purchase_request", "product",
                                            "cost_center"};
 constexpr std::string_view kLineDates[] = {"expected"};
@@ -20,8 +22,9 @@ constexpr std::string_view kLineFilters[] = {"supplier", "product", "purchase_or
                                              "cost_center", "warehouse"};
 constexpr std::string_view kRcDates[] = {"date", "created"};
 constexpr std::string_view kRcFilters[] = {"purchase_order", "warehouse"};
-constexpr std::string_view kSiDates[] = {"date", "due", "created", "approved", "paid",
-                                         "cancelled"};
+constexpr std::string_view kSiDates[] = {"date",     "due",      "created",
+                                         "matched",  "disputed", "approved",
+                                         "partially_paid", "paid", "cancelled"};
 constexpr std::string_view kSiFilters[] = {"supplier", "purchase_order", "currency", "mode"};
 
 }  // namespace
