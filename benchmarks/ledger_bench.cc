@@ -390,7 +390,7 @@ void P2p(const Options& o, Node& node) {
   must(domain::DefineReference("company", u(mp), Expect::kAny), admin);
   const std::string today = IsoDate(SystemClock().NowMicros());
   domain::BudgetLineInput line{{"IT", "hardware", ""}, {{today.substr(0, 7), *Decimal::Parse("1000000000")}}};
-  must(NewDocument("budget", "BENCH", [line](DecideContext& c) {
+  must(NewDocument<domain::Budget>("BENCH", [line](DecideContext& c) {
          return domain::DecideDefineBudget("bench", "EUR", "warn", {line}, c);
        }),
        Actor{"fred", {"approver_finance"}});
@@ -414,10 +414,10 @@ void P2p(const Options& o, Node& node) {
   auto next = [&](Story& s, size_t n) -> Command {
     using namespace domain;
     auto on_pr = [&](std::function<Decision(const PurchaseRequest&, DecideContext&)> d) {
-      return OnStream<PurchaseRequest>("purchase_request", s.pr, std::move(d));
+      return OnStream<PurchaseRequest>(s.pr, std::move(d));
     };
     auto on_si = [&](std::function<Decision(const SupplierInvoice&, DecideContext&)> d) {
-      return OnStream<SupplierInvoice>("supplier_invoice", s.si, std::move(d));
+      return OnStream<SupplierInvoice>(s.si, std::move(d));
     };
     Command c;
     switch (s.step) {
@@ -429,7 +429,7 @@ void P2p(const Options& o, Node& node) {
         l.currency = "EUR";
         l.cost_center = "IT";
         PrInput in{"bench", {l}, {}};
-        c = NewDocument("purchase_request", "", [in](DecideContext& ctx) { return DecideCreatePr(in, ctx); });
+        c = NewDocument<PurchaseRequest>("", [in](DecideContext& ctx) { return DecideCreatePr(in, ctx); });
         c.actor = requester;
         break;
       }
@@ -456,7 +456,7 @@ void P2p(const Options& o, Node& node) {
         break;
       case 6: {
         ReceiptInput in{s.po, today, std::nullopt, {{1, Decimal::FromInt(2), "", "", "", ""}}};
-        c = NewDocument("receipt", "", [in](DecideContext& ctx) { return DecideRecordReceipt(in, ctx); });
+        c = NewDocument<Receipt>("", [in](DecideContext& ctx) { return DecideRecordReceipt(in, ctx); });
         c.actor = receiver;
         break;
       }
@@ -467,7 +467,7 @@ void P2p(const Options& o, Node& node) {
         in.date = today;
         in.purchase_order = s.po;
         in.lines.push_back({1, "", Decimal::FromInt(2), *Decimal::Parse("1249.99"), std::nullopt});
-        c = NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
+        c = NewDocument<SupplierInvoice>("", [in](DecideContext& ctx) {
           return DecideCaptureInvoice(in, ctx);
         });
         c.actor = accountant;
@@ -503,8 +503,7 @@ void P2p(const Options& o, Node& node) {
       } else {
         if (st.step == 0) st.pr = out.stream_id;
         if (st.step == 4) {
-          auto pr = engine.Load("purchase_request", st.pr);
-          st.po = StateCast<domain::PurchaseRequest>(pr.get())->orders.at(0);
+          st.po = engine.Load<domain::PurchaseRequest>(st.pr)->orders.at(0);
         }
         if (st.step == 7) st.si = out.stream_id;
         st.step = (st.step + 1) % kSteps;

@@ -44,7 +44,7 @@ Json InvoiceJson(const std::string& id, const AggregateState& state) {
                      {"credited_amount", money(l.credited_amount)}});
   }
   Json j{{"id", id},
-         {"status", si.status},
+         {"status", Label(si.status)},
          {"version", state.version},
          {"supplier", si.supplier},
          {"supplier_ref", si.supplier_ref},
@@ -78,7 +78,7 @@ void AddInvoiceRoutes(Routes& r) {
   r.Add("POST", sis, {"accountant"}, "Capture a supplier invoice (matched at once)",
       [](RequestContext& rc) {
         SiInput in = ParseSupplierInvoice(rc.body());
-        rc.Submit(NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
+        rc.Submit(NewDocument<SupplierInvoice>("", [in](DecideContext& ctx) {
           return DecideCaptureInvoice(in, ctx);
         }));
       });
@@ -87,7 +87,7 @@ void AddInvoiceRoutes(Routes& r) {
                                const std::string& summary,
                                std::function<SiAction(RequestContext&)> make) {
     r.Add("POST", sis + "/{id}" + suffix, std::move(roles), summary, [make](RequestContext& rc) {
-      rc.Submit(OnStream<SupplierInvoice>("supplier_invoice", rc.path(1), make(rc)));
+      rc.Submit(OnStream<SupplierInvoice>(rc.path(1), make(rc)));
     });
   };
   si_action("/accept-difference", kFinance, "Accept a disputed difference (approver recorded)",

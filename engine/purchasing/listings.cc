@@ -3,6 +3,7 @@
 
 #include "engine/purchasing/purchase_order.h"
 #include "engine/purchasing/purchase_request.h"
+#include "engine/purchasing/receipt.h"
 #include "engine/purchasing/supplier_invoice.h"
 
 namespace ledger {
@@ -94,7 +95,8 @@ void Describe(const PurchaseOrder& po, ListEntry& out) {
                  {"total", amounts.ok() ? money(amounts->total) : ""},
                  {"invoices", po.invoices}};
   // Only an order that still waits for goods or invoices has open lines.
-  if (po.status != "confirmed" && po.status != "partially_received" && po.status != "received") {
+  if (po.status != PoStatus::kConfirmed && po.status != PoStatus::kPartiallyReceived &&
+      po.status != PoStatus::kReceived) {
     return;
   }
   for (const auto& l : po.lines) {
@@ -135,7 +137,9 @@ void Describe(const SupplierInvoice& si, ListEntry& out) {
   out.Date("due", si.due_date);
   out.text = si.supplier + ' ' + si.supplier_ref;
   // An invoice approved for payment is late once its due date has passed.
-  if (si.status == "approved" || si.status == "partially_paid") out.late_after = si.due_date;
+  if (si.status == SiStatus::kApproved || si.status == SiStatus::kPartiallyPaid) {
+    out.late_after = si.due_date;
+  }
   auto money = [&](const Decimal& d) { return d.ToString(si.digits); };
   nlohmann::json discrepancies = nlohmann::json::array();
   for (const auto& d : si.discrepancies) {

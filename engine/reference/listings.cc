@@ -2,7 +2,7 @@
 // its kind is filtered by.
 #include "engine/reference/listings.h"
 
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger {
 namespace reference {
