@@ -10,17 +10,28 @@ namespace ledger::api {
 
 using namespace domain;  // NOLINT: route handlers read as the domain does
 
+namespace {
+
+DefineReference ParseApprovalPolicyCommand(const RequestContext& rc) {
+  return {std::string(kSettingsId), ParseApprovalPolicy(rc.body()), Expect::kAny};
+}
+DefineReference ParseMatchingPolicyCommand(const RequestContext& rc) {
+  return {std::string(kSettingsId), ParseMatchingPolicy(rc.body()), Expect::kAny};
+}
+DefineReference ParseExchangeRateCommand(const RequestContext& rc) {
+  events::PayloadUnion u = ParseExchangeRate(rc.body());
+  std::string currency = rc.path(1);
+  if (!CurrencyDigits(currency)) FailMalformed("unknown ISO 4217 currency \"" + currency + "\"");
+  return {std::move(currency), std::move(u), Expect::kAny};
+}
+
+}  // namespace
+
 void AddPolicyRoutes(Routes& r) {
-  r.Add("PUT", "/v1/settings/approval-policy", {"admin"},
-      "Define the approval policy: amount bands and their levels", [](RequestContext& rc) {
-        rc.Submit(DefineReference(std::string(kSettingsId),
-                                            ParseApprovalPolicy(rc.body()), Expect::kAny));
-      });
-  r.Add("PUT", "/v1/settings/matching", {"admin"}, "Define the matching and receipt tolerances",
-      [](RequestContext& rc) {
-        rc.Submit(DefineReference(std::string(kSettingsId),
-                                            ParseMatchingPolicy(rc.body()), Expect::kAny));
-      });
+  r.Command("PUT", "/v1/settings/approval-policy", {"admin"},
+            "Define the approval policy: amount bands and their levels", &ParseApprovalPolicyCommand);
+  r.Command("PUT", "/v1/settings/matching", {"admin"}, "Define the matching and receipt tolerances",
+            &ParseMatchingPolicyCommand);
   for (auto [path, type] : {std::pair{"approval-policy", "approval_policy"},
                             std::pair{"matching", "matching_policy"}}) {
     r.Add("GET", std::string("/v1/settings/") + path, {"*"}, std::string("Read the ") + type,
@@ -30,13 +41,8 @@ void AddPolicyRoutes(Routes& r) {
           WriteJson(rc.res, 200, ReferenceJson(std::string(kSettingsId), *state));
         });
   }
-  r.Add("PUT", "/v1/exchange-rates/{currency}", {"accountant", "approver_finance"},
-      "Define a currency's rate to the company currency", [](RequestContext& rc) {
-        events::PayloadUnion u = ParseExchangeRate(rc.body());
-        std::string currency = rc.path(1);
-        if (!CurrencyDigits(currency)) FailMalformed("unknown ISO 4217 currency \"" + currency + "\"");
-        rc.Submit(DefineReference(currency, std::move(u), Expect::kAny));
-      });
+  r.Command("PUT", "/v1/exchange-rates/{currency}", {"accountant", "approver_finance"},
+            "Define a currency's rate to the company currency", &ParseExchangeRateCommand);
   r.Add("GET", "/v1/exchange-rates/{currency}", {"*"}, "Read a currency's rate",
       [](RequestContext& rc) {
         auto state = rc.ctx.engine->Load(domain::kReferenceType<events::ExchangeRateDefined>,
