@@ -5,6 +5,7 @@
 //   std::string_view Label(const S&);                // status, e.g. "draft"
 //   template <class A, class Self> void Fields(A&, Self&);  // snapshot fields
 //   bool Valid(const S&);                            // snapshot sanity check
+//   void Describe(const S&, ListEntry&);             // optional: how it is listed
 //   static constexpr StreamTraits kStream = {...};   // its stream type (below)
 // and, per command (a plain struct, engine/commands.h), one overload
 // `Decision Decide(const S&, const Cmd&, DecideContext&)` (or
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "engine/decimal.h"
+#include "engine/listing.h"
 #include "engine/log.h"
 #include "engine/snapshot_codec.h"
 
@@ -55,9 +57,16 @@ class AggregateState {
   virtual std::string Encode() const = 0;
   virtual bool Decode(std::string_view bytes) = 0;
   virtual std::string_view StatusLabel() const = 0;
+  // Fills `out` as the list projection shows the document; false when the
+  // state type declares no Describe (engine/listing.h).
+  virtual bool DescribeListing(ListEntry& out) const = 0;
 
   uint64_t version = 0;  // stream_version of the last event applied
 };
+
+// A state type the list projection can list (engine/listing.h).
+template <class S>
+concept Listable = requires(const S& s, ListEntry& e) { Describe(s, e); };
 
 template <class S>
 class StateOf final : public AggregateState {
@@ -82,6 +91,14 @@ class StateOf final : public AggregateState {
     return true;
   }
   std::string_view StatusLabel() const override { return Label(value); }
+  bool DescribeListing(ListEntry& out) const override {
+    if constexpr (Listable<S>) {
+      Describe(value, out);
+      return true;
+    } else {
+      return false;
+    }
+  }
 };
 
 // What the engine knows of an aggregate's streams, written once, in its
@@ -120,6 +137,11 @@ struct StreamType {
   // Bump when S's snapshot shape changes: older snapshots are then rebuilt.
   uint32_t snapshot_format;
   std::unique_ptr<AggregateState> (*make)();
+  // GET /v1/<collection> lists the documents of this type (the state type
+  // declares Describe); nullptr: not listed.
+  const Listing* listing = nullptr;
+  // The collection of the rows Describe lists (an order's lines); nullptr: none.
+  const Listing* row_listing = nullptr;
 };
 
 template <class S>
@@ -132,6 +154,15 @@ template <Streamed S>
 constexpr StreamType StreamTypeOf() {
   return {S::kStream.type, S::kStream.topic, S::kStream.series, S::kStream.snapshot_format,
           &MakeState<S>};
+}
+
+// `type` listed in GET /v1/<listing->collection> (and its rows in `rows`'s
+// collection): streams.cc names each listed type's listings beside it.
+constexpr StreamType Listed(StreamType type, const Listing* listing,
+                            const Listing* rows = nullptr) {
+  type.listing = listing;
+  type.row_listing = rows;
+  return type;
 }
 
 // The registry of every stream type, filled once at start by

@@ -104,16 +104,6 @@ void AddInvoiceRoutes(Routes& r) {
             "Record a payment (partial payments allowed)", &ParsePayInvoice);
   r.Command("POST", sis + "/{id}/cancel", {"accountant"},
             "Cancel an unpaid invoice (gives the budget back)", &ParseCancelInvoice);
-  r.Add("GET", sis, {"*"}, "Invoices by status (?status=disputed), with their discrepancies",
-      [](RequestContext& rc) {
-        std::string status = Param(rc.req, "status").value_or("");
-        auto page = QueryInvoices(rc.ctx.store, status, Param(rc.req, "cursor").value_or(""),
-                                  LimitParam(rc.req, 100, 1000));
-        if (!page.ok()) Fail(page.status());
-        Json out{{"invoices", page->invoices}};
-        if (!page->next_cursor.empty()) out["next_cursor"] = page->next_cursor;
-        WriteJson(rc.res, 200, out);
-      });
   r.AddDocumentReads(sis, "supplier_invoice", "supplier invoice", InvoiceJson);
   r.Add("GET", "/v1/matching/stats", {"*"}, "Match rates: 3-way matched without dispute",
       [](RequestContext& rc) {

@@ -47,6 +47,8 @@ struct Budget {
 
 void Apply(Budget& b, const events::Envelope& e);
 std::string_view Label(const Budget& b);
+// Listed in budgets (listings.cc).
+void Describe(const Budget& b, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& c) requires std::is_same_v<std::remove_const_t<Self>, BudgetCell> {
   a(c.amount, c.committed, c.actual);

@@ -1,13 +1,15 @@
-// The stream types of budgets. Each state declares its own (StreamTraits).
+// The stream types of budgets. Each state declares its own (StreamTraits);
+// budgets are listed.
 #include "engine/budgets/budget.h"
 #include "engine/budgets/budget_scope.h"
+#include "engine/budgets/listings.h"
 #include "engine/budgets/streams.h"
 
 namespace ledger::budgets {
 namespace {
 
 constexpr StreamType kTypes[] = {
-    StreamTypeOf<domain::Budget>(),
+    Listed(StreamTypeOf<domain::Budget>(), &kBudgetListing),
     StreamTypeOf<domain::BudgetScope>(),
 };
 

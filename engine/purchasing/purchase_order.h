@@ -119,6 +119,8 @@ struct PurchaseOrder {
 
 void Apply(PurchaseOrder& po, const events::Envelope& e);
 std::string_view Label(const PurchaseOrder& po);
+// Listed in purchase-orders, its open lines in purchase-order-lines (listings.cc).
+void Describe(const PurchaseOrder& po, ListEntry& out);
 
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, PoLine> {

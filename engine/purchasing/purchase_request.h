@@ -103,6 +103,8 @@ struct PurchaseRequest {
 
 void Apply(PurchaseRequest& pr, const events::Envelope& e);
 std::string_view Label(const PurchaseRequest& pr);
+// Listed in purchase-requests (listings.cc).
+void Describe(const PurchaseRequest& pr, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, PrLine> {
   a(l.line_no, l.product, l.description, l.quantity, l.estimated_unit_price, l.currency,

@@ -30,6 +30,8 @@ struct Receipt {
 };
 void Apply(Receipt& r, const events::Envelope& e);
 std::string_view Label(const Receipt& r);  // always "done": a receipt is recorded once
+// Listed in receipts (listings.cc).
+void Describe(const Receipt& r, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, ReceiptLineState> {
   a(l.line_no, l.quantity, l.period_from, l.period_to, l.proof, l.acceptance);

@@ -1,7 +1,8 @@
 // The stream types of purchasing: requests, orders, receipts, supplier
 // invoices and the documents and attachments they claim. Each state declares
-// its own (StreamTraits).
+// its own (StreamTraits); the listed ones are named with their listings.
 #include "engine/purchasing/attachment_filings.h"
+#include "engine/purchasing/listings.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/purchasing/purchase_request.h"
 #include "engine/purchasing/receipt.h"
@@ -15,9 +16,12 @@ namespace {
 using namespace domain;
 
 constexpr StreamType kTypes[] = {
-    StreamTypeOf<PurchaseOrder>(),    StreamTypeOf<PurchaseRequest>(),
-    StreamTypeOf<Receipt>(),          StreamTypeOf<SupplierInvoice>(),
-    StreamTypeOf<SupplierDocument>(), StreamTypeOf<AttachmentFilings>(),
+    Listed(StreamTypeOf<PurchaseOrder>(), &kPurchaseOrderListing, &kPurchaseOrderLineListing),
+    Listed(StreamTypeOf<PurchaseRequest>(), &kPurchaseRequestListing),
+    Listed(StreamTypeOf<Receipt>(), &kReceiptListing),
+    Listed(StreamTypeOf<SupplierInvoice>(), &kSupplierInvoiceListing),
+    StreamTypeOf<SupplierDocument>(),
+    StreamTypeOf<AttachmentFilings>(),
 };
 
 }  // namespace

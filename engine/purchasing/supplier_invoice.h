@@ -113,6 +113,8 @@ struct SupplierInvoice {
 
 void Apply(SupplierInvoice& si, const events::Envelope& e);
 std::string_view Label(const SupplierInvoice& si);
+// Listed in supplier-invoices (listings.cc).
+void Describe(const SupplierInvoice& si, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, SiLine> {
   a(l.line_no, l.po_line, l.description, l.quantity, l.unit_price, l.tax_code, l.tax_rate,

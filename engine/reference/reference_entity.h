@@ -61,6 +61,8 @@ struct ReferenceState {
 
 void Apply(ReferenceState& s, const events::Envelope& e);
 std::string_view Label(const ReferenceState& s);
+// Listed in the collection of its stream type (listings.cc).
+void Describe(const ReferenceState& s, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& s) requires std::is_same_v<std::remove_const_t<Self>, ReferenceState> {
   a(s.type, s.table);
