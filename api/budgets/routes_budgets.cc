@@ -75,6 +75,39 @@ TransferBudget ParseTransferBudget(const RequestContext& rc) {
           std::move(t.reason)};
 }
 
+// GET /v1/budgets/{id}/report
+void ReadBudgetReport(RequestContext& rc) {
+  std::vector<std::string> group_by;
+  if (auto g = Param(rc.req, "group_by")) {
+    size_t start = 0;
+    while (start <= g->size()) {
+      size_t comma = g->find(',', start);
+      std::string part =
+          g->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) group_by.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  std::optional<int64_t> as_of;
+  if (auto t = Param(rc.req, "as_of")) {
+    int64_t us = 0;
+    if (!ParseTimestamp(*t, &us)) FailMalformed("as_of must be an RFC 3339 timestamp");
+    as_of = us;
+  }
+  auto report = QueryBudgetReport(rc.ctx.store, rc.path(1), group_by, as_of);
+  if (!report.ok()) Fail(report.status());
+  Json rows = Json::array();
+  for (const auto& r : report->rows) rows.push_back(ReportRowJson(r, group_by));
+  Json out{{"budget", rc.path(1)},
+           {"currency", report->currency},
+           {"group_by", group_by},
+           {"rows", rows},
+           {"total", ReportRowJson(report->total, {})}};
+  if (as_of) out["as_of"] = IsoTimestamp(*as_of);
+  WriteJson(rc.res, 200, out);
+}
+
 }  // namespace
 
 void AddBudgetRoutes(Routes& r) {
@@ -86,38 +119,7 @@ void AddBudgetRoutes(Routes& r) {
             &ParseTransferBudget);
   r.AddDocumentReads("/v1/budgets", "budget", "budget", BudgetJson);
   r.Add("GET", "/v1/budgets/{id}/report", {"*"},
-      "Amount, committed, actual and available, grouped (?group_by=, ?as_of=)",
-      [](RequestContext& rc) {
-        std::vector<std::string> group_by;
-        if (auto g = Param(rc.req, "group_by")) {
-          size_t start = 0;
-          while (start <= g->size()) {
-            size_t comma = g->find(',', start);
-            std::string part = g->substr(start, comma == std::string::npos ? std::string::npos
-                                                                            : comma - start);
-            if (!part.empty()) group_by.push_back(part);
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-          }
-        }
-        std::optional<int64_t> as_of;
-        if (auto t = Param(rc.req, "as_of")) {
-          int64_t us = 0;
-          if (!ParseTimestamp(*t, &us)) FailMalformed("as_of must be an RFC 3339 timestamp");
-          as_of = us;
-        }
-        auto report = QueryBudgetReport(rc.ctx.store, rc.path(1), group_by, as_of);
-        if (!report.ok()) Fail(report.status());
-        Json rows = Json::array();
-        for (const auto& r : report->rows) rows.push_back(ReportRowJson(r, group_by));
-        Json out{{"budget", rc.path(1)},
-                 {"currency", report->currency},
-                 {"group_by", group_by},
-                 {"rows", rows},
-                 {"total", ReportRowJson(report->total, {})}};
-        if (as_of) out["as_of"] = IsoTimestamp(*as_of);
-        WriteJson(rc.res, 200, out);
-      });
+      "Amount, committed, actual and available, grouped (?group_by=, ?as_of=)", &ReadBudgetReport);
 }
 
 }  // namespace ledger::api

@@ -88,6 +88,19 @@ CancelInvoice ParseCancelInvoice(const RequestContext& rc) {
   return {rc.path(1), rc.optional_field("reason")};
 }
 
+// GET /v1/matching/stats
+void ReadMatchingStats(RequestContext& rc) {
+  auto s = QueryMatchingStats(rc.ctx.store);
+  if (!s.ok()) Fail(s.status());
+  WriteJson(rc.res, 200,
+            Json{{"invoices", s->invoices},
+                 {"three_way", s->three_way},
+                 {"three_way_without_dispute", s->three_way_clean},
+                 {"three_way_match_rate", s->three_way_match_rate},
+                 {"disputed_now", s->disputed_now},
+                 {"ever_disputed", s->ever_disputed}});
+}
+
 }  // namespace
 
 void AddInvoiceRoutes(Routes& r) {
@@ -106,17 +119,7 @@ void AddInvoiceRoutes(Routes& r) {
             "Cancel an unpaid invoice (gives the budget back)", &ParseCancelInvoice);
   r.AddDocumentReads(sis, "supplier_invoice", "supplier invoice", InvoiceJson);
   r.Add("GET", "/v1/matching/stats", {"*"}, "Match rates: 3-way matched without dispute",
-      [](RequestContext& rc) {
-        auto s = QueryMatchingStats(rc.ctx.store);
-        if (!s.ok()) Fail(s.status());
-        WriteJson(rc.res, 200,
-                  Json{{"invoices", s->invoices},
-                       {"three_way", s->three_way},
-                       {"three_way_without_dispute", s->three_way_clean},
-                       {"three_way_match_rate", s->three_way_match_rate},
-                       {"disputed_now", s->disputed_now},
-                       {"ever_disputed", s->ever_disputed}});
-      });
+      &ReadMatchingStats);
 }
 
 }  // namespace ledger::api

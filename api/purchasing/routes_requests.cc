@@ -174,6 +174,17 @@ void SubmitConversion(RequestContext& rc) {
             std::bind_front(&WriteConversion, rc.ctx.engine, id));
 }
 
+// GET /v1/purchase-requests/{id}/approvals
+void ReadApprovals(RequestContext& rc) {
+  std::vector<LogRecord> records;
+  Status s = rc.ctx.engine->ReadStream(PurchaseRequest::kStream.type, rc.path(1), &records);
+  if (!s.ok()) Fail(s);
+  if (records.empty()) {
+    Fail(Status::NotFound("purchase request \"" + rc.path(1) + "\" does not exist"));
+  }
+  WriteJson(rc.res, 200, Json{{"id", rc.path(1)}, {"approvals", ApprovalsJson(records)}});
+}
+
 }  // namespace
 
 void AddRequestRoutes(Routes& r) {
@@ -193,13 +204,7 @@ void AddRequestRoutes(Routes& r) {
   r.AddDocumentReads(prs, "purchase_request", "purchase request", PrJson);
   r.Add("GET", prs + "/{id}/approvals", {"*"},
       "Who approved or rejected, when, with which role, amount and policy version",
-      [](RequestContext& rc) {
-        std::vector<LogRecord> records;
-        Status s = rc.ctx.engine->ReadStream(PurchaseRequest::kStream.type, rc.path(1), &records);
-        if (!s.ok()) Fail(s);
-        if (records.empty()) Fail(Status::NotFound("purchase request \"" + rc.path(1) + "\" does not exist"));
-        WriteJson(rc.res, 200, Json{{"id", rc.path(1)}, {"approvals", ApprovalsJson(records)}});
-      });
+      &ReadApprovals);
 }
 
 }  // namespace ledger::api

@@ -149,6 +149,28 @@ domain::DefineReference ParseSettings(const RequestContext& rc) {
           ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny};
 }
 
+// GET /v1/<collection>/{id}: an entity of stream type `stream_type`.
+void ReadReference(const std::string& stream_type, RequestContext& rc) {
+  std::string id = rc.path(1);
+  auto state = rc.ctx.engine->Load(stream_type, id);
+  if (!state) Fail(Status::NotFound(stream_type + " \"" + id + "\" does not exist"));
+  rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
+  WriteJson(rc.res, 200, ReferenceJson(id, *state));
+}
+
+// GET /v1/settings: the defaults until the company defines them.
+void ReadSettings(RequestContext& rc) {
+  auto state =
+      rc.ctx.engine->Load(domain::kReferenceType<events::SettingsDefined>, domain::kSettingsId);
+  if (!state) {
+    domain::CompanySettings d;
+    WriteJson(rc.res, 200,
+              Json{{"currency", d.currency}, {"tax_rounding", d.tax_rounding}, {"version", 0}});
+    return;
+  }
+  WriteJson(rc.res, 200, ReferenceJson(std::string(domain::kSettingsId), *state));
+}
+
 }  // namespace
 
 void AddReferenceRoutes(Routes& r) {
@@ -172,27 +194,11 @@ void AddReferenceRoutes(Routes& r) {
     r.Command("PUT", base + "/{id}", writers, "Replace a " + stream_type,
               std::bind_front(&ParseReplaceReference, c.type));
     r.Add("GET", base + "/{id}", {"*"}, "Read a " + stream_type,
-        [stream_type](RequestContext& rc) {
-          std::string id = rc.path(1);
-          auto state = rc.ctx.engine->Load(stream_type, id);
-          if (!state) Fail(Status::NotFound(stream_type + " \"" + id + "\" does not exist"));
-          rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
-          WriteJson(rc.res, 200, ReferenceJson(id, *state));
-        });
+          std::bind_front(&ReadReference, stream_type));
   }
 
   r.Command("PUT", "/v1/settings", {"admin"}, "Define the company settings", &ParseSettings);
-  r.Add("GET", "/v1/settings", {"*"}, "Read the company settings", [](RequestContext& rc) {
-    auto state =
-        rc.ctx.engine->Load(domain::kReferenceType<events::SettingsDefined>, domain::kSettingsId);
-    if (!state) {
-      domain::CompanySettings d;
-      WriteJson(rc.res, 200,
-                Json{{"currency", d.currency}, {"tax_rounding", d.tax_rounding}, {"version", 0}});
-      return;
-    }
-    WriteJson(rc.res, 200, ReferenceJson(std::string(domain::kSettingsId), *state));
-  });
+  r.Add("GET", "/v1/settings", {"*"}, "Read the company settings", &ReadSettings);
 
 }
 
