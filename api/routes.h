@@ -30,10 +30,10 @@ class Routes {
 
   // Registers a route that runs one command: `parse` reads the request's
   // path and body into the command struct (throwing ApiError on bad input),
-  // and the route answers with its outcome as WriteOutcome does. Roles as
-  // for Add.
-  // `parse` is a function, or one with leading arguments bound
-  // (std::bind_front) when routes are declared from a table.
+  // the command runs through ToCommand, and the route answers with its
+  // outcome as WriteOutcome does. Roles as for Add. `parse` is a function,
+  // or one with leading arguments bound (std::bind_front) when routes are
+  // declared from a table.
   template <class Parse>
   void Command(const std::string& method, const std::string& path,
                std::vector<std::string> roles, const std::string& summary, Parse parse) {
@@ -48,6 +48,7 @@ class Routes {
   void AddDocumentReads(const std::string& base, const std::string& type, const std::string& what,
                         std::function<nlohmann::json(const std::string& id,
                                                      const AggregateState& state)> render);
+
  private:
   using MakeCommand = std::function<ledger::Command(const RequestContext&)>;
   // Registers a route that submits the command `make` builds.
