@@ -189,7 +189,8 @@ bool Valid(const ReferenceState& s) {
   return events::VerifyReferenceEvent(v, base + root, s.type);
 }
 
-Decision DecideDefine(const events::ReferenceEventUnion& definition, DecideContext& ctx) {
+Decision Decide(const DefineReference& cmd, DecideContext& ctx) {
+  const events::ReferenceEventUnion& definition = cmd.definition;
   LEDGER_RETURN_IF_ERROR(Validate(definition, ctx));
   NewEvent e;
   e.event = events::EncodeEvent(definition);
