@@ -208,7 +208,7 @@ def wrap_line(line):
 def wrap(text):
     out = []
     for line in text.split("\n"):
-        if len(line) > 100 and re.search(r"events::(As|Is|TypeOf)<|Event::", line):
+        if len(line) > 100 and re.search(r"events::(As|Is|TypeOf)<|Event::|events::\w+Event\b", line):
             line = wrap_line(line)
         out.append(line)
     return "\n".join(out)

@@ -135,14 +135,16 @@ struct Collection {
 };
 
 // POST /v1/<collection>: a new entity of kind `type`, named in the body.
-domain::DefineReference ParseCreateReference(events::ReferenceEvent type, const RequestContext& rc) {
+domain::DefineReference ParseCreateReference(events::ReferenceEvent type,
+                                             const RequestContext& rc) {
   Body b = rc.body();
   std::string id = b.str("id");
   CheckClientId(id);
   return {std::move(id), ParseDefinition(type, b), Expect::kNew};
 }
 // PUT /v1/<collection>/{id}: replaces an entity of kind `type`.
-domain::DefineReference ParseReplaceReference(events::ReferenceEvent type, const RequestContext& rc) {
+domain::DefineReference ParseReplaceReference(events::ReferenceEvent type,
+                                              const RequestContext& rc) {
   return {rc.path(1), ParseDefinition(type, rc.body()), Expect::kExisting};
 }
 domain::DefineReference ParseSettings(const RequestContext& rc) {
