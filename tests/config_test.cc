@@ -1,6 +1,6 @@
 // The configuration (tools/config.h): every field loadable from the JSON file,
 // unknown keys and wrong types refused with the key named, flags over the
-// file; and ledgerd's command line.
+// file; and the command lines of ledgerd and ledgerctl that read it.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -390,6 +390,112 @@ TEST(LedgerdConfigTest, FlagsOverrideTheFile) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/from-flag/log"));
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/from-file"));
   EXPECT_EQ(ledgerd.Terminate(), 0);
+}
+
+// ledgerctl's options of the node (--config, --data-dir, --log,
+// --kafka-brokers, --partitions-per-topic) go before or after the
+// subcommand, as the README writes them.
+class LedgerctlTest : public NodeTest {
+ protected:
+  void SetUp() override {
+    NodeTest::SetUp();
+    SeedReference();
+    records_ = CursorTotal(node().log().End());
+    ASSERT_GT(records_, 0u);
+    node_.reset();  // ledgerctl works with the node closed
+  }
+
+  ProcessExit Ledgerctl(std::vector<std::string> args) {
+    return RunToExit(LEDGERCTL_BINARY, args);
+  }
+  // What `ledgerctl verify` says when every record of this node is intact.
+  std::string VerifiedAll() const { return fmt::format("ok: {} records,", records_); }
+
+  uint64_t records_ = 0;
+};
+
+TEST_F(LedgerctlTest, NodeOptionsGoBeforeOrAfterTheSubcommand) {
+  const std::string d = dir_.path();
+  const std::vector<std::vector<std::string>> verify = {
+      {"verify", "--data-dir", d},
+      {"--data-dir", d, "verify"},
+      {"verify", "--data-dir=" + d},
+      {"--log", "local", "verify", "--data-dir", d, "--partitions-per-topic", "1"},
+      {"--partitions-per-topic", "1", "verify", "--log", "local", "--data-dir", d},
+  };
+  for (const auto& args : verify) {
+    auto run = Ledgerctl(args);
+    EXPECT_EQ(run.code, 0) << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+    EXPECT_NE(run.output.find(VerifiedAll()), std::string::npos)
+        << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+  }
+  const std::vector<std::vector<std::string>> replay = {
+      {"replay", "--data-dir", d, "--projection", "audit"},
+      {"replay", "--projection", "audit", "--data-dir", d},
+      {"--data-dir", d, "replay", "--projection", "audit"},
+  };
+  for (const auto& args : replay) {
+    auto run = Ledgerctl(args);
+    EXPECT_EQ(run.code, 0) << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+    EXPECT_TRUE(std::regex_search(run.output, std::regex("audit: [1-9][0-9]* events")))
+        << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+    EXPECT_EQ(run.output.find("commitments:"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(fmt::format("replayed {} log records into 1 projections", records_)),
+              std::string::npos)
+        << run.output;
+  }
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"export", "cost-centers", "--data-dir", d},
+           {"export", "--data-dir", d, "cost-centers"},
+           {"--data-dir", d, "export", "cost-centers"}}) {
+    auto run = Ledgerctl(args);
+    EXPECT_EQ(run.code, 0) << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+    EXPECT_NE(run.output.find("\nOPS,"), std::string::npos) << run.output;
+  }
+}
+
+TEST_F(LedgerctlTest, TheConfigFileOfTheServerNamesTheNode) {
+  TempDir other;
+  const std::string file =
+      WriteFile(other.path() + "/ledgerd.json",
+                fmt::format(R"({{"data_dir": "{}", "http_threads": 2}})", dir_.path()));
+  for (const auto& args : std::vector<std::vector<std::string>>{{"verify", "--config", file},
+                                                                 {"--config", file, "verify"}}) {
+    auto run = Ledgerctl(args);
+    EXPECT_EQ(run.code, 0) << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+    EXPECT_NE(run.output.find(VerifiedAll()), std::string::npos) << run.output;
+  }
+  // A flag overrides the file: an empty directory has no record.
+  auto run = Ledgerctl({"verify", "--config", file, "--data-dir", other.path() + "/empty"});
+  EXPECT_EQ(run.code, 0) << run.output;
+  EXPECT_NE(run.output.find("ok: 0 records,"), std::string::npos) << run.output;
+}
+
+TEST_F(LedgerctlTest, AWrongCommandLineExits2AndSaysWhatIsWrong) {
+  TempDir other;
+  const std::string typo = WriteFile(other.path() + "/ledgerd.json", R"({"dta_dir": "/x"})");
+  // The arguments, and what the message must name.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"verify", "--no-such-option"}, "--no-such-option"},
+      {{"--no-such-option", "verify"}, "--no-such-option"},
+      {{"verify", "--data-dir"}, "--data-dir"},
+      {{"--projection", "audit", "replay"}, "--projection"},  // replay's own option, before it
+      {{"frobnicate"}, "frobnicate"},
+      {{}, "subcommand"},
+      {{"verify", "--log", "postgres"}, "postgres"},
+      {{"verify", "--partitions-per-topic", "-1"}, "--partitions-per-topic"},
+      {{"verify", "--config", typo}, "\"dta_dir\""},
+      {{"verify", "--config", other.path() + "/none.json"}, "none.json"},
+  };
+  for (const auto& [args, named] : cases) {
+    auto run = Ledgerctl(args);
+    EXPECT_EQ(run.code, 2) << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+    EXPECT_NE(run.output.find(named), std::string::npos)
+        << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
+  }
+  auto help = Ledgerctl({"verify", "--help"});
+  EXPECT_EQ(help.code, 0) << help.output;
+  EXPECT_NE(help.output.find("--data-dir"), std::string::npos) << help.output;
 }
 
 }  // namespace
