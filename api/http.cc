@@ -164,4 +164,16 @@ size_t LimitParam(const httplib::Request& req, size_t fallback, size_t max) {
   return std::min(v, max);
 }
 
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t c = s.find(',', pos);
+    if (c == std::string::npos) c = s.size();
+    if (c > pos) out.push_back(s.substr(pos, c - pos));
+    pos = c + 1;
+  }
+  return out;
+}
+
 }  // namespace ledger::api

@@ -62,5 +62,7 @@ class Body {
 // Query parameter helpers.
 std::optional<std::string> Param(const httplib::Request& req, const char* name);
 size_t LimitParam(const httplib::Request& req, size_t fallback, size_t max);
+// "a,b,,c" -> {"a","b","c"}: a list parameter such as ?group_by=.
+std::vector<std::string> SplitComma(const std::string& s);
 
 }  // namespace ledger::api

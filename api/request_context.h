@@ -59,9 +59,9 @@ void WriteOutcome(httplib::Response& res, const CommandOutcome& out);
 // The events of one stream as {"events":[{type, stream_version, ...}]}.
 Json HistoryJson(const std::vector<LogRecord>& records);
 
-// The JSON of a reference entity (settings, policies, rates...): id,
-// version, status and the fields of its definition.
-Json ReferenceJson(const std::string& id, const AggregateState& state);
+
+// `d` with the minor digits of `currency` (2 when unknown).
+std::string Digits(const Decimal& d, const std::string& currency);
 
 // Stream ids supplied by clients: 1 to 64 of [A-Za-z0-9._:@-].
 void CheckClientId(const std::string& id);

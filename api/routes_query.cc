@@ -1,5 +1,5 @@
 // Read-side and operational routes: the event feed, the audit trail and its
-// verification, commitments, schemas, OpenAPI, metrics and health.
+// verification, schemas, OpenAPI, metrics and health.
 #include <fmt/format.h>
 
 #include "api/front_door.h"
@@ -9,7 +9,6 @@
 #include "events/event_json.h"
 #include "events/schema_texts.h"
 #include "projections/audit.h"
-#include "projections/commitments.h"
 
 namespace ledger::api {
 
@@ -25,17 +24,6 @@ int64_t TimeParam(const httplib::Request& req, const char* name, int64_t fallbac
   return us;
 }
 
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= s.size()) {
-    size_t c = s.find(',', pos);
-    if (c == std::string::npos) c = s.size();
-    if (c > pos) out.push_back(s.substr(pos, c - pos));
-    pos = c + 1;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -160,22 +148,6 @@ void ApiServer::AddQueryRoutes() {
         WriteJson(rc.res, 200, out);
       });
 
-  Add("GET", "/v1/commitments", {"*"},
-      "Committed untaxed amounts grouped by cost_center, supplier and/or month",
-      [](RequestContext& rc) {
-        auto group = SplitComma(Param(rc.req, "group_by").value_or("cost_center"));
-        auto rows = QueryCommitments(rc.ctx.store, group);
-        if (!rows.ok()) Fail(rows.status());
-        Json out = Json::array();
-        for (const auto& r : *rows) {
-          Json row = {{"currency", r.currency}, {"committed", r.committed}};
-          for (const auto& g : group) {
-            row[g] = g == "cost_center" ? r.cost_center : g == "supplier" ? r.supplier : r.month;
-          }
-          out.push_back(row);
-        }
-        WriteJson(rc.res, 200, Json{{"group_by", group}, {"rows", out}});
-      });
 
   Add("GET", "/v1/schemas", {"*", "integrator"}, "The FlatBuffers schemas of every event",
       [](RequestContext& rc) {

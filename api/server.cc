@@ -7,7 +7,6 @@
 
 #include "api/front_door.h"
 #include "api/request_context.h"
-#include "engine/domain/reference.h"
 #include "events/codec.h"
 #include "events/event_json.h"
 
@@ -282,7 +281,9 @@ ApiServer::ApiServer(ApiContext ctx, ApiOptions options)
       options_(std::move(options)),
       messages_(new MessageLayer()),
       table_(new RouteTable()) {
-  LEDGER_ASSERT(ctx_.engine != nullptr && ctx_.token_key != nullptr);
+  LEDGER_ASSERT(ctx_.engine != nullptr && ctx_.token_key != nullptr &&
+                ctx_.authenticate != nullptr);
+  ctx_.token_usage = &token_usage_;
   if (!options_.admin_token.empty()) admin_token_sha256_ = events::Sha256Hex(options_.admin_token);
   // What the Keep-Alive header says, whoever writes the answer (cpp-httplib,
   // or ResponseBytes for a deferred one).
@@ -386,25 +387,10 @@ Result<Actor> ApiServer::Authenticate(const httplib::Request& req) {
   if (!admin_token_sha256_.empty() && SameDigest(bearer_sha256, admin_token_sha256_)) {
     return Actor{"admin", {"admin"}};
   }
-  // A token of today's shape names its stream; an older one is named by its
-  // SHA-256 and has no keyed digest.
-  const std::optional<std::string_view> id = TokenIdOf(bearer);
-  const std::string token_id = id ? std::string(*id) : bearer_sha256;
-  auto state = ctx_.engine->Load("api_token", token_id);
-  const auto* token = state ? StateCast<domain::ApiToken>(state.get()) : nullptr;
-  const bool genuine =
-      token != nullptr && (id ? SameDigest(token->digest, ctx_.token_key->Digest(bearer))
-                              : token->digest.empty());
-  if (!genuine || token->revoked) return Status(Errc::kUnauthenticated, "invalid token");
-  auto user = ctx_.engine->Load("user", token->user_id);
-  const auto* u = user ? StateCast<domain::ReferenceState>(user.get()) : nullptr;
-  const auto* def = u ? domain::TableOf<events::UserDefined>(*u) : nullptr;
-  if (def == nullptr || def->disabled()) return Status(Errc::kUnauthenticated, "user disabled");
-  Actor actor{token->user_id, {}};
-  if (def->roles()) {
-    for (const auto* r : *def->roles()) actor.roles.push_back(events::Str(r));
-  }
-  token_usage_.Record(token_id, ctx_.engine->clock()->NowMicros());
+  std::string token_id;
+  auto actor = ctx_.authenticate(ctx_, bearer, &token_id);
+  if (!actor.ok()) return actor;
+  if (!token_id.empty()) token_usage_.Record(token_id, ctx_.engine->clock()->NowMicros());
   return actor;
 }
 
@@ -463,10 +449,8 @@ void ApiServer::ReleaseEventStream(const std::string& user) {
 }
 
 void ApiServer::AddRoutes() {
-  AddReferenceRoutes();
-  AddPurchasingRoutes();
-  AddP2pRoutes();
   AddQueryRoutes();
+  for (AddRoutesFn add : ctx_.routes) add(*this);
 }
 
 }  // namespace ledger::api

@@ -34,6 +34,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "api/routes.h"
 #include "api/tokens.h"
 #include "engine/attachments.h"
 #include "engine/engine.h"
@@ -125,6 +126,14 @@ struct HttpCounters {
   }
 };
 
+struct ApiContext;
+
+// Who a bearer token is, by the context that keeps users and tokens:
+// unauthenticated when unknown, revoked or disabled. Sets `*token_id` to the
+// token's id when it names one (for TokenUsage).
+using AuthenticateFn = Result<Actor> (*)(const ApiContext& ctx, std::string_view bearer,
+                                         std::string* token_id);
+
 struct ApiContext {
   Engine* engine = nullptr;
   EventLog* log = nullptr;
@@ -133,9 +142,15 @@ struct ApiContext {
   AttachmentStore* attachments = nullptr;
   const TokenKey* token_key = nullptr;  // required
   const LogScrubber* scrubber = nullptr;  // none: no scrub is reported
+  // The bounded contexts' routes and the authentication of tokens (both
+  // from the list of contexts).
+  std::vector<AddRoutesFn> routes;
+  AuthenticateFn authenticate = nullptr;  // required
+  // When each token was last used by this process (set by the server).
+  TokenUsage* token_usage = nullptr;
 };
 
-class ApiServer {
+class ApiServer final : private Routes {
  public:
   ApiServer(ApiContext ctx, ApiOptions options);
   ~ApiServer();
@@ -158,23 +173,10 @@ class ApiServer {
   };
 
  private:
-  using Handler = std::function<void(class RequestContext&)>;
-  // Registers a route. Roles: who may call it (admin always may); "*" any
-  // authenticated actor except an integrator; "" (no roles) no
-  // authentication at all.
   void Add(const std::string& method, const std::string& path, std::vector<std::string> roles,
-           const std::string& summary, Handler handler);
+           const std::string& summary, Handler handler) override;
   void AddRoutes();
-  void AddReferenceRoutes();
-  void AddTokenRoutes();  // under /v1/users/{id}/tokens
-  void AddPurchasingRoutes();
-  void AddP2pRoutes();
   void AddQueryRoutes();
-  // GET <base>/{id} (state, version as ETag) and GET <base>/{id}/history for
-  // the documents of one stream type.
-  void AddDocumentReads(const std::string& base, const std::string& type, const std::string& what,
-                        std::function<nlohmann::json(const std::string& id,
-                                                     const AggregateState& state)> render);
 
   class MessageLayer;
   class RouteTable;

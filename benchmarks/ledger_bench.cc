@@ -58,10 +58,13 @@
 #include <librdkafka/rdkafka.h>
 
 #include "benchmarks/http_load.h"
-#include "engine/domain/commands.h"
+#include "engine/budgets/budget.h"
+#include "engine/purchasing/commands.h"
+#include "engine/reference/commands.h"
 #include "engine/local_log.h"
 #include "engine/verify.h"
 #include "tools/node.h"
+#include "tools/reference/context.h"
 
 using namespace ledger;
 using Clock_ = std::chrono::steady_clock;
@@ -385,7 +388,7 @@ void P2p(const Options& o, Node& node) {
   must(domain::DefineReference("company", u(mp), Expect::kAny), admin);
   const std::string today = IsoDate(SystemClock().NowMicros());
   domain::BudgetLineInput line{{"IT", "hardware", ""}, {{today.substr(0, 7), *Decimal::Parse("1000000000")}}};
-  must(domain::NewDocument("budget", "BENCH", [line](DecideContext& c) {
+  must(NewDocument("budget", "BENCH", [line](DecideContext& c) {
          return domain::DecideDefineBudget("bench", "EUR", "warn", {line}, c);
        }),
        Actor{"fred", {"approver_finance"}});
@@ -594,7 +597,7 @@ constexpr size_t kReadOrders = 1000;
 // takes kToken as its admin token).
 void SeedHttp(Node& node) {
   SeedReference(node.engine());
-  Status s = node.EnsureAdmin();
+  Status s = reference::EnsureAdmin(node.engine());
   if (!s.ok()) {
     std::fprintf(stderr, "set-up: %s\n", s.ToString().c_str());
     std::abort();
@@ -643,10 +646,7 @@ bench::HttpLoadResult RunHttp(const Options& o, Node& node,
   ao.port = 0;
   ao.threads = o.http_threads;
   ao.admin_token = kToken;
-  api::ApiServer server(api::ApiContext{&node.engine(), &node.log(), node.store(),
-                                        node.projections(), &node.attachments(),
-                                        &node.token_key()},
-                        ao);
+  api::ApiServer server(node.api_context(), ao);
   auto port = server.Bind();
   if (!port.ok()) {
     std::fprintf(stderr, "%s\n", port.status().ToString().c_str());

@@ -2,7 +2,7 @@
 // envelope encoding and verification, snapshot encoding.
 #include <benchmark/benchmark.h>
 
-#include "engine/domain/purchase_order.h"
+#include "engine/purchasing/purchase_order.h"
 #include "engine/tax.h"
 #include "events/codec.h"
 

@@ -11,13 +11,15 @@
 // makes replay, tests and as-of queries trivial.
 //
 // The engine only sees AggregateState, a type-erased StateOf<S>, and the
-// StreamType registry (domain/registry.cc), which is the one place a new
-// aggregate type is listed.
+// StreamType registry: each bounded context lists its stream types
+// (engine/<context>/streams.cc) and the binaries register the contexts of
+// the list of contexts (CMakeLists.txt, LEDGER_CONTEXTS) at start.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,9 +97,14 @@ struct StreamType {
   std::unique_ptr<AggregateState> (*make)();
 };
 
-// The registry of every stream type; nullptr if unknown.
+// The registry of every stream type, filled once at start by
+// RegisterStreamTypes; nullptr if unknown.
 const StreamType* FindStreamType(std::string_view name);
 const std::vector<StreamType>& AllStreamTypes();
+// Adds a context's stream types to the registry. Call before any engine
+// opens (the registry is read without a lock); a name registered twice is a
+// programming error.
+void RegisterStreamTypes(std::span<const StreamType> types);
 
 // An event a decision asks to append. By default to the command's stream.
 struct NewEvent {

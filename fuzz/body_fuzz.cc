@@ -1,5 +1,5 @@
 // Fuzzes what turns a request body into a command's input: the JSON parse of
-// the text (Body::Parse) and every route's body parser (api/bodies.h), all
+// the text (Body::Parse) and every route's body parser (api/<context>/bodies.h), all
 // on the same text (a body shaped for one route is refused by the others,
 // which is tested as much). The payloads that parsers build (policies,
 // rates) are then encoded into an envelope, verified and rendered, as the
@@ -18,7 +18,9 @@
 #include <optional>
 #include <string>
 
-#include "api/bodies.h"
+#include "api/budgets/bodies.h"
+#include "api/purchasing/bodies.h"
+#include "api/reference/bodies.h"
 #include "events/codec.h"
 #include "events/event_json.h"
 

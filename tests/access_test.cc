@@ -185,11 +185,11 @@ TEST_F(AccessScenarios, ALedgerOfBeforeTheDirectoryListsItsAdminsOnce) {
   Ok(UserOfOld("bob", {"buyer"}), kAdmin);
   ASSERT_TRUE(Admins().empty());
   LogCursor before = node().log().End();
-  ASSERT_TRUE(node().ListAdminsOnce().ok());
+  ASSERT_TRUE(reference::ListAdminsOnce(node().engine()).ok());
   EXPECT_EQ(Admins(), (Types{"old1", "old2"}));
   const uint64_t after_listing = CursorTotal(node().log().End());
   EXPECT_EQ(after_listing, CursorTotal(before) + 1);
-  ASSERT_TRUE(node().ListAdminsOnce().ok());
+  ASSERT_TRUE(reference::ListAdminsOnce(node().engine()).ok());
   EXPECT_EQ(CursorTotal(node().log().End()), after_listing) << "listed once only";
   When(User("old1", {"admin"}, /*disabled=*/true), kAdmin);
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
@@ -198,7 +198,7 @@ TEST_F(AccessScenarios, ALedgerOfBeforeTheDirectoryListsItsAdminsOnce) {
 }
 
 TEST_F(AccessScenarios, AnEmptyLedgerListsNothing) {
-  ASSERT_TRUE(node().ListAdminsOnce().ok());
+  ASSERT_TRUE(reference::ListAdminsOnce(node().engine()).ok());
   EXPECT_EQ(CursorTotal(node().log().End()), 0u);
 }
 

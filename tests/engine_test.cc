@@ -13,7 +13,7 @@
 #include "engine/state_keys.h"
 #include "engine/verify.h"
 #include "projections/audit.h"
-#include "projections/commitments.h"
+#include "projections/purchasing/commitments.h"
 #include "tests/test_support.h"
 
 namespace ledger::testing {

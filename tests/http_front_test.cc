@@ -27,7 +27,9 @@
 #include <vector>
 
 #include "api/server.h"
-#include "engine/domain/commands.h"
+#include "engine/budgets/budget.h"
+#include "engine/purchasing/commands.h"
+#include "engine/reference/commands.h"
 #include "events/codec.h"
 #include "tests/process_support.h"
 #include "tests/test_support.h"
@@ -385,7 +387,7 @@ class HttpFrontTest : public NodeTest {
   void SetUp() override {
     NodeTest::SetUp();
     clock_.Set(SystemClock().NowMicros());
-    ASSERT_TRUE(node().EnsureAdmin().ok());
+    ASSERT_TRUE(reference::EnsureAdmin(node().engine()).ok());
     ASSERT_TRUE(node().StartProjections().ok());
     StartServer(FastOptions());
     if (HasFatalFailure()) return;
@@ -401,8 +403,7 @@ class HttpFrontTest : public NodeTest {
   // no place under connections_max.
   void StartServer(const api::ApiOptions& options) {
     StopServer();
-    api::ApiContext ctx{&engine(),           &node().log(),         node().store(),
-                        node().projections(), &node().attachments(), &node().token_key()};
+    api::ApiContext ctx = node().api_context();
     server_ = std::make_unique<api::ApiServer>(ctx, options);
     auto port = server_->Bind();
     ASSERT_TRUE(port.ok()) << port.status().ToString();
@@ -1068,11 +1069,11 @@ TEST_F(HttpFrontTest, TheAdminTokenOfTheCommandLineBreaksTheGlass) {
   EXPECT_EQ(Exchange(port_, GetRequest("/v1/suppliers/ACME"), kPatientMs).status, 200)
       << "the admin token works even while the admin user is disabled";
   // What ledgerd does when it starts with --admin-token.
-  ASSERT_TRUE(node().EnsureAdmin().ok());
+  ASSERT_TRUE(reference::EnsureAdmin(node().engine()).ok());
   EXPECT_EQ(Exchange(port_, GetRequest("/v1/users/admin"), kPatientMs).field("status"), "active");
   // Recorded, by "system".
   const uint64_t size = LogSize();
-  ASSERT_TRUE(node().EnsureAdmin().ok());
+  ASSERT_TRUE(reference::EnsureAdmin(node().engine()).ok());
   EXPECT_EQ(LogSize(), size) << "an admin already enabled is left alone";
   for (const auto& p : node().projections()) {
     ASSERT_TRUE(p->WaitFor(node().log().End(), std::chrono::seconds(10)));

@@ -54,10 +54,9 @@ class HttpFixture : public NodeTest {
   void SetUp() override {
     NodeTest::SetUp();
     clock_.Set(SystemClock().NowMicros());
-    ASSERT_TRUE(node().EnsureAdmin().ok());
+    ASSERT_TRUE(reference::EnsureAdmin(node().engine()).ok());
     ASSERT_TRUE(node().StartProjections().ok());
-    api::ApiContext ctx{&engine(),           &node().log(),         node().store(),
-                        node().projections(), &node().attachments(), &node().token_key()};
+    api::ApiContext ctx = node().api_context();
     api::ApiOptions options;
     options.port = 0;
     options.admin_token = kAdminToken;
@@ -879,7 +878,7 @@ TEST_P(HttpTest, ATokenOfBeforeIdsStillWorksIsListedAndRevoked) {
   // the secret, no keyed digest.
   const std::string old = "ldg_" + std::string(64, 'c');
   const std::string old_id = events::Sha256Hex(old);
-  Command c = domain::NewDocument("api_token", old_id, [](DecideContext&) -> Decision {
+  Command c = NewDocument("api_token", old_id, [](DecideContext&) -> Decision {
     events::ApiTokenIssuedT t;
     t.user_id = "alice";
     t.label = "from 2025";

@@ -17,7 +17,7 @@
 
 #include "engine/kafka_log.h"
 #include "engine/verify.h"
-#include "projections/commitments.h"
+#include "projections/purchasing/commitments.h"
 #include "tests/test_support.h"
 
 namespace ledger::testing {

@@ -8,8 +8,8 @@
 
 #include "engine/local_log.h"
 #include "engine/verify.h"
-#include "projections/budget_ledger.h"
-#include "projections/matching.h"
+#include "projections/budgets/budget_ledger.h"
+#include "projections/purchasing/matching.h"
 #include "tests/test_support.h"
 #include "tools/export.h"
 
@@ -697,7 +697,7 @@ TEST_F(P2pScenarios, AClaimMadeBeforeNormalisationStillCounts) {
   // Move the claim where an older ledgerd put it: released under its key,
   // claimed again under the number as typed.
   auto claim = [&](const std::string& stream, const char* kind) {
-    return domain::OnStream<SupplierDocument>(
+    return OnStream<SupplierDocument>(
         "supplier_document", stream,
         [si, kind](const SupplierDocument&, DecideContext&) -> Decision {
           events::SupplierDocumentClaimedT c;
@@ -707,7 +707,7 @@ TEST_F(P2pScenarios, AClaimMadeBeforeNormalisationStillCounts) {
         });
   };
   Ok(claim("ACME/old-1", "released"), kAdmin);
-  Ok(domain::NewDocument("supplier_document", "ACME/OLD-1",
+  Ok(NewDocument("supplier_document", "ACME/OLD-1",
                          [si](DecideContext&) -> Decision {
                            events::SupplierDocumentClaimedT c;
                            c.document = si;

@@ -5,6 +5,9 @@
 
 namespace ledger::testing {
 
+// Every test sees the stream types of every context, as the binaries do.
+const bool kContextsInstalled = (InstallBoundedContexts(), true);
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "ledger_test_XXXXXX").string();
   char* p = mkdtemp(tmpl.data());

@@ -9,8 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/domain/commands.h"
+#include "engine/budgets/budget.h"
+#include "engine/purchasing/commands.h"
+#include "engine/reference/commands.h"
+#include "tools/bounded_context.h"
 #include "tools/node.h"
+#include "tools/reference/context.h"
 
 namespace ledger::testing {
 

@@ -18,6 +18,7 @@
 
 #include "engine/verify.h"
 #include "tools/export.h"
+#include "tools/bounded_context.h"
 #include "tools/node.h"
 
 using namespace ledger;

@@ -18,6 +18,7 @@
 
 #include "api/front_door.h"
 #include "api/server.h"
+#include "tools/bounded_context.h"
 #include "tools/node.h"
 
 using namespace ledger;
@@ -92,11 +93,6 @@ int main(int argc, char** argv) {
     spdlog::error("cannot open {}: {}", config.data_dir, node.status().ToString());
     return 1;
   }
-  // Before any user command: the last-admin rule must know every admin.
-  if (Status s = (*node)->ListAdminsOnce(); !s.ok()) {
-    spdlog::error("cannot list the admins: {}", s.ToString());
-    return 1;
-  }
   bool generated = false;
   if (config.admin_token.empty() && config.demo) {
     unsigned char raw[24];
@@ -104,12 +100,12 @@ int main(int argc, char** argv) {
     config.admin_token = "ldg_" + events::ToHex(raw, sizeof raw);
     generated = true;
   }
-  if (!config.admin_token.empty()) {
-    Status s = (*node)->EnsureAdmin();
-    if (!s.ok()) {
-      spdlog::error("cannot ensure the admin user: {}", s.ToString());
-      return 1;
-    }
+  // Before any request: each context prepares what it needs (the
+  // reference context lists the admins of an older ledger and ensures the
+  // break-glass admin).
+  if (Status s = StartContexts((*node)->engine(), config); !s.ok()) {
+    spdlog::error("cannot start: {}", s.ToString());
+    return 1;
   }
   if (config.demo) {
     Status s = LoadDemoData((*node)->engine());
@@ -125,9 +121,7 @@ int main(int argc, char** argv) {
   }
   (*node)->StartScrub({config.scrub_records_per_second,
                        std::chrono::milliseconds(config.scrub_interval_s * 1000)});
-  api::ApiContext ctx{&(*node)->engine(),     &(*node)->log(),         (*node)->store(),
-                      (*node)->projections(), &(*node)->attachments(), &(*node)->token_key(),
-                      (*node)->scrubber()};
+  api::ApiContext ctx = (*node)->api_context();
   api_options.admin_token = config.admin_token;
   api::ApiServer server(ctx, api_options);
   auto port = server.Bind();

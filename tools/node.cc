@@ -7,29 +7,14 @@
 #include <ctime>
 #include <filesystem>
 
-#include "engine/domain/commands.h"
-#include "engine/domain/reference.h"
 #include "engine/local_log.h"
 #include "engine/rocks_setup.h"
-#include "projections/audit.h"
-#include "projections/budget_ledger.h"
-#include "projections/commitments.h"
-#include "projections/matching.h"
-#include "projections/tokens.h"
+#include "tools/bounded_context.h"
 
 namespace ledger {
 
-std::vector<std::unique_ptr<Projection>> AllProjections() {
-  std::vector<std::unique_ptr<Projection>> p;
-  p.push_back(std::make_unique<AuditProjection>());
-  p.push_back(std::make_unique<CommitmentsProjection>());
-  p.push_back(std::make_unique<BudgetLedgerProjection>());
-  p.push_back(std::make_unique<MatchingProjection>());
-  p.push_back(std::make_unique<TokensProjection>());
-  return p;
-}
-
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* clock) {
+  InstallBoundedContexts();
   if (config.log_backend != "local" && config.log_backend != "kafka") {
     return Status::Malformed("log backend must be \"local\" or \"kafka\"");
   }
@@ -142,63 +127,25 @@ std::vector<ProjectionRunner*> Node::projections() {
   return out;
 }
 
+api::ApiContext Node::api_context() {
+  api::ApiContext ctx;
+  ctx.engine = engine_.get();
+  ctx.log = log_.get();
+  ctx.store = store_.get();
+  ctx.projections = projections();
+  ctx.attachments = attachments_.get();
+  ctx.token_key = token_key_.get();
+  ctx.scrubber = scrubber_.get();
+  ctx.routes = AllRoutes();
+  ctx.authenticate = TokenAuthentication();
+  return ctx;
+}
+
 ProjectionRunner* Node::projection(std::string_view name) {
   for (auto& p : projections_) {
     if (p->projection().name() == name) return p.get();
   }
   return nullptr;
-}
-
-Status Node::ListAdminsOnce() {
-  if (engine_->Load(domain::kAdminDirectoryType, domain::kAdminDirectoryId)) return Status::Ok();
-  // Users exist by the thousand, not the million: the bound is a safeguard.
-  constexpr size_t kUsersMax = 1'000'000;
-  auto users = engine_->StreamIds("user", kUsersMax);
-  if (!users.ok()) return users.status();
-  if (users->empty()) return Status::Ok();
-  Command c = domain::ListAdmins(std::move(users.value()));
-  c.actor = Actor{"system", {"admin"}};
-  auto out = engine_->Execute(std::move(c));
-  if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
-  spdlog::info("listed the enabled admins of a ledger written before the admin directory");
-  return Status::Ok();
-}
-
-Status Node::EnsureAdmin() {
-  Actor system{"system", {"admin"}};
-  // Break glass: whoever can start the server with --admin-token gets an
-  // enabled admin back, even if the admin user was disabled or lost its
-  // role through the API (a recorded change, by "system").
-  auto current = engine_->Load("user", "admin");
-  const auto* state = current ? StateCast<domain::ReferenceState>(current.get()) : nullptr;
-  const auto* defined = state ? domain::TableOf<events::UserDefined>(*state) : nullptr;
-  bool has_role = false;
-  if (defined != nullptr && defined->roles() != nullptr) {
-    for (const auto* r : *defined->roles()) has_role = has_role || events::Sv(r) == "admin";
-  }
-  if (defined == nullptr || defined->disabled() || !has_role) {
-    events::UserDefinedT u;
-    u.name = "Administrator";
-    if (defined != nullptr) {
-      u.name = events::Str(defined->name());
-      if (defined->roles() != nullptr) {
-        for (const auto* r : *defined->roles()) u.roles.push_back(events::Str(r));
-      }
-    }
-    if (!has_role) u.roles.push_back("admin");
-    u.disabled = false;
-    if (defined != nullptr) {
-      spdlog::warn("the admin user was disabled or not an admin; --admin-token restores it");
-    }
-    events::PayloadUnion p;
-    p.Set(std::move(u));
-    Command c = domain::DefineReference("admin", std::move(p),
-                                        defined == nullptr ? Expect::kNew : Expect::kExisting);
-    c.actor = system;
-    auto out = engine_->Execute(std::move(c));
-    if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
-  }
-  return Status::Ok();
 }
 
 }  // namespace ledger

@@ -32,21 +32,15 @@ class Node {
   // Stops the engine (answering queued commands) then the projections.
   void Stop();
 
-  // Lists the enabled admins on the admin directory when the ledger has
-  // users but no directory (a log written before it existed), so that the
-  // last-admin rule counts every admin. Does nothing otherwise.
-  Status ListAdminsOnce();
-  // Ensures an enabled user "admin" with role admin (break glass: the
-  // admin token authenticates as it). Issues no token: the admin token is
-  // checked against the configuration, never stored.
-  Status EnsureAdmin();
-
   Engine& engine() { return *engine_; }
   EventLog& log() { return *log_; }
   rocksdb::DB* store() { return store_.get(); }
   AttachmentStore& attachments() { return *attachments_; }
   const api::TokenKey& token_key() const { return *token_key_; }
   std::vector<ProjectionRunner*> projections();
+  // What the API serves of this node: its engine, log, store, projections,
+  // attachments, token key, scrub, and every context's routes.
+  api::ApiContext api_context();
   ProjectionRunner* projection(std::string_view name);
 
  private:
@@ -61,12 +55,5 @@ class Node {
   std::vector<std::unique_ptr<ProjectionRunner>> projections_;
   std::unique_ptr<LogScrubber> scrubber_;  // before the log closes
 };
-
-// The projections every node runs, fresh.
-std::vector<std::unique_ptr<Projection>> AllProjections();
-
-// Loads the demo reference data and a few purchase orders, unless the
-// ledger already has company settings.
-Status LoadDemoData(Engine& engine);
 
 }  // namespace ledger

@@ -1,0 +1,40 @@
+// The routes of the API as a bounded context declares them: each context's
+// api/<context>/routes_*.cc adds its routes through this interface, and the
+// server learns of the contexts from the list of contexts (tools/contexts.h).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "engine/aggregate.h"
+
+namespace ledger::api {
+
+class RequestContext;
+
+class Routes {
+ public:
+  using Handler = std::function<void(RequestContext&)>;
+  virtual ~Routes() = default;
+
+  // Registers a route. Roles: who may call it (admin always may); "*" any
+  // authenticated actor except an integrator; "" (no roles) no
+  // authentication at all.
+  virtual void Add(const std::string& method, const std::string& path,
+                   std::vector<std::string> roles, const std::string& summary,
+                   Handler handler) = 0;
+
+  // GET <base>/{id} (state, version as ETag) and GET <base>/{id}/history for
+  // the documents of one stream type.
+  void AddDocumentReads(const std::string& base, const std::string& type, const std::string& what,
+                        std::function<nlohmann::json(const std::string& id,
+                                                     const AggregateState& state)> render);
+};
+
+// How a bounded context adds its routes.
+using AddRoutesFn = void (*)(Routes& routes);
+
+}  // namespace ledger::api

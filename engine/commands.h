@@ -1,0 +1,37 @@
+// Command builders of any context: bind a decision to its stream, for the
+// API, the demo loader, the tests and the benchmark alike. The caller fills
+// in the actor and the optional idempotency key, If-Match version and
+// correlation. Each context adds the builders of its own commands
+// (engine/<context>/commands.h).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "engine/aggregate.h"
+
+namespace ledger {
+
+// A new document of stream type `type`: numbered by the ledger when the type
+// has a series, else named `id`.
+Command NewDocument(std::string type, std::string id,
+                    std::function<Decision(DecideContext&)> decide);
+
+// Any decision on an existing stream whose state is an S.
+template <class S>
+Command OnStream(std::string type, std::string id,
+                 std::function<Decision(const S&, DecideContext&)> decide) {
+  Command c;
+  c.stream_type = std::move(type);
+  c.stream_id = std::move(id);
+  c.expect = Expect::kExisting;
+  c.decide = [d = std::move(decide), t = c.stream_type](const AggregateState* s,
+                                                         DecideContext& ctx) -> Decision {
+    const S* state = StateCast<S>(s);
+    if (state == nullptr) return Status::NotFound("no such " + t);
+    return d(*state, ctx);
+  };
+  return c;
+}
+
+}  // namespace ledger

@@ -1,0 +1,18 @@
+// Command builders of purchasing documents.
+#pragma once
+
+#include "engine/commands.h"
+#include "engine/purchasing/purchase_order.h"
+#include "engine/purchasing/purchase_request.h"
+#include "engine/purchasing/supplier_invoice.h"
+
+namespace ledger::domain {
+
+Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
+                            std::vector<PoLineInput> lines);
+
+// Any decision on an existing purchase order.
+Command OnPurchaseOrder(std::string id,
+                        std::function<Decision(const PurchaseOrder&, DecideContext&)> decide);
+
+}  // namespace ledger::domain

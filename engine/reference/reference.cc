@@ -1,0 +1,406 @@
+#include "engine/reference/reference.h"
+
+#include <fmt/format.h>
+
+#include "engine/money.h"
+#include "engine/tax.h"
+
+namespace ledger::domain {
+namespace {
+
+using events::Payload;
+
+Status Require(bool ok, std::string message) {
+  return ok ? Status::Ok() : Status::Malformed(std::move(message));
+}
+
+Status CheckCurrency(const std::string& c) {
+  return CurrencyDigits(c) ? Status::Ok()
+                           : Status::Malformed("unknown ISO 4217 currency \"" + c + "\"");
+}
+
+Status CheckPercent(const std::string& text, std::string_view field) {
+  auto d = Decimal::Parse(text);
+  if (!d.ok()) return Status::Malformed(std::string(field) + ": " + d.status().message());
+  if (d->is_negative() || *d > Decimal::FromInt(100)) {
+    return Status::Malformed(std::string(field) + " must be between 0 and 100");
+  }
+  return Status::Ok();
+}
+
+template <class T>
+bool Exists(DecideContext& ctx, std::string_view type, const std::string& id) {
+  return FindReference<T>(ctx, type, id) != nullptr;
+}
+
+Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
+  switch (u.type) {
+    case Payload::SettingsDefined: {
+      auto* t = u.AsSettingsDefined();
+      LEDGER_RETURN_IF_ERROR(CheckCurrency(t->currency));
+      return Require(ParseTaxRounding(t->tax_rounding).has_value(),
+                     "tax_rounding must be \"per_line\" or \"global\"");
+    }
+    case Payload::TaxCodeDefined:
+      return CheckPercent(u.AsTaxCodeDefined()->rate, "rate");
+    case Payload::FiscalPositionDefined:
+      for (const auto& m : u.AsFiscalPositionDefined()->map) {
+        if (!m || m->from.empty()) return Status::Malformed("map entries need \"from\"");
+        if (!Exists<events::TaxCodeDefined>(ctx, "tax_code", m->from)) {
+          return UnknownReference("tax_code", m->from);
+        }
+        if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", m->to)) {
+          return UnknownReference("tax_code", m->to);
+        }
+      }
+      return Status::Ok();
+    case Payload::PaymentTermDefined: {
+      auto* t = u.AsPaymentTermDefined();
+      LEDGER_RETURN_IF_ERROR(Require(
+          t->kind == "immediate" || t->kind == "net" || t->kind == "end_of_month",
+          "kind must be \"immediate\", \"net\" or \"end_of_month\""));
+      return Require(t->days >= 0 && t->days <= 3650, "days must be between 0 and 3650");
+    }
+    case Payload::CostCenterDefined:
+    case Payload::CategoryDefined:
+    case Payload::ProjectDefined:
+      return Status::Ok();
+    case Payload::SupplierDefined: {
+      auto* t = u.AsSupplierDefined();
+      LEDGER_RETURN_IF_ERROR(CheckCurrency(t->currency));
+      LEDGER_RETURN_IF_ERROR(Require(t->billing_method == "ordered" || t->billing_method == "received",
+                                     "billing_method must be \"ordered\" or \"received\""));
+      if (!t->payment_terms.empty() &&
+          !Exists<events::PaymentTermDefined>(ctx, "payment_term", t->payment_terms)) {
+        return UnknownReference("payment_term", t->payment_terms);
+      }
+      if (!t->fiscal_position.empty() &&
+          !Exists<events::FiscalPositionDefined>(ctx, "fiscal_position", t->fiscal_position)) {
+        return UnknownReference("fiscal_position", t->fiscal_position);
+      }
+      return Status::Ok();
+    }
+    case Payload::ProductDefined: {
+      auto* t = u.AsProductDefined();
+      LEDGER_RETURN_IF_ERROR(Require(t->kind == "good" || t->kind == "service" ||
+                                         t->kind == "licence" || t->kind == "voucher",
+                                     "kind must be good, service, licence or voucher"));
+      LEDGER_RETURN_IF_ERROR(
+          Require(t->licence_typology.empty() || t->licence_typology == "intangible" ||
+                      t->licence_typology == "component" || t->licence_typology == "serialized",
+                  "licence_typology must be intangible, component or serialized"));
+      if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", t->tax_code)) {
+        return UnknownReference("tax_code", t->tax_code);
+      }
+      if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, "category", t->category)) {
+        return UnknownReference("category", t->category);
+      }
+      return Status::Ok();
+    }
+    case Payload::ApprovalPolicyDefined: {
+      const auto& bands = u.AsApprovalPolicyDefined()->bands;
+      LEDGER_RETURN_IF_ERROR(Require(!bands.empty(), "an approval policy needs bands"));
+      std::optional<Decimal> previous;
+      for (size_t i = 0; i < bands.size(); ++i) {
+        const auto& b = *bands[i];
+        const bool last = i + 1 == bands.size();
+        if (b.up_to.empty()) {
+          LEDGER_RETURN_IF_ERROR(Require(last, "only the last band may have no upper bound"));
+        } else {
+          auto d = Decimal::Parse(b.up_to);
+          if (!d.ok()) return Status::Malformed("up_to: " + d.status().message());
+          LEDGER_RETURN_IF_ERROR(Require(!d->is_negative(), "up_to must not be negative"));
+          LEDGER_RETURN_IF_ERROR(Require(!previous || *d > *previous,
+                                         "bands must be sorted by increasing up_to"));
+          previous = *d;
+        }
+        LEDGER_RETURN_IF_ERROR(Require(!b.levels.empty(), "every band needs levels"));
+        for (const auto& level : b.levels) {
+          LEDGER_RETURN_IF_ERROR(Require(
+              std::find(kApprovalLevels.begin(), kApprovalLevels.end(), level) !=
+                  kApprovalLevels.end(),
+              "unknown approval level \"" + level + "\" (manager, finance, direction)"));
+        }
+        std::vector<std::string> sorted = b.levels;
+        std::sort(sorted.begin(), sorted.end());
+        LEDGER_RETURN_IF_ERROR(Require(std::adjacent_find(sorted.begin(), sorted.end()) ==
+                                           sorted.end(),
+                                       "a band names a level twice"));
+      }
+      return Require(bands.back()->up_to.empty(),
+                     "the last band must have no upper bound (up_to: null)");
+    }
+    case Payload::MatchingPolicyDefined: {
+      auto* t = u.AsMatchingPolicyDefined();
+      LEDGER_RETURN_IF_ERROR(CheckPercent(t->quantity_pct, "quantity_pct"));
+      LEDGER_RETURN_IF_ERROR(CheckPercent(t->price_pct, "price_pct"));
+      LEDGER_RETURN_IF_ERROR(CheckPercent(t->over_receipt_pct, "over_receipt_pct"));
+      auto abs = Decimal::Parse(t->amount_abs);
+      if (!abs.ok()) return Status::Malformed("amount_abs: " + abs.status().message());
+      return Require(!abs->is_negative(), "amount_abs must not be negative");
+    }
+    case Payload::ExchangeRateDefined: {
+      auto rate = Decimal::Parse(u.AsExchangeRateDefined()->rate);
+      if (!rate.ok()) return Status::Malformed("rate: " + rate.status().message());
+      return Require(*rate > Decimal(), "rate must be positive");
+    }
+    case Payload::UserDefined:
+      for (const auto& r : u.AsUserDefined()->roles) {
+        if (std::find(kRoles.begin(), kRoles.end(), r) == kRoles.end()) {
+          return Status::Malformed("unknown role \"" + r + "\"");
+        }
+      }
+      return Status::Ok();
+    default:
+      return Status::Internal("not a reference definition");
+  }
+}
+
+bool EnabledAdmin(const events::UserDefined& u) {
+  if (u.disabled() || u.roles() == nullptr) return false;
+  return std::any_of(u.roles()->begin(), u.roles()->end(),
+                     [](const flatbuffers::String* r) { return events::Sv(r) == "admin"; });
+}
+
+bool EnabledAdmin(const events::UserDefinedT& u) {
+  return !u.disabled && std::find(u.roles.begin(), u.roles.end(), "admin") != u.roles.end();
+}
+
+// The directory's event when the definition of the command's user changes
+// who the enabled admins are, nothing when it does not, or `last_admin` when
+// it would leave none. Membership is what the directory lists: a user it does
+// not list (defined before it, not yet listed) counts as no admin.
+Result<std::optional<NewEvent>> KeepAdminDirectory(const events::UserDefinedT& user,
+                                                   DecideContext& ctx) {
+  const std::string& id = ctx.stream_id();
+  const auto* directory = ctx.Get<AdminDirectory>(kAdminDirectoryType, kAdminDirectoryId);
+  std::vector<std::string> admins = directory ? directory->admins : std::vector<std::string>();
+  auto at = std::lower_bound(admins.begin(), admins.end(), id);
+  const bool listed = at != admins.end() && *at == id;
+  const bool admin = EnabledAdmin(user);
+  if (admin == listed) return std::optional<NewEvent>();
+  if (admin) {
+    admins.insert(at, id);
+  } else {
+    admins.erase(at);
+  }
+  if (admins.empty()) {
+    return Status(Errc::kInvalidState,
+                  "user \"" + id + "\" is the last enabled admin: enable another admin first",
+                  "last_admin", {{"user", id}});
+  }
+  events::EnabledAdminsChangedT t;
+  t.admins = std::move(admins);
+  t.user_id = id;
+  NewEvent e = Emit(std::move(t));
+  e.stream_type = kAdminDirectoryType;
+  e.stream_id = kAdminDirectoryId;
+  return std::optional<NewEvent>(std::move(e));
+}
+
+}  // namespace
+
+Status UnknownReference(std::string_view kind, std::string_view id) {
+  return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", kind, id),
+                      {{"kind", std::string(kind)}, {"id", std::string(id)}});
+}
+
+std::string_view ReferenceStreamType(events::Payload type) {
+  switch (type) {
+    case Payload::SettingsDefined: return "settings";
+    case Payload::TaxCodeDefined: return "tax_code";
+    case Payload::FiscalPositionDefined: return "fiscal_position";
+    case Payload::PaymentTermDefined: return "payment_term";
+    case Payload::CostCenterDefined: return "cost_center";
+    case Payload::CategoryDefined: return "category";
+    case Payload::ProjectDefined: return "project";
+    case Payload::SupplierDefined: return "supplier";
+    case Payload::ProductDefined: return "product";
+    case Payload::UserDefined: return "user";
+    case Payload::ApprovalPolicyDefined: return "approval_policy";
+    case Payload::MatchingPolicyDefined: return "matching_policy";
+    case Payload::ExchangeRateDefined: return "exchange_rate";
+    default: return "";
+  }
+}
+
+void Apply(ReferenceState& s, const events::Envelope& e) {
+  // Keep the payload as a standalone FlatBuffer whose root is its table.
+  events::PayloadUnion u;
+  u.type = e.payload_type();
+  u.value = events::PayloadUnion::UnPack(e.payload(), e.payload_type(), nullptr);
+  flatbuffers::FlatBufferBuilder fbb(256);
+  auto root = u.Pack(fbb);
+  fbb.Finish(flatbuffers::Offset<flatbuffers::Table>(root.o));
+  s.type = e.payload_type();
+  s.table.assign(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+}
+
+std::string_view Label(const ReferenceState& s) {
+  if (auto* sup = TableOf<events::SupplierDefined>(s); sup && sup->blocked()) return "blocked";
+  if (auto* user = TableOf<events::UserDefined>(s); user && user->disabled()) return "disabled";
+  return "active";
+}
+
+bool Valid(const ReferenceState& s) {
+  if (s.table.empty()) return s.type == Payload::NONE;
+  if (s.table.size() < sizeof(flatbuffers::uoffset_t)) return false;
+  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(s.table.data()), s.table.size());
+  const auto* base = reinterpret_cast<const uint8_t*>(s.table.data());
+  auto root = flatbuffers::ReadScalar<flatbuffers::uoffset_t>(base);
+  if (root >= s.table.size()) return false;
+  return events::VerifyPayload(v, base + root, s.type);
+}
+
+Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx) {
+  LEDGER_RETURN_IF_ERROR(Validate(definition, ctx));
+  NewEvent e;
+  e.payload = definition;
+  std::vector<NewEvent> out;
+  out.push_back(std::move(e));
+  if (definition.type == Payload::UserDefined) {
+    auto directory = KeepAdminDirectory(*definition.AsUserDefined(), ctx);
+    if (!directory.ok()) return directory.status();
+    if (*directory) out.push_back(std::move(**directory));
+  }
+  return out;
+}
+
+Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx) {
+  events::EnabledAdminsChangedT t;
+  for (const auto& id : user_ids) {
+    const auto* user = FindReference<events::UserDefined>(ctx, "user", id);
+    if (user != nullptr && EnabledAdmin(*user)) t.admins.push_back(id);
+  }
+  std::sort(t.admins.begin(), t.admins.end());
+  return One(Emit(std::move(t)));
+}
+
+Decision DecideIssueToken(const std::string& user_id, const std::string& label,
+                          const std::string& digest, DecideContext& ctx) {
+  const auto* user = FindReference<events::UserDefined>(ctx, "user", user_id);
+  if (user == nullptr) return Status::NotFound("user \"" + user_id + "\" does not exist");
+  if (user->disabled()) return Status::InvalidState("user \"" + user_id + "\" is disabled");
+  if (label.size() > kTokenLabelBytesMax) {
+    return Status::Malformed(fmt::format("a label is at most {} bytes", kTokenLabelBytesMax));
+  }
+  // The digest is an HMAC-SHA256: anything else is a bug of the caller.
+  if (digest.size() != 32) return Status::Internal("a token digest is 32 bytes");
+  events::ApiTokenIssuedT t;
+  t.user_id = user_id;
+  t.label = label;
+  t.digest.assign(digest.begin(), digest.end());
+  return One(Emit(std::move(t)));
+}
+
+Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
+                           const std::string& reason) {
+  if (token.user_id != user_id) {
+    return Status::NotFound("user \"" + user_id + "\" has no such token");
+  }
+  if (token.revoked) return Status::InvalidState("the token is already revoked");
+  events::ApiTokenRevokedT t;
+  t.reason = reason;
+  return One(Emit(std::move(t)));
+}
+
+void Apply(ApiToken& t, const events::Envelope& e) {
+  if (const auto* issued = e.payload_as_ApiTokenIssued()) {
+    t.user_id = events::Str(issued->user_id());
+    t.label = events::Str(issued->label());
+    t.digest.clear();
+    if (issued->digest()) t.digest.assign(issued->digest()->begin(), issued->digest()->end());
+    t.created_at_us = e.recorded_at_us();
+  } else if (e.payload_type() == Payload::ApiTokenRevoked) {
+    t.revoked = true;
+    t.revoked_at_us = e.recorded_at_us();
+    t.revoked_by = events::Str(e.actor());
+  }
+}
+
+std::string_view Label(const ApiToken& t) { return t.revoked ? "revoked" : "active"; }
+
+bool Valid(const ApiToken& t) { return t.digest.empty() || t.digest.size() == 32; }
+
+void Apply(AdminDirectory& d, const events::Envelope& e) {
+  const auto* changed = e.payload_as_EnabledAdminsChanged();
+  if (changed == nullptr) return;
+  d.admins.clear();
+  if (changed->admins()) {
+    for (const auto* a : *changed->admins()) d.admins.push_back(events::Str(a));
+  }
+}
+
+std::string_view Label(const AdminDirectory&) { return "active"; }
+
+bool Valid(const AdminDirectory& d) { return std::is_sorted(d.admins.begin(), d.admins.end()); }
+
+CompanySettings GetSettings(DecideContext& ctx) {
+  CompanySettings s;
+  if (auto* t = FindReference<events::SettingsDefined>(ctx, "settings", kSettingsId)) {
+    s.currency = events::Str(t->currency());
+    s.tax_rounding = events::Str(t->tax_rounding());
+  }
+  return s;
+}
+
+}  // namespace ledger::domain
+
+namespace ledger::domain {
+
+ApprovalPolicy GetApprovalPolicy(DecideContext& ctx) {
+  ApprovalPolicy p;
+  const AggregateState* st = ctx.Find("approval_policy", kSettingsId);
+  const auto* s = st ? StateCast<ReferenceState>(st) : nullptr;
+  const auto* t = s ? TableOf<events::ApprovalPolicyDefined>(*s) : nullptr;
+  if (t == nullptr || t->bands() == nullptr) {
+    // SPEC §4.3's example until the company defines its own.
+    p.bands = {{Decimal::FromInt(1000), {"manager"}},
+               {Decimal::FromInt(10000), {"manager", "finance"}},
+               {std::nullopt, {"manager", "finance", "direction"}}};
+    return p;
+  }
+  p.version = st->version;
+  for (const auto* b : *t->bands()) {
+    ApprovalPolicy::Band band;
+    if (b->up_to() && b->up_to()->size() > 0) {
+      band.up_to = Dec(b->up_to());
+    }
+    if (b->levels()) {
+      for (const auto* l : *b->levels()) band.levels.push_back(l->str());
+    }
+    p.bands.push_back(std::move(band));
+  }
+  return p;
+}
+
+const std::vector<std::string>& ApprovalPolicy::LevelsFor(const Decimal& amount) const {
+  for (const auto& b : bands) {
+    if (!b.up_to || amount <= *b.up_to) return b.levels;
+  }
+  return bands.back().levels;
+}
+
+MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
+  MatchingPolicy p;
+  const auto* t = FindReference<events::MatchingPolicyDefined>(ctx, "matching_policy", kSettingsId);
+  if (t == nullptr) return p;
+  p.quantity_pct = Dec(t->quantity_pct());
+  p.price_pct = Dec(t->price_pct());
+  p.amount_abs = Dec(t->amount_abs());
+  p.over_receipt_pct = Dec(t->over_receipt_pct());
+  return p;
+}
+
+Result<Decimal> RateToCompany(DecideContext& ctx, const std::string& currency) {
+  if (currency == GetSettings(ctx).currency) return Decimal::FromInt(1);
+  const auto* t = FindReference<events::ExchangeRateDefined>(ctx, "exchange_rate", currency);
+  if (t == nullptr) {
+    return Status::Rule("missing_exchange_rate",
+                        "no exchange rate from " + currency + " to the company currency",
+                        {{"currency", currency}});
+  }
+  return Decimal::Parse(events::Sv(t->rate()));
+}
+
+}  // namespace ledger::domain

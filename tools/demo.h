@@ -1,0 +1,16 @@
+// What the contexts' demo loaders share.
+#pragma once
+
+#include "engine/engine.h"
+
+namespace ledger {
+
+// Executes `c` as `actor`; its outcome, or why it was refused.
+inline Result<CommandOutcome> RunAs(Engine& engine, Command c, const Actor& actor) {
+  c.actor = actor;
+  auto out = engine.Execute(std::move(c));
+  if (!out.status.ok()) return out.status;
+  return out;
+}
+
+}  // namespace ledger
