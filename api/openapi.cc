@@ -250,8 +250,6 @@ constexpr const char* kQueries = R"json({
   "GET /v1/commitments": {"group_by": {"type": "string", "example": "cost_center,supplier"}},
   "GET /v1/budgets/{id}/report": {"group_by": {"type": "string", "example": "supplier,month"},
                                   "as_of": {"type": "string", "format": "date-time"}},
-  "GET /v1/supplier-invoices": {"status": {"type": "string"}, "cursor": {"type": "string"},
-                                "limit": {"type": "integer", "minimum": 1}},
   "POST /v1/attachments": {"name": {"type": "string"}}
 })json";
 
@@ -310,6 +308,14 @@ Json OpenApiDocument(const std::vector<OpenApiRoute>& routes) {
       for (const auto& [name, schema] : q->items()) {
         params.push_back({{"name", name}, {"in", "query"}, {"required", false}, {"schema", schema}});
       }
+    }
+    for (const auto& [name, description] : r.query) {
+      Json schema = {{"type", "string"}};
+      if (name == "limit") schema = {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}};
+      if (name == "from" || name == "to") schema = {{"type", "string"}, {"format", "date"}};
+      if (name == "late") schema = {{"type", "string"}, {"enum", {"true", "false"}}};
+      params.push_back({{"name", name}, {"in", "query"}, {"required", false},
+                        {"description", description}, {"schema", schema}});
     }
     if (!params.empty()) op["parameters"] = params;
     if (key == "POST /v1/attachments") {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ledger::api {
@@ -21,6 +22,9 @@ struct OpenApiRoute {
   std::string path;    // template, e.g. /v1/purchase-orders/{id}
   std::string summary;
   std::vector<std::string> roles;  // empty: no authentication
+  // Query parameters (name, description) the route declares itself (the
+  // lists); others are known to this file.
+  std::vector<std::pair<std::string, std::string>> query = {};
 };
 
 nlohmann::json OpenApiDocument(const std::vector<OpenApiRoute>& routes);

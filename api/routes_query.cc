@@ -172,7 +172,7 @@ void ApiServer::AddQueryRoutes() {
   Add("GET", "/v1/openapi.json", {"*", "integrator"}, "This document", [this](RequestContext& rc) {
     std::vector<OpenApiRoute> routes;
     routes.reserve(routes_.size());
-    for (const auto& r : routes_) routes.push_back({r.method, r.path, r.summary, r.roles});
+    for (const auto& r : routes_) routes.push_back({r.method, r.path, r.summary, r.roles, r.query});
     WriteJson(rc.res, 200, OpenApiDocument(routes));
   });
 

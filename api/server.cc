@@ -450,6 +450,7 @@ void ApiServer::ReleaseEventStream(const std::string& user) {
 
 void ApiServer::AddRoutes() {
   AddQueryRoutes();
+  AddListRoutes();
   for (AddRoutesFn add : ctx_.routes) add(*this);
 }
 

@@ -170,6 +170,8 @@ class ApiServer final : private Routes {
     std::string path;  // template, e.g. /v1/purchase-orders/{id}
     std::string summary;
     std::vector<std::string> roles;  // empty: any authenticated actor
+    // Query parameters (name, description) when the route declares them.
+    std::vector<std::pair<std::string, std::string>> query = {};
   };
 
  private:
@@ -177,6 +179,8 @@ class ApiServer final : private Routes {
            const std::string& summary, Handler handler) override;
   void AddRoutes();
   void AddQueryRoutes();
+  // GET /v1/<collection> for every collection of the stream types (routes_lists.cc).
+  void AddListRoutes();
 
   class MessageLayer;
   class RouteTable;

@@ -1,7 +1,7 @@
 // ledger_bench: throughput and latency of the write path, replay, loads and
 // the HTTP front door.
 //
-//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,load,p2p,raw_kafka,
+//   ledger_bench [--benchmarks=raw_rocksdb,append,commands,replay,replay_lists,load,p2p,raw_kafka,
 //                              commands_256,creates_256,http_create,http_get,http_mixed]
 //                [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
 //                [--log=local|kafka] [--http_seconds=S] [--http_client_threads=N]
@@ -13,8 +13,9 @@
 //
 // Each workload prints one JSON line:
 //   {"name","ops","seconds","ops_per_s","p50_us","p99_us"}
-// Workloads run in order on one data directory: `replay` and `load` use the
-// log that `commands` wrote. `p2p` runs whole purchase-to-pay stories
+// Workloads run in order on one data directory: `replay`, `replay_lists`
+// (the list projection alone, then `list_page`: pages of 100 orders) and
+// `load` use the log that `commands` wrote. `p2p` runs whole purchase-to-pay stories
 // (request, submit, two approvals, convert, confirm, receipt, invoice,
 // approval, payment: 10 commands each) on a node of its own, and reports
 // stories/s besides commands/s. `commands_256` is `commands` with 256
@@ -63,6 +64,7 @@
 #include "engine/reference/commands.h"
 #include "engine/local_log.h"
 #include "engine/verify.h"
+#include "projections/lists.h"
 #include "tools/node.h"
 #include "tools/reference/context.h"
 
@@ -388,7 +390,7 @@ void P2p(const Options& o, Node& node) {
   must(domain::DefineReference("company", u(mp), Expect::kAny), admin);
   const std::string today = IsoDate(SystemClock().NowMicros());
   domain::BudgetLineInput line{{"IT", "hardware", ""}, {{today.substr(0, 7), *Decimal::Parse("1000000000")}}};
-  must(NewDocument("budget", "BENCH", [line](DecideContext& c) {
+  must(NewDocument<domain::Budget>("BENCH", [line](DecideContext& c) {
          return domain::DecideDefineBudget("bench", "EUR", "warn", {line}, c);
        }),
        Actor{"fred", {"approver_finance"}});
@@ -412,10 +414,10 @@ void P2p(const Options& o, Node& node) {
   auto next = [&](Story& s, size_t n) -> Command {
     using namespace domain;
     auto on_pr = [&](std::function<Decision(const PurchaseRequest&, DecideContext&)> d) {
-      return OnStream<PurchaseRequest>("purchase_request", s.pr, std::move(d));
+      return OnStream<PurchaseRequest>(s.pr, std::move(d));
     };
     auto on_si = [&](std::function<Decision(const SupplierInvoice&, DecideContext&)> d) {
-      return OnStream<SupplierInvoice>("supplier_invoice", s.si, std::move(d));
+      return OnStream<SupplierInvoice>(s.si, std::move(d));
     };
     Command c;
     switch (s.step) {
@@ -427,7 +429,7 @@ void P2p(const Options& o, Node& node) {
         l.currency = "EUR";
         l.cost_center = "IT";
         PrInput in{"bench", {l}, {}};
-        c = NewDocument("purchase_request", "", [in](DecideContext& ctx) { return DecideCreatePr(in, ctx); });
+        c = NewDocument<PurchaseRequest>("", [in](DecideContext& ctx) { return DecideCreatePr(in, ctx); });
         c.actor = requester;
         break;
       }
@@ -454,7 +456,7 @@ void P2p(const Options& o, Node& node) {
         break;
       case 6: {
         ReceiptInput in{s.po, today, std::nullopt, {{1, Decimal::FromInt(2), "", "", "", ""}}};
-        c = NewDocument("receipt", "", [in](DecideContext& ctx) { return DecideRecordReceipt(in, ctx); });
+        c = NewDocument<Receipt>("", [in](DecideContext& ctx) { return DecideRecordReceipt(in, ctx); });
         c.actor = receiver;
         break;
       }
@@ -465,7 +467,7 @@ void P2p(const Options& o, Node& node) {
         in.date = today;
         in.purchase_order = s.po;
         in.lines.push_back({1, "", Decimal::FromInt(2), *Decimal::Parse("1249.99"), std::nullopt});
-        c = NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
+        c = NewDocument<SupplierInvoice>("", [in](DecideContext& ctx) {
           return DecideCaptureInvoice(in, ctx);
         });
         c.actor = accountant;
@@ -501,8 +503,7 @@ void P2p(const Options& o, Node& node) {
       } else {
         if (st.step == 0) st.pr = out.stream_id;
         if (st.step == 4) {
-          auto pr = engine.Load("purchase_request", st.pr);
-          st.po = StateCast<domain::PurchaseRequest>(pr.get())->orders.at(0);
+          st.po = engine.Load<domain::PurchaseRequest>(st.pr)->orders.at(0);
         }
         if (st.step == 7) st.si = out.stream_id;
         st.step = (st.step + 1) % kSteps;
@@ -528,6 +529,43 @@ void P2p(const Options& o, Node& node) {
                      "\"events\":{},\"batches\":{}",
                      stories, (done.load() - failed.load()) / kSteps / secs, o.clients,
                      failed.load(), stats.events - before.events, stats.batches - before.batches));
+}
+
+// Rebuilds the list projection alone from position 0 (Reset + CatchUp): the
+// cost of folding each listed document with its own Evolve, a state decode
+// and encode per event. Then reads the first page of purchase-orders (100
+// items) and a filtered page, --commands/10 times each, for their latency.
+void ReplayLists(const Options& o, Node& node) {
+  ProjectionRunner* lists = nullptr;
+  for (auto* p : node.projections()) {
+    if (p->projection().name() == "lists") lists = p;
+  }
+  if (lists == nullptr) std::abort();
+  lists->Stop();
+  if (!lists->Reset().ok()) std::abort();
+  uint64_t records = CursorTotal(node.log().End());
+  auto t0 = Clock_::now();
+  if (!lists->CatchUp().ok()) std::abort();
+  double secs = Seconds(t0, Clock_::now());
+  const size_t pages = std::max<size_t>(1, o.commands / 10);
+  std::vector<double> lat;
+  lat.reserve(2 * pages);
+  size_t items = 0;
+  auto pages_t0 = Clock_::now();
+  for (size_t i = 0; i < 2 * pages; ++i) {
+    ListQuery q{.collection = "purchase-orders", .limit = 100};
+    if (i % 2) q.filters = {{"supplier", "ACME"}};
+    auto p0 = Clock_::now();
+    auto page = QueryList(node.store(), q);
+    lat.push_back(Seconds(p0, Clock_::now()) * 1e6);
+    if (!page.ok()) std::abort();
+    items += page->items.size();
+  }
+  Report("replay_lists", records, secs, {},
+         fmt::format(",\"page_items\":{}", items / (2 * pages)));
+  const double pages_secs = Seconds(pages_t0, Clock_::now());
+  const size_t pages_read = lat.size();
+  Report("list_page", pages_read, pages_secs, std::move(lat), "");
 }
 
 // Rebuilds every projection from position 0 (in parallel, as ledgerctl
@@ -820,7 +858,8 @@ int main(int argc, char** argv) {
     config.kafka_brokers = cluster->bootstrap_servers();
     config.kafka_transactional_id = "bench";
   }
-  if (want("commands") || want("replay") || want("verify") || want("load")) {
+  if (want("commands") || want("replay") || want("replay_lists") || want("verify") ||
+      want("load")) {
     auto node = Node::Open(config, &clock);
     if (!node.ok()) {
       std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
@@ -828,6 +867,7 @@ int main(int argc, char** argv) {
     }
     if (want("commands")) Commands(o, **node, "commands", o.clients);
     if (want("replay")) Replay(**node);
+    if (want("replay_lists")) ReplayLists(o, **node);
     if (want("verify")) Verify(**node);
   }
   if (want("load")) Load(o, config, &clock);

@@ -5,6 +5,8 @@
 //   std::string_view Label(const S&);                // status, e.g. "draft"
 //   template <class A, class Self> void Fields(A&, Self&);  // snapshot fields
 //   bool Valid(const S&);                            // snapshot sanity check
+//   void Describe(const S&, ListEntry&);             // optional: how it is listed
+//   static constexpr StreamTraits kStream = {...};   // its stream type (below)
 // and command functions `Decision Decide...(const S*, const Cmd&, DecideContext&)`
 // that return the events to append or a rejection. Neither reads a clock, a
 // global or storage: everything comes from their arguments, which is what
@@ -16,6 +18,7 @@
 // the list of contexts (CMakeLists.txt, LEDGER_CONTEXTS) at start.
 #pragma once
 
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "engine/decimal.h"
+#include "engine/listing.h"
 #include "engine/log.h"
 #include "engine/snapshot_codec.h"
 
@@ -51,9 +55,16 @@ class AggregateState {
   virtual std::string Encode() const = 0;
   virtual bool Decode(std::string_view bytes) = 0;
   virtual std::string_view StatusLabel() const = 0;
+  // Fills `out` as the list projection shows the document; false when the
+  // state type declares no Describe (engine/listing.h).
+  virtual bool DescribeListing(ListEntry& out) const = 0;
 
   uint64_t version = 0;  // stream_version of the last event applied
 };
+
+// A state type the list projection can list (engine/listing.h).
+template <class S>
+concept Listable = requires(const S& s, ListEntry& e) { Describe(s, e); };
 
 template <class S>
 class StateOf final : public AggregateState {
@@ -78,6 +89,35 @@ class StateOf final : public AggregateState {
     return true;
   }
   std::string_view StatusLabel() const override { return Label(value); }
+  bool DescribeListing(ListEntry& out) const override {
+    if constexpr (Listable<S>) {
+      Describe(value, out);
+      return true;
+    } else {
+      return false;
+    }
+  }
+};
+
+// What the engine knows of an aggregate's streams, written once, in its
+// state struct: `static constexpr StreamTraits kStream = {...};`. The engine
+// registers StreamTypeOf<S>() and the typed helpers (DecideContext::Get<S>,
+// OnStream<S>, Engine::Load<S>...) name the stream type from it, so no file
+// repeats the string. Reference data, whose kinds share one state type, is
+// named by its definition payload instead (engine/reference/reference_entity.h).
+struct StreamTraits {
+  std::string_view type;  // "purchase_order": in the log, never renamed
+  Topic topic;
+  // Documents numbered by the ledger: ids are "<series>-<year>-<NNNNN>".
+  std::string_view series;  // "" when ids come from the client
+  // Bump when the state's Fields change: older snapshots are then rebuilt.
+  uint32_t snapshot_format = 1;
+};
+
+// A state struct that declares its stream traits.
+template <class S>
+concept Streamed = requires {
+  { S::kStream } -> std::convertible_to<StreamTraits>;
 };
 
 // The typed state behind `s`, or nullptr.
@@ -95,7 +135,33 @@ struct StreamType {
   // Bump when S's snapshot shape changes: older snapshots are then rebuilt.
   uint32_t snapshot_format;
   std::unique_ptr<AggregateState> (*make)();
+  // GET /v1/<collection> lists the documents of this type (the state type
+  // declares Describe); nullptr: not listed.
+  const Listing* listing = nullptr;
+  // The collection of the rows Describe lists (an order's lines); nullptr: none.
+  const Listing* row_listing = nullptr;
 };
+
+template <class S>
+std::unique_ptr<AggregateState> MakeState() {
+  return std::make_unique<StateOf<S>>();
+}
+
+// The registry entry of S's streams.
+template <Streamed S>
+constexpr StreamType StreamTypeOf() {
+  return {S::kStream.type, S::kStream.topic, S::kStream.series, S::kStream.snapshot_format,
+          &MakeState<S>};
+}
+
+// `type` listed in GET /v1/<listing->collection> (and its rows in `rows`'s
+// collection): streams.cc names each listed type's listings beside it.
+constexpr StreamType Listed(StreamType type, const Listing* listing,
+                            const Listing* rows = nullptr) {
+  type.listing = listing;
+  type.row_listing = rows;
+  return type;
+}
 
 // The registry of every stream type, filled once at start by
 // RegisterStreamTypes; nullptr if unknown.
@@ -135,6 +201,23 @@ NewEvent Emit(T&& table) {
   return e;
 }
 
+// `e` appended to stream `type`/`id` instead of the command's.
+inline NewEvent ToStream(NewEvent e, std::string type, std::string id) {
+  e.stream_type = std::move(type);
+  e.stream_id = std::move(id);
+  return e;
+}
+// `e` appended to the S stream `id`.
+template <Streamed S>
+NewEvent ToStream(NewEvent e, std::string id) {
+  return ToStream(std::move(e), std::string(S::kStream.type), std::move(id));
+}
+
+// Moves the events of `more` to the end of `out`.
+inline void Append(std::vector<NewEvent>* out, std::vector<NewEvent>&& more) {
+  for (auto& e : more) out->push_back(std::move(e));
+}
+
 // What decide may know besides its own state: other aggregates' committed
 // (or same-batch) state, the command's time and actor. Read-only.
 class DecideContext {
@@ -156,6 +239,16 @@ class DecideContext {
   const S* Get(std::string_view type, std::string_view id) {
     const AggregateState* st = Find(type, id);
     return st ? StateCast<S>(st) : nullptr;
+  }
+  // The state of the S stream `id`, or nullptr.
+  template <Streamed S>
+  const S* Get(std::string_view id) {
+    return Get<S>(S::kStream.type, id);
+  }
+  // The number of a new S document (S has a series).
+  template <Streamed S>
+  Result<std::string> NewDocumentId() {
+    return NewDocumentId(S::kStream.type);
   }
   std::string today() const;
 };

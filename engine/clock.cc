@@ -89,6 +89,11 @@ bool IsIsoDate(std::string_view text) {
   return ParseDate(text, &y, &m, &d);
 }
 
+Status CheckIsoDate(std::string_view text, std::string_view field) {
+  if (IsIsoDate(text)) return Status::Ok();
+  return Status::Malformed(std::string(field) + " must be a date YYYY-MM-DD");
+}
+
 bool ParseTimestamp(std::string_view t, int64_t* micros) {
   int y;
   unsigned mo, d;

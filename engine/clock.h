@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "events/status.h"
 
 namespace ledger {
 
@@ -46,5 +49,7 @@ std::string IsoTimestamp(int64_t micros);
 bool ParseTimestamp(std::string_view text, int64_t* micros);
 // True if `text` is a valid ISO date "YYYY-MM-DD".
 bool IsIsoDate(std::string_view text);
+// Malformed ("<field> must be a date YYYY-MM-DD") unless `text` is one.
+Status CheckIsoDate(std::string_view text, std::string_view field);
 
 }  // namespace ledger

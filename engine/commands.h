@@ -34,4 +34,17 @@ Command OnStream(std::string type, std::string id,
   return c;
 }
 
+// A new S document: numbered by the ledger when S has a series (`id` ""),
+// else named `id`.
+template <Streamed S>
+Command NewDocument(std::string id, std::function<Decision(DecideContext&)> decide) {
+  return NewDocument(std::string(S::kStream.type), std::move(id), std::move(decide));
+}
+
+// Any decision on the existing S stream `id`.
+template <Streamed S>
+Command OnStream(std::string id, std::function<Decision(const S&, DecideContext&)> decide) {
+  return OnStream<S>(std::string(S::kStream.type), std::move(id), std::move(decide));
+}
+
 }  // namespace ledger

@@ -96,6 +96,14 @@ class Engine {
 
   // The committed state of a stream, or nullptr if it has no event.
   std::shared_ptr<const AggregateState> Load(std::string_view type, std::string_view id) const;
+  // The committed state of the S stream `id`, typed (sharing the ownership
+  // of the untyped one), or nullptr if it has no event.
+  template <Streamed S>
+  std::shared_ptr<const S> Load(std::string_view id) const {
+    std::shared_ptr<const AggregateState> state = Load(S::kStream.type, id);
+    const S* typed = StateCast<S>(state.get());
+    return typed ? std::shared_ptr<const S>(state, typed) : nullptr;
+  }
   // Every committed record of a stream, in version order.
   Status ReadStream(std::string_view type, std::string_view id,
                     std::vector<LogRecord>* records) const;

@@ -105,6 +105,7 @@ Status ProjectionRunner::ApplyBatch(const std::vector<LogRecord>& records, const
   for (const auto& r : records) {
     LEDGER_RETURN_IF_ERROR(projection_->Apply(r, *r.envelope(), txn));
   }
+  LEDGER_RETURN_IF_ERROR(projection_->Finish(txn));
   rocksdb::WriteBatch wb;
   txn.Flush(&wb);
   wb.Put(prefix_ + std::string(kCursorKey), EncodeCursor(end));

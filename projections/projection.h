@@ -19,6 +19,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -41,10 +42,19 @@ class ProjectionTxn {
   void Flush(rocksdb::WriteBatch* wb);
   size_t size() const { return writes_.size(); }
 
+  // What a projection keeps in memory for the length of one batch (e.g.
+  // documents decoded once for all their events), written out by its
+  // Finish. Destroyed with the txn, so a batch that fails leaves nothing.
+  struct Scratch {
+    virtual ~Scratch() = default;
+  };
+  std::unique_ptr<Scratch>& scratch() { return scratch_; }
+
  private:
   rocksdb::DB* db_;
   std::string prefix_;
   std::map<std::string, std::optional<std::string>> writes_;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 class Projection {
@@ -54,6 +64,10 @@ class Projection {
   // Bump when Apply or the key layout changes: the projection is rebuilt.
   virtual uint32_t version() const = 0;
   virtual Status Apply(const LogRecord& record, const events::Envelope& e, ProjectionTxn& txn) = 0;
+  // Called once per batch after its last Apply, before the txn is committed:
+  // writes what the projection kept in the txn's scratch. What it writes may
+  // not depend on where batches begin and end.
+  virtual Status Finish(ProjectionTxn&) { return Status::Ok(); }
 };
 
 // "p/<name>/": the key space of a projection in the store.

@@ -355,8 +355,8 @@ TEST_P(HttpTest, PurchaseToPayFromRequestToPaymentWithBudgetAndAudit) {
   CatchUp();
   auto disputed = auditor->Get("/v1/supplier-invoices?status=disputed");
   ok(disputed, 200);
-  ASSERT_EQ(disputed.json["invoices"].size(), 1u);
-  EXPECT_EQ(disputed.json["invoices"][0]["discrepancies"],
+  ASSERT_EQ(disputed.json["items"].size(), 1u);
+  EXPECT_EQ(disputed.json["items"][0]["discrepancies"],
             Json::parse(R"([{"line":1,"kind":"price","expected":"1200","invoiced":"1250"},
                             {"line":0,"kind":"amount","expected":"3600.00","invoiced":"3750.00"}])"));
   auto blocked = fred->Post("/v1/supplier-invoices/" + si_id + "/approve", Json::object());

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "projections/audit.h"
+#include "projections/lists.h"
 
 namespace ledger {
 
@@ -16,6 +17,7 @@ void InstallBoundedContexts() {
 std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> p;
   p.push_back(std::make_unique<AuditProjection>());
+  p.push_back(std::make_unique<ListsProjection>());
   for (const BoundedContext* c : BoundedContexts()) {
     if (c->add_projections) c->add_projections(&p);
   }

@@ -66,7 +66,7 @@ void AddBudgetRoutes(Routes& r) {
         // The id is checked before the rest of the body is read.
         CheckClientId(b.str("id"));
         NewBudget nb = ParseNewBudget(b);
-        rc.Submit(NewDocument("budget", nb.id, [nb](DecideContext& ctx) {
+        rc.Submit(NewDocument<Budget>(nb.id, [nb](DecideContext& ctx) {
           return DecideDefineBudget(nb.name, nb.currency, nb.policy, nb.lines, ctx);
         }));
       });
@@ -74,7 +74,7 @@ void AddBudgetRoutes(Routes& r) {
       [](RequestContext& rc) {
         BudgetAmendment a = ParseBudgetAmendment(rc.body());
         rc.Submit(OnStream<Budget>(
-            "budget", rc.path(1), [a](const Budget& budget, DecideContext& ctx) {
+            rc.path(1), [a](const Budget& budget, DecideContext& ctx) {
               return DecideAmendBudget(budget, a.line, a.period, a.delta, a.reason, ctx);
             }));
       });
@@ -82,7 +82,7 @@ void AddBudgetRoutes(Routes& r) {
       [](RequestContext& rc) {
         BudgetTransfer t = ParseBudgetTransfer(rc.body());
         rc.Submit(OnStream<Budget>(
-            "budget", rc.path(1), [t](const Budget& budget, DecideContext& ctx) {
+            rc.path(1), [t](const Budget& budget, DecideContext& ctx) {
               return DecideTransferBudget(budget, t.from, t.to, t.period, t.amount, t.reason, ctx);
             }));
       });

@@ -17,6 +17,7 @@
 #include "api/http.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/purchasing/purchase_request.h"
+#include "engine/purchasing/receipt.h"
 #include "engine/purchasing/supplier_invoice.h"
 
 namespace ledger::api {

@@ -3,7 +3,7 @@
 
 #include "api/request_context.h"
 #include "api/purchasing/routes.h"
-#include "engine/purchasing/purchase_request.h"
+#include "engine/purchasing/attachment_filings.h"
 #include "events/event_json.h"
 
 namespace ledger::api {

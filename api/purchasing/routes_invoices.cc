@@ -44,7 +44,7 @@ Json InvoiceJson(const std::string& id, const AggregateState& state) {
                      {"credited_amount", money(l.credited_amount)}});
   }
   Json j{{"id", id},
-         {"status", si.status},
+         {"status", Label(si.status)},
          {"version", state.version},
          {"supplier", si.supplier},
          {"supplier_ref", si.supplier_ref},
@@ -78,7 +78,7 @@ void AddInvoiceRoutes(Routes& r) {
   r.Add("POST", sis, {"accountant"}, "Capture a supplier invoice (matched at once)",
       [](RequestContext& rc) {
         SiInput in = ParseSupplierInvoice(rc.body());
-        rc.Submit(NewDocument("supplier_invoice", "", [in](DecideContext& ctx) {
+        rc.Submit(NewDocument<SupplierInvoice>("", [in](DecideContext& ctx) {
           return DecideCaptureInvoice(in, ctx);
         }));
       });
@@ -87,7 +87,7 @@ void AddInvoiceRoutes(Routes& r) {
                                const std::string& summary,
                                std::function<SiAction(RequestContext&)> make) {
     r.Add("POST", sis + "/{id}" + suffix, std::move(roles), summary, [make](RequestContext& rc) {
-      rc.Submit(OnStream<SupplierInvoice>("supplier_invoice", rc.path(1), make(rc)));
+      rc.Submit(OnStream<SupplierInvoice>(rc.path(1), make(rc)));
     });
   };
   si_action("/accept-difference", kFinance, "Accept a disputed difference (approver recorded)",
@@ -124,16 +124,6 @@ void AddInvoiceRoutes(Routes& r) {
                 return DecideCancelInvoice(si, reason, ctx);
               };
             });
-  r.Add("GET", sis, {"*"}, "Invoices by status (?status=disputed), with their discrepancies",
-      [](RequestContext& rc) {
-        std::string status = Param(rc.req, "status").value_or("");
-        auto page = QueryInvoices(rc.ctx.store, status, Param(rc.req, "cursor").value_or(""),
-                                  LimitParam(rc.req, 100, 1000));
-        if (!page.ok()) Fail(page.status());
-        Json out{{"invoices", page->invoices}};
-        if (!page->next_cursor.empty()) out["next_cursor"] = page->next_cursor;
-        WriteJson(rc.res, 200, out);
-      });
   r.AddDocumentReads(sis, "supplier_invoice", "supplier invoice", InvoiceJson);
   r.Add("GET", "/v1/matching/stats", {"*"}, "Match rates: 3-way matched without dispute",
       [](RequestContext& rc) {

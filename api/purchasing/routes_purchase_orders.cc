@@ -12,6 +12,7 @@ namespace {
 using domain::PoHeaderInput;
 using domain::PoLineInput;
 using domain::PoNotesInput;
+using domain::PoStatus;
 using domain::PurchaseOrder;
 
 uint32_t LineNo(const std::string& text) {
@@ -33,7 +34,7 @@ Json StepsJson(const PurchaseOrder& po) {
 // Open-Prod prepares them at confirmation).
 Json PendingReceiptsJson(const PurchaseOrder& po) {
   Json out = Json::array();
-  if (po.status != "confirmed" && po.status != "partially_received") return out;
+  if (po.status != PoStatus::kConfirmed && po.status != PoStatus::kPartiallyReceived) return out;
   std::map<std::pair<std::string, std::string>, Json> groups;
   for (const auto& l : po.lines) {
     auto left = l.quantity.CheckedSub(l.received);
@@ -75,7 +76,7 @@ Json PurchaseOrderJson(const std::string& id, const AggregateState& state) {
                      {"total", amounts->lines[i].total.ToString(po.digits)}});
   }
   return Json{{"id", id},
-              {"status", po.status},
+              {"status", Label(po.status)},
               {"version", state.version},
               {"supplier", po.supplier},
               {"currency", po.currency},

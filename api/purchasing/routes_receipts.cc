@@ -39,7 +39,7 @@ void AddReceiptRoutes(Routes& r) {
   r.Add("POST", "/v1/receipts", {"receiver", "buyer"},
       "Record goods or services received against a confirmed order", [](RequestContext& rc) {
         ReceiptInput in = ParseReceipt(rc.body());
-        rc.Submit(NewDocument("receipt", "", [in](DecideContext& ctx) {
+        rc.Submit(NewDocument<Receipt>("", [in](DecideContext& ctx) {
           return DecideRecordReceipt(in, ctx);
         }));
       });

@@ -5,6 +5,7 @@
 #include "api/purchasing/bodies.h"
 #include "api/purchasing/routes.h"
 #include "engine/purchasing/commands.h"
+#include "engine/reference/reference_entity.h"
 #include "events/event_json.h"
 
 namespace ledger::api {
@@ -60,7 +61,7 @@ Json PrJson(const std::string& id, const AggregateState& state) {
                          {"comment", a.comment}});
   }
   Json j{{"id", id},
-         {"status", pr.status},
+         {"status", Label(pr.status)},
          {"version", state.version},
          {"requester", pr.requester},
          {"justification", pr.justification},
@@ -74,7 +75,7 @@ Json PrJson(const std::string& id, const AggregateState& state) {
     j["currency"] = pr.currency;
     j["policy_version"] = pr.policy_version;
   }
-  if (pr.status == "submitted" && pr.approvals.size() < pr.levels.size()) {
+  if (pr.status == PrStatus::kSubmitted && pr.approvals.size() < pr.levels.size()) {
     const std::string& level = pr.levels[pr.approvals.size()];
     j["next_level"] = {{"level", pr.approvals.size() + 1},
                        {"level_name", level},
@@ -140,13 +141,13 @@ void AddRequestRoutes(Routes& r) {
   r.Add("POST", prs, requesters, "Create a draft purchase request", [](RequestContext& rc) {
     PrInput in = ParsePrInput(rc.body());
     SizeAttachments(rc.ctx.attachments, &in);
-    rc.Submit(NewDocument("purchase_request", "", [in](DecideContext& ctx) {
+    rc.Submit(NewDocument<PurchaseRequest>("", [in](DecideContext& ctx) {
       return DecideCreatePr(in, ctx);
     }));
   });
   using PrAction = std::function<Decision(const PurchaseRequest&, DecideContext&)>;
   auto on_pr = [](const std::string& id, PrAction act) {
-    return OnStream<PurchaseRequest>("purchase_request", id, std::move(act));
+    return OnStream<PurchaseRequest>(id, std::move(act));
   };
   r.Add("POST", prs + "/{id}/update", requesters,
       "Edit the request (a submitted one returns to draft)", [on_pr](RequestContext& rc) {
@@ -195,8 +196,7 @@ void AddRequestRoutes(Routes& r) {
                         }),
                   [engine, id](const CommandOutcome& out, httplib::Response& res) {
                     if (!out.status.ok()) Fail(out.status);
-                    auto state = engine->Load("purchase_request", id);
-                    const auto* pr = state ? StateCast<PurchaseRequest>(state.get()) : nullptr;
+                    auto pr = engine->Load<PurchaseRequest>(id);
                     WriteJson(res, 200,
                               Json{{"id", id},
                                    {"version", out.version},
@@ -209,7 +209,7 @@ void AddRequestRoutes(Routes& r) {
       "Who approved or rejected, when, with which role, amount and policy version",
       [](RequestContext& rc) {
         std::vector<LogRecord> records;
-        Status s = rc.ctx.engine->ReadStream("purchase_request", rc.path(1), &records);
+        Status s = rc.ctx.engine->ReadStream(PurchaseRequest::kStream.type, rc.path(1), &records);
         if (!s.ok()) Fail(s);
         if (records.empty()) Fail(Status::NotFound("purchase request \"" + rc.path(1) + "\" does not exist"));
         WriteJson(rc.res, 200, Json{{"id", rc.path(1)}, {"approvals", ApprovalsJson(records)}});

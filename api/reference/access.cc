@@ -1,7 +1,8 @@
 // Who a bearer token is: the `api_token` stream the token names, checked by
 // its keyed digest, and the definition of its user.
 #include "api/reference/routes.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/api_token.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::api {
 
@@ -11,13 +12,12 @@ Result<Actor> AuthenticateToken(const ApiContext& ctx, std::string_view bearer,
   // SHA-256 and has no keyed digest.
   const std::optional<std::string_view> id = TokenIdOf(bearer);
   const std::string stream_id = id ? std::string(*id) : events::Sha256Hex(bearer);
-  auto state = ctx.engine->Load("api_token", stream_id);
-  const auto* token = state ? StateCast<domain::ApiToken>(state.get()) : nullptr;
+  auto token = ctx.engine->Load<domain::ApiToken>(stream_id);
   const bool genuine =
       token != nullptr && (id ? SameDigest(token->digest, ctx.token_key->Digest(bearer))
                               : token->digest.empty());
   if (!genuine || token->revoked) return Status(Errc::kUnauthenticated, "invalid token");
-  auto user = ctx.engine->Load("user", token->user_id);
+  auto user = ctx.engine->Load(domain::kReferenceType<events::UserDefined>, token->user_id);
   const auto* u = user ? StateCast<domain::ReferenceState>(user.get()) : nullptr;
   const auto* def = u ? domain::TableOf<events::UserDefined>(*u) : nullptr;
   if (def == nullptr || def->disabled()) return Status(Errc::kUnauthenticated, "user disabled");

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "api/http.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::api {
 

@@ -39,7 +39,8 @@ void AddPolicyRoutes(Routes& r) {
       });
   r.Add("GET", "/v1/exchange-rates/{currency}", {"*"}, "Read a currency's rate",
       [](RequestContext& rc) {
-        auto state = rc.ctx.engine->Load("exchange_rate", rc.path(1));
+        auto state = rc.ctx.engine->Load(domain::kReferenceType<events::ExchangeRateDefined>,
+                                         rc.path(1));
         if (!state) Fail(Status::NotFound("no exchange rate for " + rc.path(1)));
         WriteJson(rc.res, 200, ReferenceJson(rc.path(1), *state));
       });

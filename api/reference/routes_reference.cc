@@ -176,7 +176,8 @@ void AddReferenceRoutes(Routes& r) {
         ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny));
   });
   r.Add("GET", "/v1/settings", {"*"}, "Read the company settings", [](RequestContext& rc) {
-    auto state = rc.ctx.engine->Load("settings", domain::kSettingsId);
+    auto state =
+        rc.ctx.engine->Load(domain::kReferenceType<events::SettingsDefined>, domain::kSettingsId);
     if (!state) {
       domain::CompanySettings d;
       WriteJson(rc.res, 200,

@@ -27,8 +27,7 @@ Json TokenJson(const std::string& id, const domain::ApiToken& t,
 
 // The committed state of token `id`, if it has one.
 std::optional<domain::ApiToken> FindToken(const Engine& engine, const std::string& id) {
-  auto state = engine.Load("api_token", id);
-  const auto* t = state ? StateCast<domain::ApiToken>(state.get()) : nullptr;
+  auto t = engine.Load<domain::ApiToken>(id);
   return t ? std::optional<domain::ApiToken>(*t) : std::nullopt;
 }
 
@@ -37,7 +36,7 @@ void CheckMayListTokens(const RequestContext& rc, const std::string& user) {
   if (rc.actor.id != user && !rc.actor.HasRole("admin")) {
     Fail(Status(Errc::kForbidden, rc.actor.id + " may not list the tokens of " + user));
   }
-  if (!rc.ctx.engine->Load("user", user)) {
+  if (!rc.ctx.engine->Load(domain::kReferenceType<events::UserDefined>, user)) {
     Fail(Status::NotFound("user \"" + user + "\" does not exist"));
   }
 }

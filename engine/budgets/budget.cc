@@ -4,9 +4,10 @@
 
 #include <set>
 
+#include "engine/budgets/budget_scope.h"
 #include "engine/clock.h"
 #include "engine/money.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::domain {
 namespace {
@@ -29,34 +30,17 @@ std::unique_ptr<events::BudgetLineRefT> RefOf(const BudgetLineKey& l) {
   return r;
 }
 
-std::string ScopeKey(const BudgetLineKey& l, std::string_view period) {
-  return fmt::format("{}{}{}{}{}", l.category, kSep, l.project, kSep, period);
-}
-
-std::string LineName(const BudgetLineKey& l) {
-  return l.project.empty() ? fmt::format("{}/{}", l.cost_center, l.category)
-                           : fmt::format("{}/{}/{}", l.cost_center, l.category, l.project);
-}
-
-// The budget that holds a line's month, or "".
-std::string OwnerOf(DecideContext& ctx, const BudgetLineKey& l, std::string_view period) {
-  const auto* scope = ctx.Get<BudgetScope>("budget_scope", l.cost_center);
-  if (scope == nullptr) return "";
-  auto it = scope->owner.find(ScopeKey(l, period));
-  return it == scope->owner.end() ? "" : it->second;
-}
-
 Status CheckLineRefs(const BudgetLineKey& l, DecideContext& ctx) {
   if (l.cost_center.empty()) return Status::Malformed("a budget line needs a cost_center");
   if (l.category.empty()) return Status::Malformed("a budget line needs a category");
-  if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
-    return UnknownReference("cost_center", l.cost_center);
+  if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
+    return UnknownReference<events::CostCenterDefined>(l.cost_center);
   }
-  if (!FindReference<events::CategoryDefined>(ctx, "category", l.category)) {
-    return UnknownReference("category", l.category);
+  if (!FindReference<events::CategoryDefined>(ctx, l.category)) {
+    return UnknownReference<events::CategoryDefined>(l.category);
   }
-  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
-    return UnknownReference("project", l.project);
+  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
+    return UnknownReference<events::ProjectDefined>(l.project);
   }
   return Status::Ok();
 }
@@ -66,29 +50,6 @@ Status CheckAmount(Decimal amount, int digits, std::string_view what) {
     return Status::Malformed(fmt::format("{} has more than {} decimals", what, digits));
   }
   return Status::Ok();
-}
-
-// A claim of `periods` of a line for `budget`, refused if another budget
-// holds one of them.
-Result<NewEvent> Claim(DecideContext& ctx, const std::string& budget, const BudgetLineKey& l,
-                       const std::vector<std::string>& periods) {
-  for (const auto& p : periods) {
-    std::string owner = OwnerOf(ctx, l, p);
-    if (!owner.empty() && owner != budget) {
-      return Status::Rule("budget_overlap",
-                          fmt::format("{} {} is already in budget {}", LineName(l), p, owner),
-                          {{"budget", owner}, {"line", LineName(l)}, {"period", p}});
-    }
-  }
-  events::BudgetScopeClaimedT c;
-  c.budget = budget;
-  c.category = l.category;
-  c.project = l.project;
-  c.periods = periods;
-  NewEvent e = Emit(std::move(c));
-  e.stream_type = "budget_scope";
-  e.stream_id = l.cost_center;
-  return e;
 }
 
 bool HasLine(const Budget& b, const BudgetLineKey& l) {
@@ -119,7 +80,7 @@ std::map<std::string, std::vector<const BudgetUse*>> ByBudget(DecideContext& ctx
                                                               const std::vector<BudgetUse>& uses) {
   std::map<std::string, std::vector<const BudgetUse*>> out;
   for (const auto& u : uses) {
-    std::string owner = OwnerOf(ctx, u.line, u.period);
+    std::string owner = BudgetOwnerOf(ctx, u.line, u.period);
     if (!owner.empty()) out[owner].push_back(&u);
   }
   return out;
@@ -172,15 +133,17 @@ Status ApplyPolicy(const std::string& id, const Budget& b,
     w.actual = c.actual.ToString(digits);
     w.requested = amount.ToString(digits);
     w.available = available.ToString(digits);
-    NewEvent e = Emit(std::move(w));
-    e.stream_type = "budget";
-    e.stream_id = id;
-    out->push_back(std::move(e));
+    out->push_back(ToStream<Budget>(Emit(std::move(w)), id));
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+std::string LineName(const BudgetLineKey& l) {
+  return l.project.empty() ? fmt::format("{}/{}", l.cost_center, l.category)
+                           : fmt::format("{}/{}/{}", l.cost_center, l.category, l.project);
+}
 
 std::string CellKey(const BudgetLineKey& l, std::string_view period) {
   return fmt::format("{}{}{}{}{}{}{}", l.cost_center, kSep, l.category, kSep, l.project, kSep,
@@ -270,17 +233,6 @@ bool Valid(const Budget& b) {
   return b.policy == "block" || b.policy == "warn" || b.policy == "ignore";
 }
 
-void Apply(BudgetScope& s, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::BudgetScopeClaimed) return;
-  const auto* c = e.payload_as_BudgetScopeClaimed();
-  BudgetLineKey l{"", Str(c->category()), Str(c->project())};
-  if (c->periods() == nullptr) return;
-  for (const auto* p : *c->periods()) s.owner[ScopeKey(l, Sv(p))] = Str(c->budget());
-}
-
-std::string_view Label(const BudgetScope&) { return "active"; }
-bool Valid(const BudgetScope&) { return true; }
-
 Decision DecideDefineBudget(const std::string& name, const std::string& currency,
                             const std::string& policy, const std::vector<BudgetLineInput>& lines,
                             DecideContext& ctx) {
@@ -320,7 +272,7 @@ Decision DecideDefineBudget(const std::string& name, const std::string& currency
       line->periods.push_back(std::move(pa));
       periods.push_back(period);
     }
-    auto claim = Claim(ctx, ctx.stream_id(), in.line, periods);
+    auto claim = ClaimBudgetScope(ctx, ctx.stream_id(), in.line, periods);
     if (!claim.ok()) return claim.status();
     claims.push_back(std::move(claim.value()));
     d.lines.push_back(std::move(line));
@@ -355,7 +307,7 @@ Decision DecideAmendBudget(const Budget& b, const BudgetLineKey& line, const std
   a.reason = reason;
   out.push_back(Emit(std::move(a)));
   if (it == b.cells.end()) {
-    auto claim = Claim(ctx, ctx.stream_id(), line, {period});
+    auto claim = ClaimBudgetScope(ctx, ctx.stream_id(), line, {period});
     if (!claim.ok()) return claim.status();
     out.push_back(std::move(claim.value()));
   }
@@ -391,7 +343,7 @@ Decision DecideTransferBudget(const Budget& b, const BudgetLineKey& from, const 
   t.reason = reason;
   out.push_back(Emit(std::move(t)));
   if (!b.cells.contains(CellKey(to, period))) {
-    auto claim = Claim(ctx, ctx.stream_id(), to, {period});
+    auto claim = ClaimBudgetScope(ctx, ctx.stream_id(), to, {period});
     if (!claim.ok()) return claim.status();
     out.push_back(std::move(claim.value()));
   }
@@ -403,7 +355,7 @@ Result<std::vector<NewEvent>> BudgetMovements(DecideContext& ctx, Movement kind,
                                               const std::vector<BudgetUse>& uses, bool check) {
   std::vector<NewEvent> out;
   for (const auto& [id, budget_uses] : ByBudget(ctx, uses)) {
-    const auto* b = ctx.Get<Budget>("budget", id);
+    const auto* b = ctx.Get<Budget>(id);
     if (b == nullptr) continue;
     if (check) LEDGER_RETURN_IF_ERROR(ApplyPolicy(id, *b, budget_uses, source, &out));
     const int digits = CurrencyDigits(b->currency).value_or(2);
@@ -434,9 +386,7 @@ Result<std::vector<NewEvent>> BudgetMovements(DecideContext& ctx, Movement kind,
         e = MovementEvent<events::BudgetActualReleasedT>(source, std::move(lines));
         break;
     }
-    e.stream_type = "budget";
-    e.stream_id = id;
-    out.push_back(std::move(e));
+    out.push_back(ToStream<Budget>(std::move(e), id));
   }
   return out;
 }
@@ -445,7 +395,7 @@ Result<std::vector<NewEvent>> CheckBudget(DecideContext& ctx, const BudgetSource
                                           const std::vector<BudgetUse>& uses) {
   std::vector<NewEvent> out;
   for (const auto& [id, budget_uses] : ByBudget(ctx, uses)) {
-    const auto* b = ctx.Get<Budget>("budget", id);
+    const auto* b = ctx.Get<Budget>(id);
     if (b == nullptr) continue;
     LEDGER_RETURN_IF_ERROR(ApplyPolicy(id, *b, budget_uses, source, &out));
   }

@@ -6,9 +6,9 @@
 // amount and what the ledger has committed (confirmed order lines not yet
 // invoiced) and spent (actual): available = amount − committed − actual.
 //
-// Which budget holds a line and month is kept per cost centre in stream
-// `budget_scope/<cost centre>`, so one line and month belongs to one budget
-// only and any document finds its budget with one lookup.
+// Which budget holds a line and month is kept per cost centre
+// (engine/budgets/budget_scope.h), so one line and month belongs to one
+// budget only and any document finds its budget with one lookup.
 //
 // Other documents move the ledger through BudgetMovements: an order's
 // confirmation commits, an invoice moves committed to actual, cancellations
@@ -38,6 +38,8 @@ struct BudgetCell {
 Decimal Available(const BudgetCell& c);
 
 struct Budget {
+  static constexpr StreamTraits kStream = {
+      .type = "budget", .topic = Topic::kBudgets, .series = "", .snapshot_format = 1};
   std::string name, currency, policy;
   // "cost_center\x1fcategory\x1fproject\x1fYYYY-MM" -> figures.
   std::map<std::string, BudgetCell> cells;
@@ -45,6 +47,8 @@ struct Budget {
 
 void Apply(Budget& b, const events::Envelope& e);
 std::string_view Label(const Budget& b);
+// Listed in budgets (listings.cc).
+void Describe(const Budget& b, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& c) requires std::is_same_v<std::remove_const_t<Self>, BudgetCell> {
   a(c.amount, c.committed, c.actual);
@@ -55,19 +59,9 @@ void Fields(A& a, Self& b) requires std::is_same_v<std::remove_const_t<Self>, Bu
 }
 bool Valid(const Budget& b);
 
-struct BudgetScope {
-  // "category\x1fproject\x1fYYYY-MM" -> budget id.
-  std::map<std::string, std::string> owner;
-};
-void Apply(BudgetScope& s, const events::Envelope& e);
-std::string_view Label(const BudgetScope& s);
-template <class A, class Self>
-void Fields(A& a, Self& s) requires std::is_same_v<std::remove_const_t<Self>, BudgetScope> {
-  a(s.owner);
-}
-bool Valid(const BudgetScope& s);
-
 std::string CellKey(const BudgetLineKey& line, std::string_view period);
+// "cost_center/category[/project]", as messages name a line.
+std::string LineName(const BudgetLineKey& line);
 // Splits a cell key back into its line and period.
 std::pair<BudgetLineKey, std::string> SplitCellKey(const std::string& key);
 // "YYYY-MM"

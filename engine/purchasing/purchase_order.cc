@@ -5,20 +5,13 @@
 #include "engine/clock.h"
 #include "engine/budgets/budget.h"
 #include "engine/money.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::domain {
 namespace {
 
 using events::Sv;
 using events::Str;
-
-bool Editable(const PurchaseOrder& po) { return po.status == "draft" || po.status == "rfq_sent"; }
-
-Status NotEditable(const PurchaseOrder& po) {
-  return Status::InvalidState("lines can only change while the order is draft or rfq_sent; it is " +
-                              po.status);
-}
 
 PoLine LineFrom(const events::PurchaseOrderLine& l) {
   PoLine p;
@@ -76,8 +69,8 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   if (in.request_line != 0) l.request_line = in.request_line;
 
   if (l.product.empty()) return Status::Malformed("a line needs a product");
-  const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
-  if (product == nullptr) return UnknownReference("product", l.product);
+  const auto* product = FindReference<events::ProductDefined>(ctx, l.product);
+  if (product == nullptr) return UnknownReference<events::ProductDefined>(l.product);
   if (l.quantity <= Decimal()) {
     return Status::Rule("invalid_quantity", "quantity must be positive",
                         {{"quantity", l.quantity.ToString()}});
@@ -91,11 +84,11 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
                         {{"discount", l.discount.ToString()}});
   }
   if (l.cost_center.empty()) return Status::Malformed("a line needs a cost_center");
-  if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
-    return UnknownReference("cost_center", l.cost_center);
+  if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
+    return UnknownReference<events::CostCenterDefined>(l.cost_center);
   }
-  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
-    return UnknownReference("project", l.project);
+  if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
+    return UnknownReference<events::ProjectDefined>(l.project);
   }
   if (!l.expected_date.empty() && !IsIsoDate(l.expected_date)) {
     return Status::Malformed("expected_date must be a date YYYY-MM-DD");
@@ -106,8 +99,7 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   // Product tax, mapped by the supplier's fiscal position.
   std::string tax_code = Str(product->tax_code());
   if (!lc.fiscal_position.empty()) {
-    if (auto* fp = FindReference<events::FiscalPositionDefined>(ctx, "fiscal_position",
-                                                                lc.fiscal_position)) {
+    if (auto* fp = FindReference<events::FiscalPositionDefined>(ctx, lc.fiscal_position)) {
       if (fp->map()) {
         for (const auto* m : *fp->map()) {
           if (Sv(m->from()) == tax_code) {
@@ -122,8 +114,8 @@ Result<ResolvedLine> ResolveLine(const PoLine& base, const PoLineInput& in,
   l.tax_rate = Decimal();
   l.price_included = false;
   if (!tax_code.empty()) {
-    const auto* tax = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
-    if (tax == nullptr) return UnknownReference("tax_code", tax_code);
+    const auto* tax = FindReference<events::TaxCodeDefined>(ctx, tax_code);
+    if (tax == nullptr) return UnknownReference<events::TaxCodeDefined>(tax_code);
     l.tax_rate = Dec(tax->rate());
     l.price_included = tax->price_included();
   }
@@ -163,7 +155,7 @@ Status CheckAmounts(const PurchaseOrder& po, const std::vector<PoLine>& lines) {
 std::vector<std::unique_ptr<events::CommitmentLineT>> Outstanding(const PurchaseOrder& po,
                                                                   const DocumentAmounts& a) {
   std::vector<std::unique_ptr<events::CommitmentLineT>> out;
-  if (po.status == "draft" || po.status == "rfq_sent" || po.status == "cancelled") return out;
+  if (!kPoReceive.from.contains(po.status)) return out;  // nothing committed
   for (size_t i = 0; i < po.lines.size(); ++i) {
     const PoLine& l = po.lines[i];
     auto c = std::make_unique<events::CommitmentLineT>();
@@ -179,7 +171,7 @@ std::vector<std::unique_ptr<events::CommitmentLineT>> Outstanding(const Purchase
 }
 
 BudgetSource SourceOf(const PurchaseOrder& po, const std::string& id, Decimal rate) {
-  return {"purchase_order", id, po.supplier, po.currency, rate};
+  return {std::string(PurchaseOrder::kStream.type), id, po.supplier, po.currency, rate};
 }
 
 std::vector<BudgetUse> UsesOf(const std::vector<std::unique_ptr<events::CommitmentLineT>>& lines,
@@ -196,24 +188,24 @@ std::vector<BudgetUse> UsesOf(const std::vector<std::unique_ptr<events::Commitme
 }
 
 // The status a confirmed order has from its receipts and invoices.
-std::string ProgressStatus(const PurchaseOrder& po) {
+PoStatus ProgressStatus(const PurchaseOrder& po) {
   bool all_received = true, any_received = false, all_invoiced = true;
   for (const auto& l : po.lines) {
     all_received = all_received && l.received >= l.quantity;
     any_received = any_received || l.received > Decimal();
     all_invoiced = all_invoiced && l.invoiced >= l.quantity;
   }
-  if (all_invoiced && (all_received || po.billing_method == "ordered")) return "done";
-  if (all_received) return "received";
-  if (any_received) return "partially_received";
-  return "confirmed";
+  if (all_invoiced && (all_received || po.billing_method == "ordered")) return PoStatus::kDone;
+  if (all_received) return PoStatus::kReceived;
+  if (any_received) return PoStatus::kPartiallyReceived;
+  return PoStatus::kConfirmed;
 }
 
 Status ResolveSupplier(const std::string& id, const events::SupplierDefined** out,
                        DecideContext& ctx) {
   if (id.empty()) return Status::Malformed("missing supplier");
-  *out = FindReference<events::SupplierDefined>(ctx, "supplier", id);
-  if (*out == nullptr) return UnknownReference("supplier", id);
+  *out = FindReference<events::SupplierDefined>(ctx, id);
+  if (*out == nullptr) return UnknownReference<events::SupplierDefined>(id);
   if ((*out)->blocked()) {
     return Status::Rule("supplier_blocked", "supplier \"" + id + "\" is blocked",
                         {{"supplier", id}});
@@ -231,7 +223,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
   switch (e.payload_type()) {
     case Payload::PurchaseOrderCreated: {
       auto* p = e.payload_as_PurchaseOrderCreated();
-      po.status = "draft";
+      po.status = PoStatus::kDraft;
       po.supplier = Str(p->supplier());
       po.currency = Str(p->currency());
       po.digits = p->currency_digits();
@@ -283,12 +275,12 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       break;
     }
     case Payload::PurchaseOrderRfqSent:
-      po.status = "rfq_sent";
+      po.status = Enter(kPoSendRfq, po.status, PoStatus::kRfqSent);
       step("rfq_sent");
       break;
     case Payload::PurchaseOrderConfirmed: {
       const auto* c = e.payload_as_PurchaseOrderConfirmed();
-      po.status = "confirmed";
+      po.status = Enter(kPoConfirm, po.status, PoStatus::kConfirmed);
       po.committed_period = Str(c->period());
       po.budget_rate = Dec(c->rate());
       if (c->commitments()) {
@@ -314,7 +306,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
         }
       }
       po.has_receipts = true;
-      po.status = ProgressStatus(po);
+      po.status = Enter(kPoReceive, po.status, ProgressStatus(po));
       break;
     }
     case Payload::PurchaseOrderInvoiced: {
@@ -338,11 +330,11 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
         po.invoices.push_back(id);
       }
       po.has_invoices = true;
-      po.status = ProgressStatus(po);
+      po.status = Enter(kPoInvoice, po.status, ProgressStatus(po));
       break;
     }
     case Payload::PurchaseOrderResetToDraft:
-      po.status = "draft";
+      po.status = Enter(kPoResetToDraft, po.status, PoStatus::kDraft);
       po.committed_period.clear();
       for (auto& l : po.lines) l.commitment = l.released = Decimal();
       // Resetting clears the step dates (SPEC §4.4).
@@ -352,7 +344,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
       step("reset_to_draft");
       break;
     case Payload::PurchaseOrderCancelled:
-      po.status = "cancelled";
+      po.status = Enter(kPoCancel, po.status, PoStatus::kCancelled);
       po.committed_period.clear();
       for (auto& l : po.lines) l.commitment = l.released = Decimal();
       step("cancelled");
@@ -370,7 +362,7 @@ void Apply(PurchaseOrder& po, const events::Envelope& e) {
   }
 }
 
-std::string_view Label(const PurchaseOrder& po) { return po.status; }
+std::string_view Label(const PurchaseOrder& po) { return Label(po.status); }
 
 Result<DocumentAmounts> Amounts(const PurchaseOrder& po) { return AmountsOf(po, po.lines); }
 
@@ -387,8 +379,8 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
   c.tax_rounding = GetSettings(ctx).tax_rounding;
   c.payment_terms = h.payment_terms.value_or(Str(supplier->payment_terms()));
   if (!c.payment_terms.empty() &&
-      !FindReference<events::PaymentTermDefined>(ctx, "payment_term", c.payment_terms)) {
-    return UnknownReference("payment_term", c.payment_terms);
+      !FindReference<events::PaymentTermDefined>(ctx, c.payment_terms)) {
+    return UnknownReference<events::PaymentTermDefined>(c.payment_terms);
   }
   c.billing_method = h.billing_method.value_or(Str(supplier->billing_method()));
   if (c.billing_method != "ordered" && c.billing_method != "received") {
@@ -430,10 +422,7 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
 
 Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
                               DecideContext& ctx) {
-  if (!Editable(po)) {
-    return Status::InvalidState("the header can only change while the order is draft or "
-                                "rfq_sent; it is " + po.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditHeader, po.status));
   events::PurchaseOrderHeaderUpdatedT u;
   u.supplier = po.supplier;
   u.currency = po.currency;
@@ -467,8 +456,8 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
   u.currency_digits = static_cast<uint8_t>(*digits);
   if (h.payment_terms) u.payment_terms = *h.payment_terms;
   if (!u.payment_terms.empty() &&
-      !FindReference<events::PaymentTermDefined>(ctx, "payment_term", u.payment_terms)) {
-    return UnknownReference("payment_term", u.payment_terms);
+      !FindReference<events::PaymentTermDefined>(ctx, u.payment_terms)) {
+    return UnknownReference<events::PaymentTermDefined>(u.payment_terms);
   }
   if (h.billing_method) u.billing_method = *h.billing_method;
   if (u.billing_method != "ordered" && u.billing_method != "received") {
@@ -483,7 +472,7 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
 }
 
 Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideContext& ctx) {
-  if (!Editable(po)) return NotEditable(po);
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   PoLine base;
   base.line_no = po.next_line_no;
   auto line = ResolveLine(base, in, LineContext{po.fiscal_position}, ctx);
@@ -498,7 +487,7 @@ Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideC
 
 Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoLineInput& in,
                             DecideContext& ctx) {
-  if (!Editable(po)) return NotEditable(po);
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   auto it = std::find_if(po.lines.begin(), po.lines.end(),
                          [&](const PoLine& l) { return l.line_no == line_no; });
   if (it == po.lines.end()) {
@@ -515,7 +504,7 @@ Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoL
 }
 
 Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
-  if (!Editable(po)) return NotEditable(po);
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   if (std::none_of(po.lines.begin(), po.lines.end(),
                    [&](const PoLine& l) { return l.line_no == line_no; })) {
     return Status::NotFound(fmt::format("the order has no line {}", line_no));
@@ -526,18 +515,12 @@ Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
 }
 
 Decision DecideSendRfq(const PurchaseOrder& po) {
-  if (po.status != "draft") {
-    return Status::InvalidState("a request for quotation is sent from draft; the order is " +
-                                po.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoSendRfq, po.status));
   return One(Emit(events::PurchaseOrderRfqSentT{}));
 }
 
 Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
-  if (!Editable(po)) {
-    return Status::InvalidState("only a draft or rfq_sent order can be confirmed; it is " +
-                                po.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoConfirm, po.status));
   if (po.lines.empty()) return Status::Rule("empty_order", "an order without lines cannot be confirmed");
   const events::SupplierDefined* supplier = nullptr;
   LEDGER_RETURN_IF_ERROR(ResolveSupplier(po.supplier, &supplier, ctx));
@@ -604,16 +587,12 @@ Decision ReleaseAndEmit(const PurchaseOrder& po, const char* action, Event ev,
 }  // namespace
 
 Decision DecideResetPoToDraft(const PurchaseOrder& po, DecideContext& ctx) {
-  if (po.status == "draft" || po.status == "done") {
-    return Status::InvalidState("a " + po.status + " order cannot be reset to draft");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoResetToDraft, po.status));
   return ReleaseAndEmit(po, "reset to draft", events::PurchaseOrderResetToDraftT{}, ctx);
 }
 
 Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, DecideContext& ctx) {
-  if (po.status == "cancelled" || po.status == "done") {
-    return Status::InvalidState("a " + po.status + " order cannot be cancelled");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPoCancel, po.status));
   events::PurchaseOrderCancelledT c;
   c.reason = reason;
   return ReleaseAndEmit(po, "cancelled", std::move(c), ctx);
@@ -647,13 +626,9 @@ Decimal NetUnitPrice(const PoLine& l) {
   return r.value_or(l.unit_price);
 }
 
-bool IsOpenForReceiptsAndInvoices(const PurchaseOrder& po) {
-  return po.status == "confirmed" || po.status == "partially_received" ||
-         po.status == "received" || po.status == "done";
-}
-
 bool Valid(const PurchaseOrder& po) {
-  return CurrencyDigits(po.currency).value_or(-1) == po.digits || po.currency.empty();
+  return kPoStatusLabels.Known(po.status) &&
+         (CurrencyDigits(po.currency).value_or(-1) == po.digits || po.currency.empty());
 }
 
 }  // namespace ledger::domain

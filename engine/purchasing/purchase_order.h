@@ -14,9 +14,65 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "engine/lifecycle.h"
 #include "engine/tax.h"
 
 namespace ledger::domain {
+
+enum class PoStatus : uint8_t {
+  kDraft,
+  kRfqSent,
+  kConfirmed,
+  kPartiallyReceived,
+  kReceived,
+  kDone,
+  kCancelled,
+};
+inline constexpr StatusLabels<PoStatus, 7> kPoStatusLabels = {
+    {"draft", "rfq_sent", "confirmed", "partially_received", "received", "done", "cancelled"}};
+constexpr std::string_view Label(PoStatus s) { return kPoStatusLabels[s]; }
+
+// The steps of an order's lifecycle (engine/lifecycle.h). Notes change in
+// every status; creation makes a draft.
+inline constexpr Transition<PoStatus> kPoEditHeader = {
+    .from = {PoStatus::kDraft, PoStatus::kRfqSent},
+    .to = {PoStatus::kDraft, PoStatus::kRfqSent},
+    .refusal = "the header can only change while the order is draft or rfq_sent; it is {}"};
+inline constexpr Transition<PoStatus> kPoEditLines = {
+    .from = {PoStatus::kDraft, PoStatus::kRfqSent},
+    .to = {PoStatus::kDraft, PoStatus::kRfqSent},
+    .refusal = "lines can only change while the order is draft or rfq_sent; it is {}"};
+inline constexpr Transition<PoStatus> kPoSendRfq = {
+    .from = {PoStatus::kDraft},
+    .to = {PoStatus::kRfqSent},
+    .refusal = "a request for quotation is sent from draft; the order is {}"};
+inline constexpr Transition<PoStatus> kPoConfirm = {
+    .from = {PoStatus::kDraft, PoStatus::kRfqSent},
+    .to = {PoStatus::kConfirmed},
+    .refusal = "only a draft or rfq_sent order can be confirmed; it is {}"};
+// Receipts and invoices: the order's progress follows its quantities.
+inline constexpr Transition<PoStatus> kPoReceive = {
+    .from = {PoStatus::kConfirmed, PoStatus::kPartiallyReceived, PoStatus::kReceived,
+             PoStatus::kDone},
+    .to = {PoStatus::kConfirmed, PoStatus::kPartiallyReceived, PoStatus::kReceived,
+           PoStatus::kDone},
+    .refusal = "goods are received against a confirmed order; it is {}"};
+inline constexpr Transition<PoStatus> kPoInvoice = {
+    .from = kPoReceive.from,
+    .to = kPoReceive.to,
+    .refusal = "a {} order cannot be invoiced"};
+// Reset and cancellation are further refused once goods or invoices exist
+// (rule order_has_receipts_or_invoices).
+inline constexpr Transition<PoStatus> kPoResetToDraft = {
+    .from = {PoStatus::kRfqSent, PoStatus::kConfirmed, PoStatus::kPartiallyReceived,
+             PoStatus::kReceived, PoStatus::kCancelled},
+    .to = {PoStatus::kDraft},
+    .refusal = "a {} order cannot be reset to draft"};
+inline constexpr Transition<PoStatus> kPoCancel = {
+    .from = {PoStatus::kDraft, PoStatus::kRfqSent, PoStatus::kConfirmed,
+             PoStatus::kPartiallyReceived, PoStatus::kReceived},
+    .to = {PoStatus::kCancelled},
+    .refusal = "a {} order cannot be cancelled"};
 
 struct PoLine {
   uint32_t line_no = 0;
@@ -38,7 +94,12 @@ struct PoStep {
 };
 
 struct PurchaseOrder {
-  std::string status = "draft";
+  // Format 3: the status is a PoStatus, no longer its label.
+  static constexpr StreamTraits kStream = {.type = "purchase_order",
+                                           .topic = Topic::kPurchasing,
+                                           .series = "PO",
+                                           .snapshot_format = 3};
+  PoStatus status = PoStatus::kDraft;
   std::string supplier, currency;
   int digits = 2;
   std::string tax_rounding = "per_line";
@@ -58,6 +119,8 @@ struct PurchaseOrder {
 
 void Apply(PurchaseOrder& po, const events::Envelope& e);
 std::string_view Label(const PurchaseOrder& po);
+// Listed in purchase-orders, its open lines in purchase-order-lines (listings.cc).
+void Describe(const PurchaseOrder& po, ListEntry& out);
 
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, PoLine> {
@@ -117,8 +180,6 @@ Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, Deci
 const PoLine* FindLine(const PurchaseOrder& po, uint32_t line_no);
 // The line's unit price net of its discount (6 decimals).
 Decimal NetUnitPrice(const PoLine& l);
-// Orders that goods and invoices may be recorded against.
-bool IsOpenForReceiptsAndInvoices(const PurchaseOrder& po);
 Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& notes);
 
 }  // namespace ledger::domain

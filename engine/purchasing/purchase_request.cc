@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "engine/attachments.h"
 #include "engine/clock.h"
 #include "engine/budgets/budget.h"
 #include "engine/money.h"
 #include "engine/purchasing/purchase_order.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::domain {
 namespace {
@@ -61,8 +60,8 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
     std::string category = l.category;
     std::string description = l.description;
     if (!l.product.empty()) {
-      const auto* product = FindReference<events::ProductDefined>(ctx, "product", l.product);
-      if (product == nullptr) return fail(UnknownReference("product", l.product));
+      const auto* product = FindReference<events::ProductDefined>(ctx, l.product);
+      if (product == nullptr) return fail(UnknownReference<events::ProductDefined>(l.product));
       if (category.empty()) category = Str(product->category());
       if (description.empty()) description = Str(product->name());
     } else if (description.empty()) {
@@ -81,15 +80,15 @@ Status Build(const PrInput& in, DecideContext& ctx, Event* ev) {
       return fail(Status::Malformed("unknown ISO 4217 currency \"" + currency + "\""));
     }
     if (l.cost_center.empty()) return fail(Status::Malformed("a line needs a cost_center"));
-    if (!FindReference<events::CostCenterDefined>(ctx, "cost_center", l.cost_center)) {
-      return fail(UnknownReference("cost_center", l.cost_center));
+    if (!FindReference<events::CostCenterDefined>(ctx, l.cost_center)) {
+      return fail(UnknownReference<events::CostCenterDefined>(l.cost_center));
     }
     if (category.empty()) return fail(Status::Malformed("a free-text line needs a category"));
-    if (!FindReference<events::CategoryDefined>(ctx, "category", category)) {
-      return fail(UnknownReference("category", category));
+    if (!FindReference<events::CategoryDefined>(ctx, category)) {
+      return fail(UnknownReference<events::CategoryDefined>(category));
     }
-    if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, "project", l.project)) {
-      return fail(UnknownReference("project", l.project));
+    if (!l.project.empty() && !FindReference<events::ProjectDefined>(ctx, l.project)) {
+      return fail(UnknownReference<events::ProjectDefined>(l.project));
     }
     if (!l.needed_by.empty() && !IsIsoDate(l.needed_by)) {
       return fail(Status::Malformed("needed_by must be a date YYYY-MM-DD"));
@@ -154,7 +153,7 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
   switch (e.payload_type()) {
     case Payload::PurchaseRequestCreated: {
       const auto* p = e.payload_as_PurchaseRequestCreated();
-      pr.status = "draft";
+      pr.status = PrStatus::kDraft;
       pr.requester = Str(e.actor());
       pr.justification = Str(p->justification());
       ReadLines(p->lines(), &pr.lines);
@@ -163,7 +162,7 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
     }
     case Payload::PurchaseRequestUpdated: {
       const auto* p = e.payload_as_PurchaseRequestUpdated();
-      pr.status = "draft";
+      pr.status = Enter(kPrEdit, pr.status, PrStatus::kDraft);
       pr.justification = Str(p->justification());
       ReadLines(p->lines(), &pr.lines);
       ReadAttachments(p->attachments(), &pr.attachments);
@@ -175,7 +174,7 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
     }
     case Payload::PurchaseRequestSubmitted: {
       const auto* p = e.payload_as_PurchaseRequestSubmitted();
-      pr.status = "submitted";
+      pr.status = Enter(kPrSubmit, pr.status, PrStatus::kSubmitted);
       pr.amount = Dec(p->amount());
       pr.currency = Str(p->currency());
       pr.levels.clear();
@@ -191,18 +190,19 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
       pr.approvals.push_back({p->level(), Str(p->level_name()), Str(p->role()), Str(e.actor()),
                               e.recorded_at_us(), Dec(p->amount()), p->policy_version(),
                               Str(p->comment())});
-      if (p->final()) pr.status = "approved";
+      pr.status = Enter(kPrApprove, pr.status,
+                        p->final() ? PrStatus::kApproved : PrStatus::kSubmitted);
       break;
     }
     case Payload::PurchaseRequestRejected:
-      pr.status = "rejected";
+      pr.status = Enter(kPrReject, pr.status, PrStatus::kRejected);
       break;
     case Payload::PurchaseRequestCancelled:
-      pr.status = "cancelled";
+      pr.status = Enter(kPrCancel, pr.status, PrStatus::kCancelled);
       break;
     case Payload::PurchaseRequestConverted: {
       const auto* p = e.payload_as_PurchaseRequestConverted();
-      pr.status = "ordered";
+      pr.status = Enter(kPrConvert, pr.status, PrStatus::kOrdered);
       pr.orders.clear();
       if (p->orders()) {
         for (const auto* o : *p->orders()) pr.orders.push_back(o->str());
@@ -214,10 +214,10 @@ void Apply(PurchaseRequest& pr, const events::Envelope& e) {
   }
 }
 
-std::string_view Label(const PurchaseRequest& pr) { return pr.status; }
+std::string_view Label(const PurchaseRequest& pr) { return Label(pr.status); }
 
 bool Valid(const PurchaseRequest& pr) {
-  return !pr.status.empty() && pr.approvals.size() <= pr.levels.size();
+  return kPrStatusLabels.Known(pr.status) && pr.approvals.size() <= pr.levels.size();
 }
 
 Decision DecideCreatePr(const PrInput& in, DecideContext& ctx) {
@@ -227,9 +227,7 @@ Decision DecideCreatePr(const PrInput& in, DecideContext& ctx) {
 }
 
 Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideContext& ctx) {
-  if (pr.status != "draft" && pr.status != "submitted" && pr.status != "approved") {
-    return Status::InvalidState("a " + pr.status + " request cannot be edited");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrEdit, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester edits a request");
   }
@@ -239,16 +237,16 @@ Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideCont
 }
 
 Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
-  if (pr.status != "draft") {
-    return Status::InvalidState("only a draft request can be submitted; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrSubmit, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester submits a request");
   }
   auto priced = Price(pr, ctx);
   if (!priced.ok()) return priced.status();
   const std::string company = GetSettings(ctx).currency;
-  auto budget = CheckBudget(ctx, {"purchase_request", ctx.stream_id(), "", company, Decimal::FromInt(1)},
+  auto budget = CheckBudget(ctx,
+                            {std::string(PurchaseRequest::kStream.type), ctx.stream_id(), "",
+                             company, Decimal::FromInt(1)},
                             priced->uses);
   if (!budget.ok()) return budget.status();
   ApprovalPolicy policy = GetApprovalPolicy(ctx);
@@ -264,9 +262,7 @@ Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
 
 Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
                          DecideContext& ctx) {
-  if (pr.status != "submitted") {
-    return Status::InvalidState("only a submitted request can be approved; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrApprove, pr.status));
   const Actor& actor = ctx.actor();
   if (actor.id == pr.requester) {
     return Status::Rule("segregation_of_duties", "a requester cannot approve their own request",
@@ -308,9 +304,7 @@ Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
 }
 
 Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx) {
-  if (pr.status != "submitted") {
-    return Status::InvalidState("only a submitted request can be rejected; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrReject, pr.status));
   if (reason.empty()) return Status::Malformed("a rejection needs a reason");
   const size_t next = pr.approvals.size();
   LEDGER_ASSERT(next < pr.levels.size());
@@ -330,10 +324,7 @@ Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, De
 }
 
 Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx) {
-  if (pr.status != "draft" && pr.status != "submitted") {
-    return Status::InvalidState("only a draft or submitted request can be cancelled; it is " +
-                                pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrCancel, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester cancels a request");
   }
@@ -345,9 +336,7 @@ Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, De
 Decision DecideConvertPr(const PurchaseRequest& pr,
                          const std::map<uint32_t, std::string>& supplier_by_line,
                          const std::string& default_supplier, DecideContext& ctx) {
-  if (pr.status != "approved") {
-    return Status::InvalidState("only an approved request is converted; it is " + pr.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kPrConvert, pr.status));
   for (const auto& [n, supplier] : supplier_by_line) {
     if (std::none_of(pr.lines.begin(), pr.lines.end(),
                      [n = n](const PrLine& l) { return l.line_no == n; })) {
@@ -395,79 +384,17 @@ Decision DecideConvertPr(const PurchaseRequest& pr,
       in.request_line = l->line_no;
       po_lines.push_back(std::move(in));
     }
-    auto id = ctx.NewDocumentId("purchase_order");
+    auto id = ctx.NewDocumentId<PurchaseOrder>();
     if (!id.ok()) return id.status();
     auto events = DecideCreatePo(h, PoNotesInput{}, po_lines, ctx);
     if (!events.ok()) {
       return events.status().Within("order for " + supplier);
     }
-    for (auto& e : *events) {
-      e.stream_type = "purchase_order";
-      e.stream_id = *id;
-      out.push_back(std::move(e));
-    }
+    for (auto& e : *events) out.push_back(ToStream<PurchaseOrder>(std::move(e), *id));
     converted.orders.push_back(*id);
   }
   out.push_back(Emit(std::move(converted)));
   return out;
-}
-
-void Apply(AttachmentFilings& a, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::AttachmentFiled) return;
-  const auto* f = e.payload_as_AttachmentFiled();
-  ++a.filings;
-  a.size = f->size();
-  a.media_type = Str(f->media_type());
-}
-std::string_view Label(const AttachmentFilings&) { return "filed"; }
-bool Valid(const AttachmentFilings& a) { return a.filings > 0; }
-
-namespace {
-constexpr size_t kAttachmentNameBytesMax = 255;
-constexpr size_t kMediaTypeBytesMax = 127;
-
-// type "/" subtype, each a token (RFC 9110 §8.3.1); parameters allowed.
-bool IsMediaType(std::string_view m) {
-  auto token = [](std::string_view t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c);
-    });
-  };
-  const std::string_view bare = m.substr(0, m.find(';'));
-  const size_t slash = bare.find('/');
-  return slash != std::string_view::npos && token(bare.substr(0, slash)) &&
-         token(bare.substr(slash + 1));
-}
-}  // namespace
-
-Status CheckAttachmentLabels(const std::string& name, const std::string& media_type) {
-  if (name.size() > kAttachmentNameBytesMax) {
-    return Status::Malformed(
-        fmt::format("an attachment name is at most {} bytes", kAttachmentNameBytesMax));
-  }
-  if (media_type.size() > kMediaTypeBytesMax || !IsMediaType(media_type)) {
-    return Status::Malformed("the media type must be type/subtype, e.g. application/pdf");
-  }
-  return Status::Ok();
-}
-
-Command FileAttachment(AttachmentInput in) {
-  Command c;
-  c.stream_type = "attachment";
-  c.stream_id = in.sha256;
-  c.expect = Expect::kAny;  // the same content may be filed again, by anyone
-  c.decide = [in = std::move(in)](const AggregateState*, DecideContext&) -> Decision {
-    if (!IsSha256Hex(in.sha256)) return Status::Malformed("an attachment is named by its SHA-256");
-    if (in.size == 0) return Status::Malformed("an attachment needs content");
-    LEDGER_RETURN_IF_ERROR(CheckAttachmentLabels(in.name, in.media_type));
-    events::AttachmentFiledT f;
-    f.sha256 = in.sha256;
-    f.name = in.name;
-    f.media_type = in.media_type;
-    f.size = in.size;
-    return One(Emit(std::move(f)));
-  };
-  return c;
 }
 
 }  // namespace ledger::domain

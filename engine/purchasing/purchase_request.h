@@ -17,8 +17,49 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "engine/lifecycle.h"
 
 namespace ledger::domain {
+
+enum class PrStatus : uint8_t {
+  kDraft,
+  kSubmitted,
+  kApproved,
+  kRejected,
+  kCancelled,
+  kOrdered,
+};
+inline constexpr StatusLabels<PrStatus, 6> kPrStatusLabels = {
+    {"draft", "submitted", "approved", "rejected", "cancelled", "ordered"}};
+constexpr std::string_view Label(PrStatus s) { return kPrStatusLabels[s]; }
+
+// The steps of a request's lifecycle (engine/lifecycle.h); creation makes a
+// draft.
+inline constexpr Transition<PrStatus> kPrEdit = {
+    .from = {PrStatus::kDraft, PrStatus::kSubmitted, PrStatus::kApproved},
+    .to = {PrStatus::kDraft},
+    .refusal = "a {} request cannot be edited"};
+inline constexpr Transition<PrStatus> kPrSubmit = {
+    .from = {PrStatus::kDraft},
+    .to = {PrStatus::kSubmitted},
+    .refusal = "only a draft request can be submitted; it is {}"};
+// An approval of the last level approves the request.
+inline constexpr Transition<PrStatus> kPrApprove = {
+    .from = {PrStatus::kSubmitted},
+    .to = {PrStatus::kSubmitted, PrStatus::kApproved},
+    .refusal = "only a submitted request can be approved; it is {}"};
+inline constexpr Transition<PrStatus> kPrReject = {
+    .from = {PrStatus::kSubmitted},
+    .to = {PrStatus::kRejected},
+    .refusal = "only a submitted request can be rejected; it is {}"};
+inline constexpr Transition<PrStatus> kPrCancel = {
+    .from = {PrStatus::kDraft, PrStatus::kSubmitted},
+    .to = {PrStatus::kCancelled},
+    .refusal = "only a draft or submitted request can be cancelled; it is {}"};
+inline constexpr Transition<PrStatus> kPrConvert = {
+    .from = {PrStatus::kApproved},
+    .to = {PrStatus::kOrdered},
+    .refusal = "only an approved request is converted; it is {}"};
 
 struct PrLine {
   uint32_t line_no = 0;
@@ -42,7 +83,12 @@ struct PrApproval {
 };
 
 struct PurchaseRequest {
-  std::string status = "draft";
+  // Format 2: the status is a PrStatus, no longer its label.
+  static constexpr StreamTraits kStream = {.type = "purchase_request",
+                                           .topic = Topic::kPurchasing,
+                                           .series = "PR",
+                                           .snapshot_format = 2};
+  PrStatus status = PrStatus::kDraft;
   std::string requester, justification;
   std::vector<PrLine> lines;
   std::vector<PrAttachment> attachments;
@@ -57,6 +103,8 @@ struct PurchaseRequest {
 
 void Apply(PurchaseRequest& pr, const events::Envelope& e);
 std::string_view Label(const PurchaseRequest& pr);
+// Listed in purchase-requests (listings.cc).
+void Describe(const PurchaseRequest& pr, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, PrLine> {
   a(l.line_no, l.product, l.description, l.quantity, l.estimated_unit_price, l.currency,
@@ -101,30 +149,4 @@ Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, De
 Decision DecideConvertPr(const PurchaseRequest& pr,
                          const std::map<uint32_t, std::string>& supplier_by_line,
                          const std::string& default_supplier, DecideContext& ctx);
-
-// Stream `attachment/<sha256>`: who filed a document of the attachment store,
-// when, under which name; one event per upload.
-struct AttachmentFilings {
-  uint64_t filings = 0;
-  uint64_t size = 0;
-  std::string media_type;
-};
-void Apply(AttachmentFilings& a, const events::Envelope& e);
-std::string_view Label(const AttachmentFilings& a);
-template <class A, class Self>
-void Fields(A& a, Self& f) requires std::is_same_v<std::remove_const_t<Self>, AttachmentFilings> {
-  a(f.filings, f.size, f.media_type);
-}
-bool Valid(const AttachmentFilings& a);
-
-struct AttachmentInput {
-  std::string sha256, name, media_type;
-  uint64_t size = 0;
-};
-// Whether an upload's name and media type can be recorded: checked before
-// the content is stored, so that a refused upload leaves nothing behind.
-Status CheckAttachmentLabels(const std::string& name, const std::string& media_type);
-// Records an upload to the attachment store (the content is stored first).
-Command FileAttachment(AttachmentInput in);
-
 }  // namespace ledger::domain

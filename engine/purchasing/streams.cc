@@ -1,8 +1,13 @@
 // The stream types of purchasing: requests, orders, receipts, supplier
-// invoices and the documents and attachments they claim.
+// invoices and the documents and attachments they claim. Each state declares
+// its own (StreamTraits); the listed ones are named with their listings.
+#include "engine/purchasing/attachment_filings.h"
+#include "engine/purchasing/listings.h"
 #include "engine/purchasing/purchase_order.h"
 #include "engine/purchasing/purchase_request.h"
+#include "engine/purchasing/receipt.h"
 #include "engine/purchasing/streams.h"
+#include "engine/purchasing/supplier_document.h"
 #include "engine/purchasing/supplier_invoice.h"
 
 namespace ledger::purchasing {
@@ -10,18 +15,13 @@ namespace {
 
 using namespace domain;
 
-template <class S>
-std::unique_ptr<AggregateState> Make() {
-  return std::make_unique<StateOf<S>>();
-}
-
 constexpr StreamType kTypes[] = {
-    {"purchase_order", Topic::kPurchasing, "PO", 2, &Make<PurchaseOrder>},
-    {"purchase_request", Topic::kPurchasing, "PR", 1, &Make<PurchaseRequest>},
-    {"receipt", Topic::kPurchasing, "RC", 1, &Make<Receipt>},
-    {"supplier_invoice", Topic::kPurchasing, "SI", 1, &Make<SupplierInvoice>},
-    {"supplier_document", Topic::kPurchasing, "", 1, &Make<SupplierDocument>},
-    {"attachment", Topic::kPurchasing, "", 1, &Make<AttachmentFilings>},
+    Listed(StreamTypeOf<PurchaseOrder>(), &kPurchaseOrderListing, &kPurchaseOrderLineListing),
+    Listed(StreamTypeOf<PurchaseRequest>(), &kPurchaseRequestListing),
+    Listed(StreamTypeOf<Receipt>(), &kReceiptListing),
+    Listed(StreamTypeOf<SupplierInvoice>(), &kSupplierInvoiceListing),
+    StreamTypeOf<SupplierDocument>(),
+    StreamTypeOf<AttachmentFilings>(),
 };
 
 }  // namespace

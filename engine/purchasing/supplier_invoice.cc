@@ -7,8 +7,9 @@
 #include "engine/clock.h"
 #include "engine/budgets/budget.h"
 #include "engine/money.h"
-#include "engine/reference/reference.h"
-#include "engine/reference_key.h"
+#include "engine/purchasing/matching_rules.h"
+#include "engine/purchasing/supplier_document.h"
+#include "engine/reference/reference_entity.h"
 #include "engine/tax.h"
 
 namespace ledger::domain {
@@ -16,64 +17,6 @@ namespace {
 
 using events::Str;
 using events::Sv;
-
-NewEvent To(NewEvent e, std::string type, std::string id) {
-  e.stream_type = std::move(type);
-  e.stream_id = std::move(id);
-  return e;
-}
-
-void Append(std::vector<NewEvent>* out, std::vector<NewEvent>&& more) {
-  for (auto& e : more) out->push_back(std::move(e));
-}
-
-// The claim streams of a supplier's document number: under its comparison
-// key (engine/reference_key.h), and, for claims made before references were
-// normalised, under the number as typed.
-struct DocumentKeys {
-  std::string normalised, as_typed;
-};
-
-Result<DocumentKeys> KeysOf(const std::string& supplier, const std::string& ref) {
-  auto key = ReferenceKey(ref);
-  if (!key.ok()) return key.status();
-  return DocumentKeys{supplier + "/" + *key, supplier + "/" + ref};
-}
-
-// Refuses a supplier document number already captured, however it was typed.
-Status CheckUnclaimed(DecideContext& ctx, const std::string& supplier, const std::string& ref) {
-  auto keys = KeysOf(supplier, ref);
-  if (!keys.ok()) return keys.status();
-  for (const std::string* key : {&keys->normalised, &keys->as_typed}) {
-    const auto* d = ctx.Get<SupplierDocument>("supplier_document", *key);
-    if (d != nullptr && d->kind != "released") {
-      return Status(Errc::kDuplicate,
-                    fmt::format("supplier {} document {} is already captured on {}", supplier, ref,
-                                d->document),
-                    "duplicate", {{"supplier_ref", ref}, {"document", d->document}});
-    }
-  }
-  return Status::Ok();
-}
-
-// Claims `ref` for `doc` (kind invoice or credit_note) under its comparison
-// key; releases it where `doc` holds it (kind released).
-Result<NewEvent> ClaimEvent(DecideContext& ctx, const std::string& supplier,
-                            const std::string& ref, const std::string& doc, const char* kind) {
-  auto keys = KeysOf(supplier, ref);
-  if (!keys.ok()) return keys.status();
-  std::string stream = keys->normalised;
-  if (std::string_view(kind) == "released") {
-    const auto* legacy = ctx.Get<SupplierDocument>("supplier_document", keys->as_typed);
-    if (legacy != nullptr && legacy->document == doc && legacy->kind != "released") {
-      stream = keys->as_typed;
-    }
-  }
-  events::SupplierDocumentClaimedT c;
-  c.document = doc;
-  c.kind = kind;
-  return To(Emit(std::move(c)), "supplier_document", stream);
-}
 
 std::vector<TaxLineInput> TaxInputs(const std::vector<SiLine>& lines) {
   std::vector<TaxLineInput> in;
@@ -109,7 +52,7 @@ SiLine LineFrom(const events::SupplierInvoiceLineT& l) {
 // The invoice a capture event describes, before any later event.
 SupplierInvoice FromCaptured(const events::SupplierInvoiceCapturedT& c, const std::string& actor) {
   SupplierInvoice si;
-  si.status = "draft";
+  si.status = SiStatus::kDraft;
   si.supplier = c.supplier;
   si.supplier_ref = c.supplier_ref;
   si.date = c.date;
@@ -131,78 +74,12 @@ SupplierInvoice FromCaptured(const events::SupplierInvoiceCapturedT& c, const st
   return si;
 }
 
-std::vector<std::unique_ptr<events::DiscrepancyT>> DiscrepancyTables(
-    const std::vector<SiDiscrepancy>& ds) {
-  std::vector<std::unique_ptr<events::DiscrepancyT>> out;
-  for (const auto& d : ds) {
-    auto t = std::make_unique<events::DiscrepancyT>();
-    t->line = d.line;
-    t->kind = d.kind;
-    t->expected = d.expected;
-    t->invoiced = d.invoiced;
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-NewEvent MatchedEvent(const MatchOutcome& m, const std::string& trigger) {
-  events::SupplierInvoiceMatchedT t;
-  t.result = m.result;
-  t.mode = m.mode;
-  t.discrepancies = DiscrepancyTables(m.discrepancies);
-  t.trigger = trigger;
-  return Emit(std::move(t));
-}
-
-bool Rematchable(const SupplierInvoice& si) {
-  return (si.status == "matched" || si.status == "disputed") && !si.accepted;
-}
-
-// Per order line, what the invoices of `po` before `id` bill, leaving out
-// cancelled ones and `cancelled`.
-std::map<uint32_t, Decimal> EarlierInvoiced(const PurchaseOrder& po, const std::string& id,
-                                            DecideContext& ctx, const std::string& cancelled) {
-  std::map<uint32_t, Decimal> out;
-  for (const auto& other : po.invoices) {
-    if (other == id) break;
-    if (other == cancelled) continue;
-    const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", other);
-    if (si == nullptr || si->status == "cancelled") continue;
-    for (const auto& l : si->lines) {
-      if (l.po_line != 0) AddTo(out[l.po_line], l.quantity);
-    }
-  }
-  return out;
-}
-
-// Matching again after the invoice itself changed (a credit note).
-Result<std::vector<NewEvent>> RematchSelf(const SupplierInvoice& si, const std::string& id,
-                                          DecideContext& ctx, const std::string& trigger) {
-  std::vector<NewEvent> out;
-  if (!Rematchable(si)) return out;
-  const auto* po = si.purchase_order.empty()
-                       ? nullptr
-                       : ctx.Get<PurchaseOrder>("purchase_order", si.purchase_order);
-  auto m = Match(si, po, GetMatchingPolicy(ctx),
-                 po ? EarlierInvoiced(*po, id, ctx, "") : std::map<uint32_t, Decimal>{});
-  if (!m.ok()) return m.status();
-  if (m->result != si.status || m->discrepancies != si.discrepancies) {
-    out.push_back(MatchedEvent(*m, trigger));
-  }
-  return out;
-}
-
-Status CheckDate(const std::string& date, std::string_view field) {
-  if (!IsIsoDate(date)) return Status::Malformed(std::string(field) + " must be a date YYYY-MM-DD");
-  return Status::Ok();
-}
-
 bool CanDecideOnInvoices(const Actor& a) {
   return a.HasRole("approver_finance") || a.HasRole("approver_direction") || a.HasRole("admin");
 }
 
 BudgetSource SourceOf(const SupplierInvoice& si, const std::string& id) {
-  return {"supplier_invoice", id, si.supplier, si.currency, si.rate};
+  return {std::string(SupplierInvoice::kStream.type), id, si.supplier, si.currency, si.rate};
 }
 
 }  // namespace
@@ -237,7 +114,9 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
     }
     case Payload::SupplierInvoiceMatched: {
       const auto* m = e.payload_as_SupplierInvoiceMatched();
-      si.status = Str(m->result());
+      auto result = kSiStatusLabels.Parse(Sv(m->result()));
+      LEDGER_ASSERT(result.has_value());
+      si.status = Enter(kSiMatch, si.status, *result);
       si.match_mode = Str(m->mode());
       si.discrepancies.clear();
       if (m->discrepancies()) {
@@ -246,12 +125,12 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
               {d->line(), Str(d->kind()), Str(d->expected()), Str(d->invoiced())});
         }
       }
-      if (si.first_result.empty()) si.first_result = si.status;
-      si.ever_disputed = si.ever_disputed || si.status == "disputed";
+      if (si.first_result.empty()) si.first_result = Label(si.status);
+      si.ever_disputed = si.ever_disputed || si.status == SiStatus::kDisputed;
       break;
     }
     case Payload::SupplierInvoiceDifferenceAccepted:
-      si.status = "matched";
+      si.status = Enter(kSiAcceptDifference, si.status, SiStatus::kMatched);
       si.accepted = true;
       si.accepted_by = Str(e.actor());
       break;
@@ -269,30 +148,33 @@ void Apply(SupplierInvoice& si, const events::Envelope& e) {
       }
       AddTo(si.credited_total, Dec(c->total()));
       si.credit_notes.push_back(Str(c->supplier_ref()));
-      if ((si.status == "approved" || si.status == "partially_paid") && Remaining(si).is_zero()) {
-        si.status = "paid";
+      if ((si.status == SiStatus::kApproved || si.status == SiStatus::kPartiallyPaid) &&
+          Remaining(si).is_zero()) {
+        si.status = Enter(kSiCreditNote, si.status, SiStatus::kPaid);
       }
       break;
     }
     case Payload::SupplierInvoiceApproved:
-      si.status = "approved";
+      si.status = Enter(kSiApprove, si.status, SiStatus::kApproved);
       break;
     case Payload::SupplierPaymentRecorded:
       AddTo(si.paid, Dec(e.payload_as_SupplierPaymentRecorded()->amount()));
-      si.status = Remaining(si) <= Decimal() ? "paid" : "partially_paid";
+      si.status = Enter(kSiPay, si.status,
+                        Remaining(si) <= Decimal() ? SiStatus::kPaid : SiStatus::kPartiallyPaid);
       break;
     case Payload::SupplierInvoiceCancelled:
-      si.status = "cancelled";
+      si.status = Enter(kSiCancel, si.status, SiStatus::kCancelled);
       break;
     default:
       break;
   }
 }
 
-std::string_view Label(const SupplierInvoice& si) { return si.status; }
+std::string_view Label(const SupplierInvoice& si) { return Label(si.status); }
 
 bool Valid(const SupplierInvoice& si) {
-  return CurrencyDigits(si.currency).value_or(-1) == si.digits;
+  return kSiStatusLabels.Known(si.status) &&
+         CurrencyDigits(si.currency).value_or(-1) == si.digits;
 }
 
 Decimal Remaining(const SupplierInvoice& si) {
@@ -301,116 +183,19 @@ Decimal Remaining(const SupplierInvoice& si) {
   return r.value_or(Decimal());
 }
 
-void Apply(SupplierDocument& d, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::SupplierDocumentClaimed) return;
-  const auto* c = e.payload_as_SupplierDocumentClaimed();
-  d.document = Str(c->document());
-  d.kind = Str(c->kind());
-}
-std::string_view Label(const SupplierDocument& d) { return d.kind; }
-bool Valid(const SupplierDocument& d) { return !d.kind.empty(); }
-
-Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
-                           const MatchingPolicy& policy,
-                           const std::map<uint32_t, Decimal>& earlier_invoices) {
-  MatchOutcome m;
-  if (po == nullptr) {
-    m.result = "matched";
-    m.mode = "none";
-    return m;
-  }
-  const bool two_way = si.billing_method == "ordered";
-  m.mode = two_way ? "2-way" : "3-way";
-  std::map<uint32_t, Decimal> earlier = earlier_invoices;  // + this invoice's earlier lines
-  Decimal invoiced_sum, expected_sum;
-  for (const auto& l : si.lines) {
-    auto eff_qty = Minus(l.quantity, l.credited_quantity);
-    auto eff_amount = Minus(l.untaxed, l.credited_amount);
-    if (!eff_qty.ok()) return eff_qty.status();
-    if (!eff_amount.ok()) return eff_amount.status();
-    auto sum = Plus(invoiced_sum, *eff_amount);
-    if (!sum.ok()) return sum.status();
-    invoiced_sum = *sum;
-    const PoLine* pl = l.po_line ? FindLine(*po, l.po_line) : nullptr;
-    if (pl == nullptr) {
-      m.discrepancies.push_back({l.line_no, "unordered", "0", eff_amount->ToString(si.digits)});
-      continue;
-    }
-    // Quantity: what may still be billed on the order line.
-    Decimal base = two_way ? pl->quantity : pl->received;
-    auto expected = Minus(base, earlier[l.po_line]);
-    if (!expected.ok()) return expected.status();
-    AddTo(earlier[l.po_line], *eff_qty);
-    if (*eff_qty > *expected &&
-        (!(*expected > Decimal()) || BeyondPct(*eff_qty, *expected, policy.quantity_pct))) {
-      m.discrepancies.push_back({l.line_no, "quantity", expected->ToString(), eff_qty->ToString()});
-    }
-    // Price: the net unit price billed against the order's.
-    Decimal po_price = NetUnitPrice(*pl);
-    Decimal price = l.unit_price;
-    if (!l.credited_amount.is_zero() && *eff_qty > Decimal()) {
-      auto p = Share(*eff_amount, Decimal::FromInt(1), *eff_qty, Decimal::kScale);
-      if (!p.ok()) return p.status();
-      price = *p;
-    }
-    if (price > po_price && BeyondPct(price, po_price, policy.price_pct)) {
-      m.discrepancies.push_back({l.line_no, "price", po_price.ToString(), price.ToString()});
-    }
-    auto line_expected = Times(*eff_qty, po_price, si.digits);
-    if (!line_expected.ok()) return line_expected.status();
-    auto esum = Plus(expected_sum, *line_expected);
-    if (!esum.ok()) return esum.status();
-    expected_sum = *esum;
-  }
-  // Amount: the whole invoice against the order's prices, and against the
-  // supplier's printed total.
-  auto over = Minus(invoiced_sum, expected_sum);
-  if (!over.ok()) return over.status();
-  if (*over > policy.amount_abs) {
-    m.discrepancies.push_back(
-        {0, "amount", expected_sum.ToString(si.digits), invoiced_sum.ToString(si.digits)});
-  }
-  if (!si.stated_total.empty()) {
-    auto diff = Minus(Dec(si.stated_total), si.total);
-    if (!diff.ok()) return diff.status();
-    if (Abs(*diff) > policy.amount_abs) {
-      m.discrepancies.push_back({0, "amount", si.total.ToString(si.digits), si.stated_total});
-    }
-  }
-  m.result = m.discrepancies.empty() ? "matched" : "disputed";
-  return m;
-}
-
-Result<std::vector<NewEvent>> Rematch(const PurchaseOrder& po, const std::string& trigger,
-                                      DecideContext& ctx, const std::string& cancelled) {
-  std::vector<NewEvent> out;
-  const MatchingPolicy policy = GetMatchingPolicy(ctx);
-  for (const auto& id : po.invoices) {
-    if (id == cancelled) continue;
-    const auto* si = ctx.Get<SupplierInvoice>("supplier_invoice", id);
-    if (si == nullptr || !Rematchable(*si)) continue;
-    auto m = Match(*si, &po, policy, EarlierInvoiced(po, id, ctx, cancelled));
-    if (!m.ok()) return m.status();
-    if (m->result != si->status || m->discrepancies != si->discrepancies) {
-      out.push_back(To(MatchedEvent(*m, trigger), "supplier_invoice", id));
-    }
-  }
-  return out;
-}
-
 Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
-  const auto* supplier = FindReference<events::SupplierDefined>(ctx, "supplier", in.supplier);
+  const auto* supplier = FindReference<events::SupplierDefined>(ctx, in.supplier);
   if (supplier == nullptr) {
-    return UnknownReference("supplier", in.supplier);
+    return UnknownReference<events::SupplierDefined>(in.supplier);
   }
   if (in.supplier_ref.empty()) return Status::Malformed("missing supplier_ref");
-  LEDGER_RETURN_IF_ERROR(CheckDate(in.date, "date"));
+  LEDGER_RETURN_IF_ERROR(CheckIsoDate(in.date, "date"));
   LEDGER_RETURN_IF_ERROR(CheckUnclaimed(ctx, in.supplier, in.supplier_ref));
   if (in.lines.empty()) return Status::Malformed("an invoice needs lines");
 
   const PurchaseOrder* po = nullptr;
   if (!in.purchase_order.empty()) {
-    po = ctx.Get<PurchaseOrder>("purchase_order", in.purchase_order);
+    po = ctx.Get<PurchaseOrder>(in.purchase_order);
     if (po == nullptr) {
       return Status::NotFound("purchase order \"" + in.purchase_order + "\" does not exist");
     }
@@ -418,9 +203,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
       return Status::Rule("supplier_mismatch",
                           "the order is from supplier " + po->supplier + ", not " + in.supplier);
     }
-    if (!IsOpenForReceiptsAndInvoices(*po)) {
-      return Status::InvalidState("a " + po->status + " order cannot be invoiced");
-    }
+    LEDGER_RETURN_IF_ERROR(CheckTransition(kPoInvoice, po->status));
   }
   events::SupplierInvoiceCapturedT c;
   c.supplier = in.supplier;
@@ -442,7 +225,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
   c.billing_method = po ? po->billing_method : "";
   std::string terms = po ? po->payment_terms : Str(supplier->payment_terms());
   c.due_date = in.date;
-  if (const auto* t = FindReference<events::PaymentTermDefined>(ctx, "payment_term", terms)) {
+  if (const auto* t = FindReference<events::PaymentTermDefined>(ctx, terms)) {
     c.due_date = DueDate(in.date, Str(t->kind()), t->days());
   }
 
@@ -485,9 +268,9 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
       line->tax_rate = "0";
       line->tax_price_included = false;
       if (!tax_code.empty()) {
-        const auto* t = FindReference<events::TaxCodeDefined>(ctx, "tax_code", tax_code);
+        const auto* t = FindReference<events::TaxCodeDefined>(ctx, tax_code);
         if (t == nullptr) {
-          return AtLine(i + 1, UnknownReference("tax_code", tax_code));
+          return AtLine(i + 1, UnknownReference<events::TaxCodeDefined>(tax_code));
         }
         line->tax_rate = Str(t->rate());
         line->tax_price_included = t->price_included();
@@ -567,7 +350,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
     inv.invoice = id;
     inv.lines = std::move(invoiced_lines);
     inv.released = std::move(released_lines);
-    out.push_back(To(Emit(std::move(inv)), "purchase_order", si.purchase_order));
+    out.push_back(ToStream<PurchaseOrder>(Emit(std::move(inv)), si.purchase_order));
   }
   auto released = BudgetMovements(ctx, Movement::kReleaseCommitment, SourceOf(si, id), release, false);
   if (!released.ok()) return released.status();
@@ -581,10 +364,7 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
 
 Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& reason,
                                 DecideContext& ctx) {
-  if (si.status != "disputed") {
-    return Status::InvalidState("only a disputed invoice has a difference to accept; it is " +
-                                si.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiAcceptDifference, si.status));
   if (reason.empty()) return Status::Malformed("accepting a difference needs a reason");
   if (!CanDecideOnInvoices(ctx.actor())) {
     return Status(Errc::kForbidden, "a difference is accepted by approver_finance or approver_direction");
@@ -600,12 +380,10 @@ Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& re
 }
 
 Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, DecideContext& ctx) {
-  if (si.status == "draft" || si.status == "cancelled" || si.status == "paid") {
-    return Status::InvalidState("a " + si.status + " invoice takes no credit note");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiCreditNote, si.status));
   if (in.supplier_ref.empty()) return Status::Malformed("missing supplier_ref");
   const std::string date = in.date.empty() ? ctx.today() : in.date;
-  LEDGER_RETURN_IF_ERROR(CheckDate(date, "date"));
+  LEDGER_RETURN_IF_ERROR(CheckIsoDate(date, "date"));
   LEDGER_RETURN_IF_ERROR(CheckUnclaimed(ctx, si.supplier, in.supplier_ref));
   if (in.lines.empty() == !in.amount.has_value()) {
     return Status::Malformed("a credit note has either lines or an amount");
@@ -745,14 +523,12 @@ Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, 
 }
 
 Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx) {
-  if (si.status == "disputed") {
+  if (si.status == SiStatus::kDisputed) {
     return Status::Rule("invoice_disputed",
                         "a disputed invoice is approved once its dispute is resolved",
                         {{"discrepancies", std::to_string(si.discrepancies.size())}});
   }
-  if (si.status != "matched") {
-    return Status::InvalidState("only a matched invoice can be approved; it is " + si.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiApprove, si.status));
   if (ctx.actor().id == si.capturer) {
     return Status::Rule("segregation_of_duties",
                         "the person who captured the invoice cannot approve it");
@@ -761,15 +537,13 @@ Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx) {
 }
 
 Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, DecideContext& ctx) {
-  if (si.status != "approved" && si.status != "partially_paid") {
-    return Status::InvalidState("only an approved invoice is paid; it is " + si.status);
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiPay, si.status));
   if (in.method != "bank_transfer" && in.method != "card" && in.method != "mobile_money") {
     return Status::Malformed("method must be bank_transfer, card or mobile_money");
   }
   if (in.reference.empty()) return Status::Malformed("a payment needs its reference");
   const std::string date = in.date.empty() ? ctx.today() : in.date;
-  LEDGER_RETURN_IF_ERROR(CheckDate(date, "date"));
+  LEDGER_RETURN_IF_ERROR(CheckIsoDate(date, "date"));
   if (in.amount <= Decimal() || !in.amount.HasDigitsAtMost(si.digits)) {
     return Status::Malformed(
         fmt::format("amount must be positive with at most {} decimals", si.digits));
@@ -791,9 +565,7 @@ Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, Dec
 
 Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reason,
                              DecideContext& ctx) {
-  if (si.status == "cancelled" || si.status == "paid" || si.status == "partially_paid") {
-    return Status::InvalidState("a " + si.status + " invoice cannot be cancelled");
-  }
+  LEDGER_RETURN_IF_ERROR(CheckTransition(kSiCancel, si.status));
   const std::string& id = ctx.stream_id();
   std::vector<NewEvent> out;
   events::SupplierInvoiceCancelledT c;
@@ -806,7 +578,7 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
   std::vector<BudgetUse> actual, recommit;
   const PurchaseOrder* po = si.purchase_order.empty()
                                 ? nullptr
-                                : ctx.Get<PurchaseOrder>("purchase_order", si.purchase_order);
+                                : ctx.Get<PurchaseOrder>(si.purchase_order);
   events::PurchaseOrderInvoicedT back;
   back.invoice = id;
   for (const auto& l : si.lines) {
@@ -829,7 +601,9 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
     r->quantity = (-l.released_commitment).ToString();
     back.released.push_back(std::move(r));
   }
-  if (po != nullptr) out.push_back(To(Emit(std::move(back)), "purchase_order", si.purchase_order));
+  if (po != nullptr) {
+    out.push_back(ToStream<PurchaseOrder>(Emit(std::move(back)), si.purchase_order));
+  }
   auto released = BudgetMovements(ctx, Movement::kReleaseActual, SourceOf(si, id), actual, false);
   if (!released.ok()) return released.status();
   Append(&out, std::move(released.value()));
@@ -844,123 +618,4 @@ Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reaso
   }
   return out;
 }
-
-// Receipts.
-
-void Apply(Receipt& r, const events::Envelope& e) {
-  if (e.payload_type() != events::Payload::ReceiptRecorded) return;
-  const auto* p = e.payload_as_ReceiptRecorded();
-  r.purchase_order = Str(p->purchase_order());
-  r.date = Str(p->date());
-  r.warehouse = Str(p->warehouse());
-  r.lines.clear();
-  if (p->lines()) {
-    for (const auto* l : *p->lines()) {
-      r.lines.push_back({l->line_no(), Dec(l->quantity()), Str(l->period_from()),
-                         Str(l->period_to()), Str(l->proof()), Str(l->acceptance())});
-    }
-  }
-}
-std::string_view Label(const Receipt&) { return "done"; }
-bool Valid(const Receipt& r) { return !r.purchase_order.empty(); }
-
-Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx) {
-  const auto* found = ctx.Get<PurchaseOrder>("purchase_order", in.purchase_order);
-  if (found == nullptr) {
-    return Status::NotFound("purchase order \"" + in.purchase_order + "\" does not exist");
-  }
-  if (!IsOpenForReceiptsAndInvoices(*found)) {
-    return Status::InvalidState("goods are received against a confirmed order; it is " +
-                                found->status);
-  }
-  LEDGER_RETURN_IF_ERROR(CheckDate(in.date, "date"));
-  if (in.lines.empty()) return Status::Malformed("a receipt needs lines");
-  PurchaseOrder po = *found;  // as it will stand after the receipt
-  const MatchingPolicy policy = GetMatchingPolicy(ctx);
-  events::ReceiptRecordedT r;
-  r.purchase_order = in.purchase_order;
-  r.date = in.date;
-  std::optional<std::string> warehouse = in.warehouse;
-  events::PurchaseOrderReceivedT received;
-  received.receipt = ctx.stream_id();
-  std::set<uint32_t> seen;
-  for (const auto& l : in.lines) {
-    PoLine* pl = nullptr;
-    for (auto& x : po.lines) {
-      if (x.line_no == l.line) pl = &x;
-    }
-    if (pl == nullptr) return Status::NotFound(fmt::format("the order has no line {}", l.line));
-    if (!seen.insert(l.line).second) {
-      return Status::Malformed(fmt::format("line {} is given twice", l.line));
-    }
-    if (l.quantity.is_zero()) return Status::Malformed("a received quantity is not zero");
-    // One receipt per warehouse: the order's lines say where goods go.
-    if (!pl->warehouse.empty()) {
-      if (!warehouse) warehouse = pl->warehouse;
-      if (*warehouse != pl->warehouse) {
-        return Status::Rule("warehouse_mismatch",
-                            fmt::format("line {} is delivered to warehouse {}, not {}", l.line,
-                                        pl->warehouse, *warehouse),
-                            {{"line", std::to_string(l.line)}, {"warehouse", pl->warehouse}});
-      }
-    }
-    const auto* product = FindReference<events::ProductDefined>(ctx, "product", pl->product);
-    const bool service = product != nullptr && Sv(product->kind()) == "service";
-    auto line = std::make_unique<events::ReceiptLineT>();
-    line->line_no = l.line;
-    line->quantity = l.quantity.ToString();
-    Decimal counted = l.quantity;
-    if (service) {
-      if (l.period_from.empty() || l.period_to.empty()) {
-        return Status::Malformed(
-            fmt::format("line {} is a service: give period_from and period_to", l.line));
-      }
-      LEDGER_RETURN_IF_ERROR(CheckDate(l.period_from, "period_from"));
-      LEDGER_RETURN_IF_ERROR(CheckDate(l.period_to, "period_to"));
-      if (l.period_to < l.period_from) return Status::Malformed("period_to is before period_from");
-      std::string acceptance = l.acceptance.empty() ? "accepted" : l.acceptance;
-      if (acceptance != "accepted" && acceptance != "reserved" && acceptance != "refused") {
-        return Status::Malformed("acceptance must be accepted, reserved or refused");
-      }
-      line->period_from = l.period_from;
-      line->period_to = l.period_to;
-      line->proof = l.proof;
-      line->acceptance = acceptance;
-      if (acceptance == "refused") counted = Decimal();  // a refused service is not received
-    } else if (!l.period_from.empty() || !l.period_to.empty() || !l.acceptance.empty()) {
-      return Status::Malformed(fmt::format("line {} is goods: service fields do not apply", l.line));
-    }
-    auto after = Plus(pl->received, counted);
-    if (!after.ok()) return after.status();
-    if (after->is_negative()) {
-      return Status::Rule("return_exceeds_received",
-                          fmt::format("line {}: {} received, cannot return {}", l.line,
-                                      pl->received.ToString(), (-counted).ToString()),
-                          {{"line", std::to_string(l.line)}, {"received", pl->received.ToString()}});
-    }
-    if (*after > pl->quantity && BeyondPct(*after, pl->quantity, policy.over_receipt_pct)) {
-      return Status::Rule("over_receipt",
-                          fmt::format("line {}: {} ordered, {} would be received", l.line,
-                                      pl->quantity.ToString(), after->ToString()),
-                          {{"line", std::to_string(l.line)},
-                           {"ordered", pl->quantity.ToString()},
-                           {"received", after->ToString()},
-                           {"tolerance_pct", policy.over_receipt_pct.ToString()}});
-    }
-    pl->received = *after;
-    r.lines.push_back(std::move(line));
-    auto q = std::make_unique<events::QuantityOnLineT>();
-    q->line_no = l.line;
-    q->quantity = counted.ToString();
-    received.lines.push_back(std::move(q));
-  }
-  r.warehouse = warehouse.value_or("");
-  auto rematch = Rematch(po, "receipt " + ctx.stream_id(), ctx);
-  if (!rematch.ok()) return rematch.status();
-  std::vector<NewEvent> out = One(Emit(std::move(r)));
-  out.push_back(To(Emit(std::move(received)), "purchase_order", in.purchase_order));
-  Append(&out, std::move(rematch.value()));
-  return out;
-}
-
 }  // namespace ledger::domain

@@ -1,27 +1,24 @@
-// Supplier invoices, matching, disputes, credit notes and payments
-// (SPEC §4.6), and receipts (SPEC §4.5).
+// Supplier invoices, disputes, credit notes and payments (SPEC §4.6), stream
+// `supplier_invoice/SI-YYYY-NNNNN`.
 //
 // Invoice states: matched | disputed -> approved -> partially_paid -> paid;
-// cancelled. Matching runs at capture and whenever the order moves (a
-// receipt, a return) or the invoice does (a credit note): 2-way against the
-// ordered quantities when the order is billed on ordered quantities, 3-way
-// against the received quantities otherwise. Tolerances come from the
-// company's matching policy; a value exactly at a tolerance is within it.
+// cancelled. An invoice is matched against its order at capture and again
+// whenever the order or the invoice moves (engine/purchasing/matching_rules.h).
 // A dispute is resolved by a credit note, by accepting the difference
-// (approver recorded) or by cancelling and capturing again.
+// (approver recorded) or by cancelling and capturing again. The supplier's
+// document number is claimed on capture and released on cancellation
+// (engine/purchasing/supplier_document.h).
 //
 // Budget: capturing an invoice moves its order lines' commitment to actual;
 // credit notes release actual; a cancelled invoice gives both back.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/aggregate.h"
-#include "engine/purchasing/purchase_order.h"
-#include "engine/reference/reference.h"
+#include "engine/lifecycle.h"
 
 namespace ledger::domain {
 
@@ -44,8 +41,57 @@ struct SiDiscrepancy {
   bool operator==(const SiDiscrepancy&) const = default;
 };
 
+enum class SiStatus : uint8_t {
+  kDraft,
+  kMatched,
+  kDisputed,
+  kApproved,
+  kPartiallyPaid,
+  kPaid,
+  kCancelled,
+};
+inline constexpr StatusLabels<SiStatus, 7> kSiStatusLabels = {
+    {"draft", "matched", "disputed", "approved", "partially_paid", "paid", "cancelled"}};
+constexpr std::string_view Label(SiStatus s) { return kSiStatusLabels[s]; }
+
+// The steps of an invoice's lifecycle (engine/lifecycle.h). Capture makes a
+// draft, which its matching, in the same command, makes matched or disputed.
+inline constexpr Transition<SiStatus> kSiMatch = {
+    .from = {SiStatus::kDraft, SiStatus::kMatched, SiStatus::kDisputed},
+    .to = {SiStatus::kMatched, SiStatus::kDisputed},
+    .refusal = "only a draft, matched or disputed invoice is matched; it is {}"};
+inline constexpr Transition<SiStatus> kSiAcceptDifference = {
+    .from = {SiStatus::kDisputed},
+    .to = {SiStatus::kMatched},
+    .refusal = "only a disputed invoice has a difference to accept; it is {}"};
+// A credit note that leaves nothing to pay on an approved invoice pays it.
+inline constexpr Transition<SiStatus> kSiCreditNote = {
+    .from = {SiStatus::kMatched, SiStatus::kDisputed, SiStatus::kApproved,
+             SiStatus::kPartiallyPaid},
+    .to = {SiStatus::kMatched, SiStatus::kDisputed, SiStatus::kApproved,
+           SiStatus::kPartiallyPaid, SiStatus::kPaid},
+    .refusal = "a {} invoice takes no credit note"};
+// A disputed invoice is refused earlier, by rule invoice_disputed.
+inline constexpr Transition<SiStatus> kSiApprove = {
+    .from = {SiStatus::kMatched},
+    .to = {SiStatus::kApproved},
+    .refusal = "only a matched invoice can be approved; it is {}"};
+inline constexpr Transition<SiStatus> kSiPay = {
+    .from = {SiStatus::kApproved, SiStatus::kPartiallyPaid},
+    .to = {SiStatus::kPartiallyPaid, SiStatus::kPaid},
+    .refusal = "only an approved invoice is paid; it is {}"};
+inline constexpr Transition<SiStatus> kSiCancel = {
+    .from = {SiStatus::kDraft, SiStatus::kMatched, SiStatus::kDisputed, SiStatus::kApproved},
+    .to = {SiStatus::kCancelled},
+    .refusal = "a {} invoice cannot be cancelled"};
+
 struct SupplierInvoice {
-  std::string status = "draft";
+  // Format 2: the status is an SiStatus, no longer its label.
+  static constexpr StreamTraits kStream = {.type = "supplier_invoice",
+                                           .topic = Topic::kPurchasing,
+                                           .series = "SI",
+                                           .snapshot_format = 2};
+  SiStatus status = SiStatus::kDraft;
   std::string supplier, supplier_ref, date, due_date, currency;
   int digits = 2;
   std::string tax_rounding = "per_line";
@@ -57,7 +103,7 @@ struct SupplierInvoice {
   std::string capturer;
   std::string match_mode;
   std::vector<SiDiscrepancy> discrepancies;
-  std::string first_result;   // the result at capture
+  std::string first_result;   // the result at capture: "matched" | "disputed"
   bool ever_disputed = false;
   bool accepted = false;      // a dispute accepted by an approver
   std::string accepted_by;
@@ -67,6 +113,8 @@ struct SupplierInvoice {
 
 void Apply(SupplierInvoice& si, const events::Envelope& e);
 std::string_view Label(const SupplierInvoice& si);
+// Listed in supplier-invoices (listings.cc).
+void Describe(const SupplierInvoice& si, ListEntry& out);
 template <class A, class Self>
 void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, SiLine> {
   a(l.line_no, l.po_line, l.description, l.quantity, l.unit_price, l.tax_code, l.tax_rate,
@@ -89,21 +137,6 @@ bool Valid(const SupplierInvoice& si);
 
 // What is left to pay: total − credit notes − payments.
 Decimal Remaining(const SupplierInvoice& si);
-
-// Stream `supplier_document/<supplier>/<key>`: who holds a supplier's
-// document number, <key> being its comparison key (engine/reference_key.h;
-// claims made before references were normalised sit under the number as
-// typed, and are still found).
-struct SupplierDocument {
-  std::string document, kind;
-};
-void Apply(SupplierDocument& d, const events::Envelope& e);
-std::string_view Label(const SupplierDocument& d);
-template <class A, class Self>
-void Fields(A& a, Self& d) requires std::is_same_v<std::remove_const_t<Self>, SupplierDocument> {
-  a(d.document, d.kind);
-}
-bool Valid(const SupplierDocument& d);
 
 struct SiLineInput {
   uint32_t po_line = 0;
@@ -142,57 +175,6 @@ Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx);
 Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, DecideContext& ctx);
 Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reason,
                              DecideContext& ctx);
-
-// Matching of an invoice against its order as it stands. `earlier`: per
-// order line, what the order's earlier invoices (not cancelled) bill; an
-// invoice keeps its claim on the quantities over the invoices after it.
-struct MatchOutcome {
-  std::string result, mode;
-  std::vector<SiDiscrepancy> discrepancies;
-};
-Result<MatchOutcome> Match(const SupplierInvoice& si, const PurchaseOrder* po,
-                           const MatchingPolicy& policy,
-                           const std::map<uint32_t, Decimal>& earlier);
-
-// Matching events for the open invoices of `po` (the order as it will stand
-// after the command), for those whose result changes. `cancelled`: an
-// invoice the command cancels, which no longer bills anything.
-Result<std::vector<NewEvent>> Rematch(const PurchaseOrder& po, const std::string& trigger,
-                                      DecideContext& ctx, const std::string& cancelled = "");
-
-// Receipts (stream `receipt/RC-YYYY-NNNNN`).
-struct ReceiptLineState {
-  uint32_t line_no = 0;
-  Decimal quantity;
-  std::string period_from, period_to, proof, acceptance;
-};
-struct Receipt {
-  std::string purchase_order, date, warehouse;
-  std::vector<ReceiptLineState> lines;
-};
-void Apply(Receipt& r, const events::Envelope& e);
-std::string_view Label(const Receipt& r);
-template <class A, class Self>
-void Fields(A& a, Self& l) requires std::is_same_v<std::remove_const_t<Self>, ReceiptLineState> {
-  a(l.line_no, l.quantity, l.period_from, l.period_to, l.proof, l.acceptance);
-}
-template <class A, class Self>
-void Fields(A& a, Self& r) requires std::is_same_v<std::remove_const_t<Self>, Receipt> {
-  a(r.purchase_order, r.date, r.warehouse, r.lines);
-}
-bool Valid(const Receipt& r);
-
-struct ReceiptInput {
-  std::string purchase_order, date;
-  std::optional<std::string> warehouse;
-  struct Line {
-    uint32_t line = 0;
-    Decimal quantity;
-    std::string period_from, period_to, proof, acceptance;
-  };
-  std::vector<Line> lines;
-};
-Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx);
 
 // Due date of an invoice dated `date` under a payment term.
 std::string DueDate(const std::string& date, const std::string& kind, int days);

@@ -15,34 +15,24 @@ Command DefineReference(std::string id, events::PayloadUnion definition, Expect 
 
 Command IssueToken(std::string token_id, std::string user_id, std::string label,
                    std::string digest) {
-  Command c;
-  c.stream_type = "api_token";
-  c.stream_id = std::move(token_id);
-  c.expect = Expect::kNew;
-  c.decide = [user = std::move(user_id), label = std::move(label), digest = std::move(digest)](
-                 const AggregateState*, DecideContext& ctx) {
-    return DecideIssueToken(user, label, digest, ctx);
-  };
-  return c;
+  return NewDocument<ApiToken>(
+      std::move(token_id),
+      [user = std::move(user_id), label = std::move(label), digest = std::move(digest)](
+          DecideContext& ctx) { return DecideIssueToken(user, label, digest, ctx); });
 }
 
 Command RevokeToken(std::string token_id, std::string user_id, std::string reason) {
   return OnStream<ApiToken>(
-      "api_token", std::move(token_id),
+      std::move(token_id),
       [user = std::move(user_id), reason = std::move(reason)](const ApiToken& t, DecideContext&) {
         return DecideRevokeToken(t, user, reason);
       });
 }
 
 Command ListAdmins(std::vector<std::string> user_ids) {
-  Command c;
-  c.stream_type = std::string(kAdminDirectoryType);
-  c.stream_id = std::string(kAdminDirectoryId);
-  c.expect = Expect::kNew;
-  c.decide = [ids = std::move(user_ids)](const AggregateState*, DecideContext& ctx) {
-    return DecideListAdmins(ids, ctx);
-  };
-  return c;
+  return NewDocument<AdminDirectory>(
+      std::string(kAdminDirectoryId),
+      [ids = std::move(user_ids)](DecideContext& ctx) { return DecideListAdmins(ids, ctx); });
 }
 
 }  // namespace ledger::domain

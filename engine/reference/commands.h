@@ -2,7 +2,9 @@
 #pragma once
 
 #include "engine/commands.h"
-#include "engine/reference/reference.h"
+#include "engine/reference/admin_directory.h"
+#include "engine/reference/api_token.h"
+#include "engine/reference/reference_entity.h"
 
 namespace ledger::domain {
 

@@ -1,37 +1,34 @@
-// The stream types of reference data, users and API tokens.
-#include "engine/reference/reference.h"
+// The stream types of reference data, users and API tokens. Reference data
+// is named by the payload that defines each kind (ReferenceStreamTypeOf);
+// tokens and the admin directory declare their own (StreamTraits). Each kind
+// of definition but the company's singletons is listed.
+#include "engine/reference/admin_directory.h"
+#include "engine/reference/api_token.h"
+#include "engine/reference/listings.h"
+#include "engine/reference/reference_entity.h"
 #include "engine/reference/streams.h"
 
 namespace ledger::reference {
 namespace {
 
-using domain::AdminDirectory;
-using domain::ApiToken;
-using domain::ReferenceState;
+using namespace domain;
 
-template <class S>
-std::unique_ptr<AggregateState> Make() {
-  return std::make_unique<StateOf<S>>();
-}
-
-// Format 2: reference states no longer carry a `revoked` flag (tokens have
-// a state of their own).
 constexpr StreamType kTypes[] = {
-    {"settings", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"tax_code", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"fiscal_position", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"payment_term", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"cost_center", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"category", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"project", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"supplier", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"product", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"user", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"user_directory", Topic::kReference, "", 1, &Make<AdminDirectory>},
-    {"api_token", Topic::kReference, "", 2, &Make<ApiToken>},
-    {"approval_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"matching_policy", Topic::kReference, "", 2, &Make<ReferenceState>},
-    {"exchange_rate", Topic::kReference, "", 2, &Make<ReferenceState>},
+    ReferenceStreamTypeOf<events::SettingsDefined>(),
+    Listed(ReferenceStreamTypeOf<events::TaxCodeDefined>(), &kTaxCodeListing),
+    Listed(ReferenceStreamTypeOf<events::FiscalPositionDefined>(), &kFiscalPositionListing),
+    Listed(ReferenceStreamTypeOf<events::PaymentTermDefined>(), &kPaymentTermListing),
+    Listed(ReferenceStreamTypeOf<events::CostCenterDefined>(), &kCostCenterListing),
+    Listed(ReferenceStreamTypeOf<events::CategoryDefined>(), &kCategoryListing),
+    Listed(ReferenceStreamTypeOf<events::ProjectDefined>(), &kProjectListing),
+    Listed(ReferenceStreamTypeOf<events::SupplierDefined>(), &kSupplierListing),
+    Listed(ReferenceStreamTypeOf<events::ProductDefined>(), &kProductListing),
+    Listed(ReferenceStreamTypeOf<events::UserDefined>(), &kUserListing),
+    StreamTypeOf<AdminDirectory>(),
+    StreamTypeOf<ApiToken>(),
+    ReferenceStreamTypeOf<events::ApprovalPolicyDefined>(),
+    ReferenceStreamTypeOf<events::MatchingPolicyDefined>(),
+    Listed(ReferenceStreamTypeOf<events::ExchangeRateDefined>(), &kExchangeRateListing),
 };
 
 }  // namespace

@@ -1,31 +1,20 @@
-// Matching (SPEC §5): supplier invoices by match status, open disputes with
-// their discrepancies, and the 3-way match rate without dispute.
+// Matching (SPEC §5): the 3-way match rate without dispute, and how many
+// invoices are or were disputed.
 //
-// Keys:
-//   "i/<invoice>"             -> the invoice's summary (JSON)
-//   "s/<status>\x1f<invoice>" -> "" (index by status)
+// Read from the list of supplier invoices (projections/lists.h), whose items
+// carry the invoice's own status, match mode, first result and whether it
+// was ever disputed, all folded by the invoice's own Apply: this read model
+// keeps no copy of its own and derives no status. Invoices by match status
+// and their discrepancies are GET /v1/supplier-invoices?status=disputed.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <rocksdb/db.h>
 
-#include "projections/projection.h"
+#include <cstdint>
+
+#include "events/status.h"
 
 namespace ledger {
-
-class MatchingProjection final : public Projection {
- public:
-  std::string_view name() const override { return "matching"; }
-  uint32_t version() const override { return 1; }
-  Status Apply(const LogRecord& record, const events::Envelope& e, ProjectionTxn& txn) override;
-};
-
-// Invoices with `status` ("" = any), ordered by id, after `cursor` (an id).
-struct InvoicePage {
-  std::vector<nlohmann::json> invoices;
-  std::string next_cursor;  // "" at the end
-};
-Result<InvoicePage> QueryInvoices(rocksdb::DB* store, const std::string& status,
-                                  const std::string& cursor, size_t limit);
 
 struct MatchingStats {
   uint64_t invoices = 0;               // captured, not cancelled
@@ -35,6 +24,7 @@ struct MatchingStats {
   uint64_t ever_disputed = 0;
   double three_way_match_rate = 0;     // clean / three_way (0 when none)
 };
+// Scans every supplier invoice: O(invoices).
 Result<MatchingStats> QueryMatchingStats(rocksdb::DB* store);
 
 }  // namespace ledger

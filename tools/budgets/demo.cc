@@ -16,13 +16,10 @@ Status LoadDemo(Engine& engine) {
   for (int m = 1; m <= 12; ++m) {
     hardware.periods.emplace_back(fmt::format("{}-{:02}", year, m), *Decimal::Parse("20000"));
   }
-  LEDGER_RETURN_IF_ERROR(RunAs(engine, NewDocument("budget", "IT-" + year,
-                                                 [hardware, year](DecideContext& c) {
-                                                   return domain::DecideDefineBudget(
-                                                       "IT hardware " + year, "EUR", "block",
-                                                       {hardware}, c);
-                                                 }),
-                             Actor{"fred", {"approver_finance"}})
+  Command define = NewDocument<domain::Budget>("IT-" + year, [hardware, year](DecideContext& c) {
+    return domain::DecideDefineBudget("IT hardware " + year, "EUR", "block", {hardware}, c);
+  });
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, std::move(define), Actor{"fred", {"approver_finance"}})
                              .status());
   return Status::Ok();
 }

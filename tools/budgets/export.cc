@@ -6,11 +6,12 @@
 namespace ledger::domain {
 
 Status ExportBudgetLines(EventLog& log, std::ostream& out) {
-  auto folded = FoldStreams(log, {"budget"});
+  const std::string budgets(Budget::kStream.type);
+  auto folded = FoldStreams(log, {budgets});
   if (!folded.ok()) return folded.status();
   CsvRow(out, {"budget", "currency", "policy", "cost_center", "category", "project", "period",
             "amount", "committed", "actual", "available"});
-  for (const auto& [id, state] : (*folded)["budget"]) {
+  for (const auto& [id, state] : (*folded)[budgets]) {
     const auto* b = StateCast<domain::Budget>(state.get());
     const int digits = CurrencyDigits(b->currency).value_or(2);
     for (const auto& [key, cell] : b->cells) {

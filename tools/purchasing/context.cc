@@ -3,14 +3,12 @@
 #include "api/purchasing/routes.h"
 #include "engine/purchasing/streams.h"
 #include "projections/purchasing/commitments.h"
-#include "projections/purchasing/matching.h"
 
 namespace ledger::purchasing {
 namespace {
 
 void AddProjections(std::vector<std::unique_ptr<Projection>>* out) {
   out->push_back(std::make_unique<CommitmentsProjection>());
-  out->push_back(std::make_unique<MatchingProjection>());
 }
 
 constexpr CsvExport kExports[] = {{"invoices", &domain::ExportInvoices}};

@@ -64,7 +64,7 @@ Status LoadDemo(Engine& engine) {
       fred{"fred", {"approver_finance"}}, rob{"rob", {"receiver"}}, anna{"anna", {"accountant"}};
   auto receive = [&](const std::string& po, const char* qty) {
     domain::ReceiptInput in{po, today, std::nullopt, {{1, *Decimal::Parse(qty), "", "", "", ""}}};
-    return RunAs(engine, NewDocument("receipt", "", [in](DecideContext& c) {
+    return RunAs(engine, NewDocument<domain::Receipt>("", [in](DecideContext& c) {
                  return domain::DecideRecordReceipt(in, c);
                }),
                rob)
@@ -77,13 +77,13 @@ Status LoadDemo(Engine& engine) {
     in.date = today;
     in.purchase_order = po;
     in.lines.push_back({1, "", *Decimal::Parse(qty), *Decimal::Parse(price), std::nullopt});
-    return RunAs(engine, NewDocument("supplier_invoice", "", [in](DecideContext& c) {
+    return RunAs(engine, NewDocument<domain::SupplierInvoice>("", [in](DecideContext& c) {
                  return domain::DecideCaptureInvoice(in, c);
                }),
                anna);
   };
   auto on_invoice = [&](const std::string& id, const Actor& who, auto decide) {
-    return RunAs(engine, OnStream<domain::SupplierInvoice>("supplier_invoice", id, decide), who)
+    return RunAs(engine, OnStream<domain::SupplierInvoice>(id, decide), who)
         .status();
   };
   LEDGER_RETURN_IF_ERROR(receive(po1->stream_id, "3"));
@@ -104,13 +104,13 @@ Status LoadDemo(Engine& engine) {
   want.currency = "EUR";
   want.cost_center = "IT";
   domain::PrInput request{"Two laptops for the new developers", {want}, {}};
-  auto pr = RunAs(engine, NewDocument("purchase_request", "", [request](DecideContext& c) {
+  auto pr = RunAs(engine, NewDocument<domain::PurchaseRequest>("", [request](DecideContext& c) {
                   return domain::DecideCreatePr(request, c);
                 }),
                 rita);
   if (!pr.ok()) return pr.status();
   auto on_pr = [&](const Actor& who, auto decide) {
-    return RunAs(engine, OnStream<domain::PurchaseRequest>("purchase_request", pr->stream_id, decide),
+    return RunAs(engine, OnStream<domain::PurchaseRequest>(pr->stream_id, decide),
                who)
         .status();
   };
@@ -126,8 +126,8 @@ Status LoadDemo(Engine& engine) {
   LEDGER_RETURN_IF_ERROR(on_pr(buyer, [](const auto& r, DecideContext& c) {
     return domain::DecideConvertPr(r, {}, "ACME", c);
   }));
-  auto converted = engine.Load("purchase_request", pr->stream_id);
-  const std::string po5 = StateCast<domain::PurchaseRequest>(converted.get())->orders.at(0);
+  auto converted = engine.Load<domain::PurchaseRequest>(pr->stream_id);
+  const std::string po5 = converted->orders.at(0);
   LEDGER_RETURN_IF_ERROR(act(po5, [](const domain::PurchaseOrder& po, DecideContext& c) {
     return domain::DecideConfirmPo(po, c);
   }));

@@ -8,10 +8,10 @@
 namespace ledger::reference {
 
 Status ListAdminsOnce(Engine& engine) {
-  if (engine.Load(domain::kAdminDirectoryType, domain::kAdminDirectoryId)) return Status::Ok();
+  if (engine.Load<domain::AdminDirectory>(domain::kAdminDirectoryId)) return Status::Ok();
   // Users exist by the thousand, not the million: the bound is a safeguard.
   constexpr size_t kUsersMax = 1'000'000;
-  auto users = engine.StreamIds("user", kUsersMax);
+  auto users = engine.StreamIds(domain::kReferenceType<events::UserDefined>, kUsersMax);
   if (!users.ok()) return users.status();
   if (users->empty()) return Status::Ok();
   Command c = domain::ListAdmins(std::move(users.value()));
@@ -27,7 +27,7 @@ Status EnsureAdmin(Engine& engine) {
   // Break glass: whoever can start the server with --admin-token gets an
   // enabled admin back, even if the admin user was disabled or lost its
   // role through the API (a recorded change, by "system").
-  auto current = engine.Load("user", "admin");
+  auto current = engine.Load(domain::kReferenceType<events::UserDefined>, "admin");
   const auto* state = current ? StateCast<domain::ReferenceState>(current.get()) : nullptr;
   const auto* defined = state ? domain::TableOf<events::UserDefined>(*state) : nullptr;
   bool has_role = false;

@@ -24,7 +24,8 @@ events::CostCenterDefinedT Named(const char* name) {
 }  // namespace
 
 bool HasDemo(const Engine& engine) {
-  return engine.Load("settings", domain::kSettingsId) != nullptr;
+  return engine.Load(domain::kReferenceType<events::SettingsDefined>, domain::kSettingsId) !=
+         nullptr;
 }
 
 Status LoadDemo(Engine& engine) {

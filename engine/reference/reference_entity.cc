@@ -1,8 +1,9 @@
-#include "engine/reference/reference.h"
+#include "engine/reference/reference_entity.h"
 
 #include <fmt/format.h>
 
 #include "engine/money.h"
+#include "engine/reference/admin_directory.h"
 #include "engine/tax.h"
 
 namespace ledger::domain {
@@ -29,8 +30,8 @@ Status CheckPercent(const std::string& text, std::string_view field) {
 }
 
 template <class T>
-bool Exists(DecideContext& ctx, std::string_view type, const std::string& id) {
-  return FindReference<T>(ctx, type, id) != nullptr;
+bool Exists(DecideContext& ctx, const std::string& id) {
+  return FindReference<T>(ctx, id) != nullptr;
 }
 
 Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
@@ -46,11 +47,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
     case Payload::FiscalPositionDefined:
       for (const auto& m : u.AsFiscalPositionDefined()->map) {
         if (!m || m->from.empty()) return Status::Malformed("map entries need \"from\"");
-        if (!Exists<events::TaxCodeDefined>(ctx, "tax_code", m->from)) {
-          return UnknownReference("tax_code", m->from);
+        if (!Exists<events::TaxCodeDefined>(ctx, m->from)) {
+          return UnknownReference<events::TaxCodeDefined>(m->from);
         }
-        if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", m->to)) {
-          return UnknownReference("tax_code", m->to);
+        if (!m->to.empty() && !Exists<events::TaxCodeDefined>(ctx, m->to)) {
+          return UnknownReference<events::TaxCodeDefined>(m->to);
         }
       }
       return Status::Ok();
@@ -71,12 +72,12 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
       LEDGER_RETURN_IF_ERROR(Require(t->billing_method == "ordered" || t->billing_method == "received",
                                      "billing_method must be \"ordered\" or \"received\""));
       if (!t->payment_terms.empty() &&
-          !Exists<events::PaymentTermDefined>(ctx, "payment_term", t->payment_terms)) {
-        return UnknownReference("payment_term", t->payment_terms);
+          !Exists<events::PaymentTermDefined>(ctx, t->payment_terms)) {
+        return UnknownReference<events::PaymentTermDefined>(t->payment_terms);
       }
       if (!t->fiscal_position.empty() &&
-          !Exists<events::FiscalPositionDefined>(ctx, "fiscal_position", t->fiscal_position)) {
-        return UnknownReference("fiscal_position", t->fiscal_position);
+          !Exists<events::FiscalPositionDefined>(ctx, t->fiscal_position)) {
+        return UnknownReference<events::FiscalPositionDefined>(t->fiscal_position);
       }
       return Status::Ok();
     }
@@ -89,11 +90,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
           Require(t->licence_typology.empty() || t->licence_typology == "intangible" ||
                       t->licence_typology == "component" || t->licence_typology == "serialized",
                   "licence_typology must be intangible, component or serialized"));
-      if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, "tax_code", t->tax_code)) {
-        return UnknownReference("tax_code", t->tax_code);
+      if (!t->tax_code.empty() && !Exists<events::TaxCodeDefined>(ctx, t->tax_code)) {
+        return UnknownReference<events::TaxCodeDefined>(t->tax_code);
       }
-      if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, "category", t->category)) {
-        return UnknownReference("category", t->category);
+      if (!t->category.empty() && !Exists<events::CategoryDefined>(ctx, t->category)) {
+        return UnknownReference<events::CategoryDefined>(t->category);
       }
       return Status::Ok();
     }
@@ -156,72 +157,11 @@ Status Validate(const events::PayloadUnion& u, DecideContext& ctx) {
   }
 }
 
-bool EnabledAdmin(const events::UserDefined& u) {
-  if (u.disabled() || u.roles() == nullptr) return false;
-  return std::any_of(u.roles()->begin(), u.roles()->end(),
-                     [](const flatbuffers::String* r) { return events::Sv(r) == "admin"; });
-}
-
-bool EnabledAdmin(const events::UserDefinedT& u) {
-  return !u.disabled && std::find(u.roles.begin(), u.roles.end(), "admin") != u.roles.end();
-}
-
-// The directory's event when the definition of the command's user changes
-// who the enabled admins are, nothing when it does not, or `last_admin` when
-// it would leave none. Membership is what the directory lists: a user it does
-// not list (defined before it, not yet listed) counts as no admin.
-Result<std::optional<NewEvent>> KeepAdminDirectory(const events::UserDefinedT& user,
-                                                   DecideContext& ctx) {
-  const std::string& id = ctx.stream_id();
-  const auto* directory = ctx.Get<AdminDirectory>(kAdminDirectoryType, kAdminDirectoryId);
-  std::vector<std::string> admins = directory ? directory->admins : std::vector<std::string>();
-  auto at = std::lower_bound(admins.begin(), admins.end(), id);
-  const bool listed = at != admins.end() && *at == id;
-  const bool admin = EnabledAdmin(user);
-  if (admin == listed) return std::optional<NewEvent>();
-  if (admin) {
-    admins.insert(at, id);
-  } else {
-    admins.erase(at);
-  }
-  if (admins.empty()) {
-    return Status(Errc::kInvalidState,
-                  "user \"" + id + "\" is the last enabled admin: enable another admin first",
-                  "last_admin", {{"user", id}});
-  }
-  events::EnabledAdminsChangedT t;
-  t.admins = std::move(admins);
-  t.user_id = id;
-  NewEvent e = Emit(std::move(t));
-  e.stream_type = kAdminDirectoryType;
-  e.stream_id = kAdminDirectoryId;
-  return std::optional<NewEvent>(std::move(e));
-}
-
 }  // namespace
 
 Status UnknownReference(std::string_view kind, std::string_view id) {
   return Status::Rule("unknown_reference", fmt::format("{} \"{}\" does not exist", kind, id),
                       {{"kind", std::string(kind)}, {"id", std::string(id)}});
-}
-
-std::string_view ReferenceStreamType(events::Payload type) {
-  switch (type) {
-    case Payload::SettingsDefined: return "settings";
-    case Payload::TaxCodeDefined: return "tax_code";
-    case Payload::FiscalPositionDefined: return "fiscal_position";
-    case Payload::PaymentTermDefined: return "payment_term";
-    case Payload::CostCenterDefined: return "cost_center";
-    case Payload::CategoryDefined: return "category";
-    case Payload::ProjectDefined: return "project";
-    case Payload::SupplierDefined: return "supplier";
-    case Payload::ProductDefined: return "product";
-    case Payload::UserDefined: return "user";
-    case Payload::ApprovalPolicyDefined: return "approval_policy";
-    case Payload::MatchingPolicyDefined: return "matching_policy";
-    case Payload::ExchangeRateDefined: return "exchange_rate";
-    default: return "";
-  }
 }
 
 void Apply(ReferenceState& s, const events::Envelope& e) {
@@ -266,91 +206,19 @@ Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx
   return out;
 }
 
-Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx) {
-  events::EnabledAdminsChangedT t;
-  for (const auto& id : user_ids) {
-    const auto* user = FindReference<events::UserDefined>(ctx, "user", id);
-    if (user != nullptr && EnabledAdmin(*user)) t.admins.push_back(id);
-  }
-  std::sort(t.admins.begin(), t.admins.end());
-  return One(Emit(std::move(t)));
-}
-
-Decision DecideIssueToken(const std::string& user_id, const std::string& label,
-                          const std::string& digest, DecideContext& ctx) {
-  const auto* user = FindReference<events::UserDefined>(ctx, "user", user_id);
-  if (user == nullptr) return Status::NotFound("user \"" + user_id + "\" does not exist");
-  if (user->disabled()) return Status::InvalidState("user \"" + user_id + "\" is disabled");
-  if (label.size() > kTokenLabelBytesMax) {
-    return Status::Malformed(fmt::format("a label is at most {} bytes", kTokenLabelBytesMax));
-  }
-  // The digest is an HMAC-SHA256: anything else is a bug of the caller.
-  if (digest.size() != 32) return Status::Internal("a token digest is 32 bytes");
-  events::ApiTokenIssuedT t;
-  t.user_id = user_id;
-  t.label = label;
-  t.digest.assign(digest.begin(), digest.end());
-  return One(Emit(std::move(t)));
-}
-
-Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
-                           const std::string& reason) {
-  if (token.user_id != user_id) {
-    return Status::NotFound("user \"" + user_id + "\" has no such token");
-  }
-  if (token.revoked) return Status::InvalidState("the token is already revoked");
-  events::ApiTokenRevokedT t;
-  t.reason = reason;
-  return One(Emit(std::move(t)));
-}
-
-void Apply(ApiToken& t, const events::Envelope& e) {
-  if (const auto* issued = e.payload_as_ApiTokenIssued()) {
-    t.user_id = events::Str(issued->user_id());
-    t.label = events::Str(issued->label());
-    t.digest.clear();
-    if (issued->digest()) t.digest.assign(issued->digest()->begin(), issued->digest()->end());
-    t.created_at_us = e.recorded_at_us();
-  } else if (e.payload_type() == Payload::ApiTokenRevoked) {
-    t.revoked = true;
-    t.revoked_at_us = e.recorded_at_us();
-    t.revoked_by = events::Str(e.actor());
-  }
-}
-
-std::string_view Label(const ApiToken& t) { return t.revoked ? "revoked" : "active"; }
-
-bool Valid(const ApiToken& t) { return t.digest.empty() || t.digest.size() == 32; }
-
-void Apply(AdminDirectory& d, const events::Envelope& e) {
-  const auto* changed = e.payload_as_EnabledAdminsChanged();
-  if (changed == nullptr) return;
-  d.admins.clear();
-  if (changed->admins()) {
-    for (const auto* a : *changed->admins()) d.admins.push_back(events::Str(a));
-  }
-}
-
-std::string_view Label(const AdminDirectory&) { return "active"; }
-
-bool Valid(const AdminDirectory& d) { return std::is_sorted(d.admins.begin(), d.admins.end()); }
-
 CompanySettings GetSettings(DecideContext& ctx) {
   CompanySettings s;
-  if (auto* t = FindReference<events::SettingsDefined>(ctx, "settings", kSettingsId)) {
+  if (auto* t = FindReference<events::SettingsDefined>(ctx, kSettingsId)) {
     s.currency = events::Str(t->currency());
     s.tax_rounding = events::Str(t->tax_rounding());
   }
   return s;
 }
 
-}  // namespace ledger::domain
-
-namespace ledger::domain {
-
 ApprovalPolicy GetApprovalPolicy(DecideContext& ctx) {
   ApprovalPolicy p;
-  const AggregateState* st = ctx.Find("approval_policy", kSettingsId);
+  const AggregateState* st =
+      ctx.Find(kReferenceType<events::ApprovalPolicyDefined>, kSettingsId);
   const auto* s = st ? StateCast<ReferenceState>(st) : nullptr;
   const auto* t = s ? TableOf<events::ApprovalPolicyDefined>(*s) : nullptr;
   if (t == nullptr || t->bands() == nullptr) {
@@ -383,7 +251,7 @@ const std::vector<std::string>& ApprovalPolicy::LevelsFor(const Decimal& amount)
 
 MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
   MatchingPolicy p;
-  const auto* t = FindReference<events::MatchingPolicyDefined>(ctx, "matching_policy", kSettingsId);
+  const auto* t = FindReference<events::MatchingPolicyDefined>(ctx, kSettingsId);
   if (t == nullptr) return p;
   p.quantity_pct = Dec(t->quantity_pct());
   p.price_pct = Dec(t->price_pct());
@@ -394,7 +262,7 @@ MatchingPolicy GetMatchingPolicy(DecideContext& ctx) {
 
 Result<Decimal> RateToCompany(DecideContext& ctx, const std::string& currency) {
   if (currency == GetSettings(ctx).currency) return Decimal::FromInt(1);
-  const auto* t = FindReference<events::ExchangeRateDefined>(ctx, "exchange_rate", currency);
+  const auto* t = FindReference<events::ExchangeRateDefined>(ctx, currency);
   if (t == nullptr) {
     return Status::Rule("missing_exchange_rate",
                         "no exchange rate from " + currency + " to the company currency",
