@@ -1,4 +1,5 @@
-// Reads every document route shares: its state and its history.
+// Reads every document route shares (its state and its history), and the
+// routes that run one command.
 #include <fmt/format.h>
 
 #include "api/request_context.h"
@@ -47,6 +48,13 @@ void Routes::AddDocumentReads(
         if (records.empty()) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
         WriteJson(rc.res, 200, HistoryJson(records));
       });
+}
+
+void Routes::AddCommand(const std::string& method, const std::string& path,
+                        std::vector<std::string> roles, const std::string& summary,
+                        MakeCommand make) {
+  Add(method, path, std::move(roles), summary,
+      [make = std::move(make)](RequestContext& rc) { rc.Submit(make(rc)); });
 }
 
 }  // namespace ledger::api

@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "engine/aggregate.h"
+#include "engine/commands.h"
 
 namespace ledger::api {
 
@@ -27,11 +28,32 @@ class Routes {
                    std::vector<std::string> roles, const std::string& summary,
                    Handler handler) = 0;
 
+  // Registers a route that runs one command: `parse` reads the request's
+  // path and body into the command struct (throwing ApiError on bad input),
+  // the command runs through ToCommand, and the route answers with its
+  // outcome as WriteOutcome does. Roles as for Add. `parse` is a function,
+  // or one with leading arguments bound (std::bind_front) when routes are
+  // declared from a table.
+  template <class Parse>
+  void Command(const std::string& method, const std::string& path,
+               std::vector<std::string> roles, const std::string& summary, Parse parse) {
+    AddCommand(method, path, std::move(roles), summary,
+               [parse = std::move(parse)](const RequestContext& rc) {
+                 return ToCommand(parse(rc));
+               });
+  }
+
   // GET <base>/{id} (state, version as ETag) and GET <base>/{id}/history for
   // the documents of one stream type.
   void AddDocumentReads(const std::string& base, const std::string& type, const std::string& what,
                         std::function<nlohmann::json(const std::string& id,
                                                      const AggregateState& state)> render);
+
+ private:
+  using MakeCommand = std::function<ledger::Command(const RequestContext&)>;
+  // Registers a route that submits the command `make` builds.
+  void AddCommand(const std::string& method, const std::string& path,
+                  std::vector<std::string> roles, const std::string& summary, MakeCommand make);
 };
 
 // How a bounded context adds its routes.

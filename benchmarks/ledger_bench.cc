@@ -252,7 +252,7 @@ events::PayloadUnion u(T t) {
 
 void SeedReference(Engine& engine) {
   auto def = [&](const std::string& id, events::PayloadUnion p) {
-    Must(engine, domain::DefineReference(id, std::move(p), Expect::kAny), kAdmin);
+    Must(engine, ToCommand(domain::DefineReference{id, std::move(p), Expect::kAny}), kAdmin);
   };
   events::SettingsDefinedT s;
   s.currency = "EUR";
@@ -291,18 +291,10 @@ Command NextCommand(int step, const std::string& order, int n) {
   if (step == 0) {
     domain::PoHeaderInput h;
     h.supplier = "ACME";
-    return domain::CreatePurchaseOrder(h, {}, {BenchLine(n)});
+    return ToCommand(domain::CreatePurchaseOrder{h, {}, {BenchLine(n)}});
   }
-  if (step < 3) {
-    auto line = BenchLine(n);
-    return domain::OnPurchaseOrder(order, [line](const domain::PurchaseOrder& po,
-                                                 DecideContext& ctx) {
-      return domain::DecideAddPoLine(po, line, ctx);
-    });
-  }
-  return domain::OnPurchaseOrder(order, [](const domain::PurchaseOrder& po, DecideContext& ctx) {
-    return domain::DecideConfirmPo(po, ctx);
-  });
+  if (step < 3) return ToCommand(domain::AddPoLine{order, BenchLine(n)});
+  return ToCommand(domain::ConfirmPo{order});
 }
 
 // What a client of Commands sends: the create / add / add / confirm cycle,
@@ -375,24 +367,22 @@ void P2p(const Options& o, Node& node) {
   const Actor& admin = kAdmin;
   events::CategoryDefinedT cat;
   cat.name = "Hardware";
-  must(domain::DefineReference("hardware", u(cat), Expect::kAny), admin);
+  must(ToCommand(domain::DefineReference{"hardware", u(cat), Expect::kAny}), admin);
   events::ProductDefinedT prod;
   prod.name = "Laptop";
   prod.kind = "good";
   prod.tax_code = "VAT20";
   prod.category = "hardware";
-  must(domain::DefineReference("LAPTOP", u(prod), Expect::kAny), admin);
+  must(ToCommand(domain::DefineReference{"LAPTOP", u(prod), Expect::kAny}), admin);
   events::MatchingPolicyDefinedT mp;
   mp.quantity_pct = "0";
   mp.price_pct = "2";
   mp.amount_abs = "5";
   mp.over_receipt_pct = "0";
-  must(domain::DefineReference("company", u(mp), Expect::kAny), admin);
+  must(ToCommand(domain::DefineReference{"company", u(mp), Expect::kAny}), admin);
   const std::string today = IsoDate(SystemClock().NowMicros());
   domain::BudgetLineInput line{{"IT", "hardware", ""}, {{today.substr(0, 7), *Decimal::Parse("1000000000")}}};
-  must(NewDocument<domain::Budget>("BENCH", [line](DecideContext& c) {
-         return domain::DecideDefineBudget("bench", "EUR", "warn", {line}, c);
-       }),
+  must(ToCommand(domain::DefineBudget{"BENCH", "bench", "EUR", "warn", {line}}),
        Actor{"fred", {"approver_finance"}});
 
   const Actor requester{"rita", {"requester"}}, manager{"mona", {"approver_manager"}},
@@ -413,12 +403,6 @@ void P2p(const Options& o, Node& node) {
 
   auto next = [&](Story& s, size_t n) -> Command {
     using namespace domain;
-    auto on_pr = [&](std::function<Decision(const PurchaseRequest&, DecideContext&)> d) {
-      return OnStream<PurchaseRequest>(s.pr, std::move(d));
-    };
-    auto on_si = [&](std::function<Decision(const SupplierInvoice&, DecideContext&)> d) {
-      return OnStream<SupplierInvoice>(s.si, std::move(d));
-    };
     Command c;
     switch (s.step) {
       case 0: {
@@ -429,34 +413,30 @@ void P2p(const Options& o, Node& node) {
         l.currency = "EUR";
         l.cost_center = "IT";
         PrInput in{"bench", {l}, {}};
-        c = NewDocument<PurchaseRequest>("", [in](DecideContext& ctx) { return DecideCreatePr(in, ctx); });
+        c = ToCommand(CreatePr{in});
         c.actor = requester;
         break;
       }
       case 1:
-        c = on_pr([](const PurchaseRequest& pr, DecideContext& ctx) { return DecideSubmitPr(pr, ctx); });
+        c = ToCommand(SubmitPr{s.pr});
         c.actor = requester;
         break;
       case 2:
       case 3:
-        c = on_pr([](const PurchaseRequest& pr, DecideContext& ctx) { return DecideApprovePr(pr, "", ctx); });
+        c = ToCommand(ApprovePr{s.pr, ""});
         c.actor = s.step == 2 ? manager : finance;
         break;
       case 4:
-        c = on_pr([](const PurchaseRequest& pr, DecideContext& ctx) {
-          return DecideConvertPr(pr, {}, "ACME", ctx);
-        });
+        c = ToCommand(ConvertPr{s.pr, {}, "ACME"});
         c.actor = buyer;
         break;
       case 5:
-        c = OnPurchaseOrder(s.po, [](const PurchaseOrder& po, DecideContext& ctx) {
-          return DecideConfirmPo(po, ctx);
-        });
+        c = ToCommand(ConfirmPo{s.po});
         c.actor = buyer;
         break;
       case 6: {
         ReceiptInput in{s.po, today, std::nullopt, {{1, Decimal::FromInt(2), "", "", "", ""}}};
-        c = NewDocument<Receipt>("", [in](DecideContext& ctx) { return DecideRecordReceipt(in, ctx); });
+        c = ToCommand(RecordReceipt{in});
         c.actor = receiver;
         break;
       }
@@ -467,20 +447,20 @@ void P2p(const Options& o, Node& node) {
         in.date = today;
         in.purchase_order = s.po;
         in.lines.push_back({1, "", Decimal::FromInt(2), *Decimal::Parse("1249.99"), std::nullopt});
-        c = NewDocument<SupplierInvoice>("", [in](DecideContext& ctx) {
-          return DecideCaptureInvoice(in, ctx);
-        });
+        c = ToCommand(CaptureInvoice{in});
         c.actor = accountant;
         break;
       }
       case 8:
-        c = on_si([](const SupplierInvoice& si, DecideContext& ctx) { return DecideApproveInvoice(si, ctx); });
+        c = ToCommand(ApproveInvoice{s.si});
         c.actor = finance;
         break;
       default: {
-        c = on_si([](const SupplierInvoice& si, DecideContext& ctx) {
-          return DecidePayInvoice(si, {domain::Remaining(si), "bank_transfer", "TRF", ""}, ctx);
-        });
+        // Pays what is left, read from the approved invoice: the client's
+        // previous command is durable, so its state is committed.
+        auto si = engine.Load<SupplierInvoice>(s.si);
+        const Decimal left = si ? domain::Remaining(*si) : Decimal();
+        c = ToCommand(PayInvoice{s.si, {left, "bank_transfer", "TRF", ""}});
         c.actor = accountant;
         break;
       }

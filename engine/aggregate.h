@@ -7,8 +7,10 @@
 //   bool Valid(const S&);                            // snapshot sanity check
 //   void Describe(const S&, ListEntry&);             // optional: how it is listed
 //   static constexpr StreamTraits kStream = {...};   // its stream type (below)
-// and command functions `Decision Decide...(const S*, const Cmd&, DecideContext&)`
-// that return the events to append or a rejection. Neither reads a clock, a
+// and, per command (a plain struct, engine/commands.h), one overload
+// `Decision Decide(const S&, const Cmd&, DecideContext&)` (or
+// `Decide(const Cmd&, DecideContext&)` for a command that starts a stream)
+// that returns the events to append or a rejection. Neither reads a clock, a
 // global or storage: everything comes from their arguments, which is what
 // makes replay, tests and as-of queries trivial.
 //
@@ -102,7 +104,7 @@ class StateOf final : public AggregateState {
 // What the engine knows of an aggregate's streams, written once, in its
 // state struct: `static constexpr StreamTraits kStream = {...};`. The engine
 // registers StreamTypeOf<S>() and the typed helpers (DecideContext::Get<S>,
-// OnStream<S>, Engine::Load<S>...) name the stream type from it, so no file
+// ToCommand, Engine::Load<S>...) name the stream type from it, so no file
 // repeats the string. Reference data, whose kinds share one state type, is
 // named by its definition payload instead (engine/reference/reference_entity.h).
 struct StreamTraits {

@@ -21,13 +21,13 @@ class AccessScenarios : public NodeTest {
     When(User(id, std::move(roles), disabled), kAdmin);
     ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
   }
-  static Command User(const std::string& id, std::vector<std::string> roles,
+  static DefineReference User(const std::string& id, std::vector<std::string> roles,
                       bool disabled = false) {
     events::UserDefinedT u;
     u.name = id;
     u.roles = std::move(roles);
     u.disabled = disabled;
-    return DefineReference(id, Def(std::move(u)), Expect::kAny);
+    return DefineReference{id, Def(std::move(u)), Expect::kAny};
   }
   // A user as ledgers wrote them before the admin directory existed: the
   // definition alone.
@@ -35,7 +35,7 @@ class AccessScenarios : public NodeTest {
     events::UserDefinedT u;
     u.name = id;
     u.roles = std::move(roles);
-    return NewDocument("user", id, [u](DecideContext&) -> Decision {
+    return RawCommand("user", id, Expect::kNew, [u](DecideContext&) -> Decision {
       return One(Emit(events::UserDefinedT(u)));
     });
   }
@@ -45,9 +45,10 @@ class AccessScenarios : public NodeTest {
     events::ApiTokenIssuedT t;
     t.user_id = user;
     t.label = "old";
-    return NewDocument("api_token", events::Sha256Hex(secret), [t](DecideContext&) -> Decision {
-      return One(Emit(events::ApiTokenIssuedT(t)));
-    });
+    return RawCommand("api_token", events::Sha256Hex(secret), Expect::kNew,
+                      [t](DecideContext&) -> Decision {
+                        return One(Emit(events::ApiTokenIssuedT(t)));
+                      });
   }
   std::vector<std::string> Admins() {
     auto state = engine().Load(kAdminDirectoryType, kAdminDirectoryId);
@@ -61,7 +62,7 @@ class AccessScenarios : public NodeTest {
 
 TEST_F(AccessScenarios, ATokenIsNamedByItsIdAndKeepsOnlyTheDigestOfItsSecret) {
   DefineUser("alice", {"buyer"});
-  When(IssueToken(kTokenId, "alice", "laptop", kDigest), kAdmin);
+  When(IssueToken{kTokenId, "alice", "laptop", kDigest}, kAdmin);
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
   EXPECT_EQ(appended_types(), (Types{"ApiTokenIssued"}));
   const auto* e = appended()[0].envelope();
@@ -82,28 +83,28 @@ TEST_F(AccessScenarios, ATokenIsNamedByItsIdAndKeepsOnlyTheDigestOfItsSecret) {
 TEST_F(AccessScenarios, ATokenNeedsAnEnabledUserAShortLabelAndANewId) {
   DefineUser("alice", {"buyer"});
   DefineUser("gone", {"buyer"}, /*disabled=*/true);
-  When(IssueToken(kTokenId, "nobody", "", kDigest), kAdmin);
+  When(IssueToken{kTokenId, "nobody", "", kDigest}, kAdmin);
   ExpectRejected(Errc::kNotFound);
-  When(IssueToken(kTokenId, "gone", "", kDigest), kAdmin);
+  When(IssueToken{kTokenId, "gone", "", kDigest}, kAdmin);
   ExpectRejected(Errc::kInvalidState);
-  When(IssueToken(kTokenId, "alice", std::string(kTokenLabelBytesMax + 1, 'x'), kDigest), kAdmin);
+  When(IssueToken{kTokenId, "alice", std::string(kTokenLabelBytesMax + 1, 'x'), kDigest}, kAdmin);
   ExpectRejected(Errc::kMalformed);
-  When(IssueToken(kTokenId, "alice", std::string(kTokenLabelBytesMax, 'x'), kDigest), kAdmin);
+  When(IssueToken{kTokenId, "alice", std::string(kTokenLabelBytesMax, 'x'), kDigest}, kAdmin);
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
-  When(IssueToken(kTokenId, "alice", "", kDigest), kAdmin);
+  When(IssueToken{kTokenId, "alice", "", kDigest}, kAdmin);
   ExpectRejected(Errc::kDuplicate);
 }
 
 TEST_F(AccessScenarios, ATokenIsRevokedOnceAndOnlyUnderItsOwnUser) {
   DefineUser("alice", {"buyer"});
   DefineUser("bob", {"buyer"});
-  Ok(IssueToken(kTokenId, "alice", "", kDigest), kAdmin);
-  When(RevokeToken(kTokenId, "bob", ""), kAdmin);
+  Ok(IssueToken{kTokenId, "alice", "", kDigest}, kAdmin);
+  When(RevokeToken{kTokenId, "bob", ""}, kAdmin);
   ExpectRejected(Errc::kNotFound);
-  When(RevokeToken("tok_ffffffffffffffff", "alice", ""), kAdmin);
+  When(RevokeToken{"tok_ffffffffffffffff", "alice", ""}, kAdmin);
   ExpectRejected(Errc::kNotFound);
   clock_.Advance(5'000'000);
-  When(RevokeToken(kTokenId, "alice", "laptop stolen"), kAdmin);
+  When(RevokeToken{kTokenId, "alice", "laptop stolen"}, kAdmin);
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
   EXPECT_EQ(appended_types(), (Types{"ApiTokenRevoked"}));
   EXPECT_EQ(events::Sv(appended()[0].envelope()->payload_as_ApiTokenRevoked()->reason()),
@@ -113,7 +114,7 @@ TEST_F(AccessScenarios, ATokenIsRevokedOnceAndOnlyUnderItsOwnUser) {
   EXPECT_EQ(t.revoked_at_us, kT0 + 5'000'000);
   EXPECT_EQ(t.revoked_by, "admin");
   EXPECT_EQ(Label(t), "revoked");
-  When(RevokeToken(kTokenId, "alice", ""), kAdmin);
+  When(RevokeToken{kTokenId, "alice", ""}, kAdmin);
   ExpectRejected(Errc::kInvalidState);
 }
 
@@ -123,15 +124,15 @@ TEST_F(AccessScenarios, ATokenOfBeforeIdsIsReadAndRevokedUnderItsDigestName) {
   const std::string id = events::Sha256Hex("ldg_old_secret");
   EXPECT_EQ(Token(id).user_id, "alice");
   EXPECT_TRUE(Token(id).digest.empty());
-  When(RevokeToken(id, "alice", ""), kAdmin);
+  When(RevokeToken{id, "alice", ""}, kAdmin);
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
   EXPECT_TRUE(Token(id).revoked);
 }
 
 TEST_F(AccessScenarios, ATokenStateSurvivesItsSnapshot) {
   DefineUser("alice", {"buyer"});
-  Ok(IssueToken(kTokenId, "alice", "ci", kDigest), kAdmin);
-  Ok(RevokeToken(kTokenId, "alice", ""), kAdmin);
+  Ok(IssueToken{kTokenId, "alice", "ci", kDigest}, kAdmin);
+  Ok(RevokeToken{kTokenId, "alice", ""}, kAdmin);
   Reopen();
   const ApiToken& t = Token(kTokenId);
   EXPECT_EQ(t.digest, kDigest);

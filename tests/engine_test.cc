@@ -27,14 +27,12 @@ class EngineTest : public NodeTest {
     NodeTest::SetUp();
     SeedReference();
   }
-  Command Confirm(const std::string& id) {
-    return domain::OnPurchaseOrder(
-        id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideConfirmPo(po, c); });
-  }
-  Command Create(const char* qty = "1") {
+  // Engine Commands: the tests set their keys and versions.
+  static Command Confirm(const std::string& id) { return ToCommand(domain::ConfirmPo{id}); }
+  static Command Create(const char* qty = "1") {
     domain::PoHeaderInput h;
     h.supplier = "ACME";
-    return domain::CreatePurchaseOrder(h, {}, {Line("LAPTOP", qty, "100")});
+    return ToCommand(domain::CreatePurchaseOrder{h, {}, {Line("LAPTOP", qty, "100")}});
   }
   LocalLog& local_log() { return static_cast<LocalLog&>(node().log()); }
   // With the node closed: sets both store cursors back to `at` and drops the
@@ -133,9 +131,9 @@ TEST_F(EngineTest, IfMatchVersionConflict) {
 TEST_F(EngineTest, ExpectNewAndExistingAreEnforced) {
   events::CostCenterDefinedT cc;
   cc.name = "again";
-  When(domain::DefineReference("IT", Def(cc), Expect::kNew), kAdmin);
+  When(domain::DefineReference{"IT", Def(cc), Expect::kNew}, kAdmin);
   ExpectRejected(Errc::kDuplicate);
-  When(domain::DefineReference("NEW", Def(cc), Expect::kExisting), kAdmin);
+  When(domain::DefineReference{"NEW", Def(cc), Expect::kExisting}, kAdmin);
   ExpectRejected(Errc::kNotFound);
 }
 
@@ -482,9 +480,7 @@ TEST_F(EngineTest, ProjectionsRebuiltFromZeroAnswerIdentically) {
   auto b = NewPo({Line("SCREEN", "3", "10")}, "EUROPA");
   Ok(Confirm(a));
   Ok(Confirm(b));
-  Ok(domain::OnPurchaseOrder(b, [](const PurchaseOrder& po, DecideContext& c) {
-    return domain::DecideCancelPo(po, "x", c);
-  }));
+  Ok(domain::CancelPo{b, "x"});
   auto* commitments = node().projection("commitments");
   auto* audit = node().projection("audit");
   ASSERT_TRUE(commitments->WaitFor(node().log().End(), std::chrono::seconds(10)));
@@ -619,31 +615,21 @@ TEST_F(EngineTest, RandomHistoriesRebuildToTheSameState) {
     switch (action) {
       case 0: ids.push_back(NewPo({line}, rng() % 2 ? "ACME" : "EUROPA")); break;
       case 1:
-        Run(domain::OnPurchaseOrder(id, [line](const PurchaseOrder& po, DecideContext& c) {
-          return domain::DecideAddPoLine(po, line, c);
-        }));
+        Run(domain::AddPoLine{id, line});
         break;
       case 2: Run(Confirm(id)); break;
       case 3:
-        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
-          return domain::DecideResetPoToDraft(po, c);
-        }));
+        Run(domain::ResetPoToDraft{id});
         break;
       case 4:
-        Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
-          return domain::DecideCancelPo(po, "r", c);
-        }));
+        Run(domain::CancelPo{id, "r"});
         break;
       case 5: {
         uint32_t n = 1 + static_cast<uint32_t>(rng() % 3);
-        Run(domain::OnPurchaseOrder(id, [n](const PurchaseOrder& po, DecideContext&) {
-          return domain::DecideRemovePoLine(po, n);
-        }));
+        Run(domain::RemovePoLine{id, n});
         break;
       }
-      default: Run(domain::OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext&) {
-        return domain::DecideSendRfq(po);
-      }));
+      default: Run(domain::SendRfq{id});
     }
   }
   std::map<std::string, std::string> served;

@@ -1172,7 +1172,7 @@ TEST_F(HttpFrontTest, EventsWrittenBeforeTheCheckStillRenderAsJson) {
   sup.name = "Acme \xff\xfe Ltd";
   sup.currency = "EUR";
   sup.billing_method = "received";
-  Command cmd = domain::DefineReference("OLD", Def(sup), Expect::kNew);
+  Command cmd = ToCommand(domain::DefineReference{"OLD", Def(sup), Expect::kNew});
   cmd.correlation_id = "corr-\xff\xfe";
   auto out = Run(std::move(cmd), kAdmin);
   ASSERT_TRUE(out.status.ok()) << out.status.ToString();

@@ -878,7 +878,7 @@ TEST_P(HttpTest, ATokenOfBeforeIdsStillWorksIsListedAndRevoked) {
   // the secret, no keyed digest.
   const std::string old = "ldg_" + std::string(64, 'c');
   const std::string old_id = events::Sha256Hex(old);
-  Command c = NewDocument("api_token", old_id, [](DecideContext&) -> Decision {
+  Command c = RawCommand("api_token", old_id, Expect::kNew, [](DecideContext&) -> Decision {
     events::ApiTokenIssuedT t;
     t.user_id = "alice";
     t.label = "from 2025";

@@ -28,10 +28,7 @@ using domain::PurchaseOrder;
 class KafkaTest : public NodeTest {
  protected:
   Backend backend() const override { return Backend::kKafka; }
-  Command Confirm(const std::string& id) {
-    return domain::OnPurchaseOrder(
-        id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideConfirmPo(po, c); });
-  }
+  static domain::ConfirmPo Confirm(const std::string& id) { return {id}; }
   std::string Snapshot(const std::string& id) {
     auto s = engine().Load("purchase_order", id);
     return s ? std::to_string(s->version) + s->Encode() : "absent";
@@ -97,7 +94,7 @@ TEST_F(KafkaTest, AcknowledgedCommandsSurviveBrokerFailuresExactlyOnce) {
         h.supplier = "ACME";
         domain::PoNotesInput notes;
         notes.internal = tag;
-        Command cmd = domain::CreatePurchaseOrder(h, notes, {Line("LAPTOP", "1", "10")});
+        Command cmd = ToCommand(domain::CreatePurchaseOrder{h, notes, {Line("LAPTOP", "1", "10")}});
         cmd.idempotency_key = tag;
         cmd.request_hash = tag;
         auto out = Run(std::move(cmd));

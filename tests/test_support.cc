@@ -119,7 +119,7 @@ void NodeTest::ExpectRejected(Errc code, const std::string& rule) {
 std::string NodeTest::NewPo(std::vector<domain::PoLineInput> lines, const char* supplier) {
   domain::PoHeaderInput h;
   h.supplier = supplier;
-  auto out = Ok(domain::CreatePurchaseOrder(h, {}, std::move(lines)));
+  auto out = Ok(domain::CreatePurchaseOrder{h, {}, std::move(lines)});
   return out.stream_id;
 }
 
@@ -129,7 +129,7 @@ const domain::PurchaseOrder& NodeTest::Po(const std::string& id) {
 
 void NodeTest::SeedReference(const std::string& rounding) {
   auto def = [&](const std::string& id, events::PayloadUnion p) {
-    Ok(domain::DefineReference(id, std::move(p), Expect::kAny), kAdmin);
+    Ok(domain::DefineReference{id, std::move(p), Expect::kAny}, kAdmin);
   };
   events::SettingsDefinedT s;
   s.currency = "EUR";

@@ -68,6 +68,32 @@ class NodeTest : public ::testing::Test {
   CommandOutcome Run(Command c, const Actor& actor = kBuyer);
   // Runs and asserts success.
   CommandOutcome Ok(Command c, const Actor& actor = kBuyer);
+  // A command that appends the events `decide` returns to stream `type`/`id`
+  // (which must not exist yet with kNew, must exist with kExisting), whatever
+  // a command of the domain would decide: for tests that write what older
+  // ledgers wrote.
+  static Command RawCommand(std::string type, std::string id, Expect expect,
+                            std::function<Decision(DecideContext&)> decide) {
+    Command c;
+    c.stream_type = std::move(type);
+    c.stream_id = std::move(id);
+    c.expect = expect;
+    c.decide = [d = std::move(decide)](const AggregateState*, DecideContext& ctx) {
+      return d(ctx);
+    };
+    return c;
+  }
+  // Run, Ok and When of a command struct (engine/commands.h).
+  template <class C>
+    requires requires { typename C::Target; }
+  CommandOutcome Run(C c, const Actor& actor = kBuyer) {
+    return Run(ToCommand(std::move(c)), actor);
+  }
+  template <class C>
+    requires requires { typename C::Target; }
+  CommandOutcome Ok(C c, const Actor& actor = kBuyer) {
+    return Ok(ToCommand(std::move(c)), actor);
+  }
   // Defines the reference data most tests use: settings (EUR, `rounding`),
   // VAT20, VAT10, VAT0, fiscal position intra_eu (VAT20 -> VAT0), net30,
   // cost centres IT and OPS, category hardware, project P1, suppliers ACME
@@ -77,6 +103,11 @@ class NodeTest : public ::testing::Test {
 
   // Scenario helpers. When() runs a command and records what it appended.
   CommandOutcome When(Command c, const Actor& actor = kBuyer);
+  template <class C>
+    requires requires { typename C::Target; }
+  CommandOutcome When(C c, const Actor& actor = kBuyer) {
+    return When(ToCommand(std::move(c)), actor);
+  }
   // The event types the last When appended, in order.
   std::vector<std::string> appended_types() const;
   const std::vector<LogRecord>& appended() const { return appended_; }

@@ -57,69 +57,69 @@ Json ReportRowJson(const BudgetReportRow& r, const std::vector<std::string>& gro
   return j;
 }
 
+DefineBudget ParseDefineBudget(const RequestContext& rc) {
+  Body b = rc.body();
+  // The id is checked before the rest of the body is read.
+  CheckClientId(b.str("id"));
+  NewBudget nb = ParseNewBudget(b);
+  return {std::move(nb.id), std::move(nb.name), std::move(nb.currency), std::move(nb.policy),
+          std::move(nb.lines)};
+}
+AmendBudget ParseAmendBudget(const RequestContext& rc) {
+  BudgetAmendment a = ParseBudgetAmendment(rc.body());
+  return {rc.path(1), std::move(a.line), std::move(a.period), a.delta, std::move(a.reason)};
+}
+TransferBudget ParseTransferBudget(const RequestContext& rc) {
+  BudgetTransfer t = ParseBudgetTransfer(rc.body());
+  return {rc.path(1), std::move(t.from), std::move(t.to), std::move(t.period), t.amount,
+          std::move(t.reason)};
+}
+
+// GET /v1/budgets/{id}/report
+void ReadBudgetReport(RequestContext& rc) {
+  std::vector<std::string> group_by;
+  if (auto g = Param(rc.req, "group_by")) {
+    size_t start = 0;
+    while (start <= g->size()) {
+      size_t comma = g->find(',', start);
+      std::string part =
+          g->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) group_by.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  std::optional<int64_t> as_of;
+  if (auto t = Param(rc.req, "as_of")) {
+    int64_t us = 0;
+    if (!ParseTimestamp(*t, &us)) FailMalformed("as_of must be an RFC 3339 timestamp");
+    as_of = us;
+  }
+  auto report = QueryBudgetReport(rc.ctx.store, rc.path(1), group_by, as_of);
+  if (!report.ok()) Fail(report.status());
+  Json rows = Json::array();
+  for (const auto& r : report->rows) rows.push_back(ReportRowJson(r, group_by));
+  Json out{{"budget", rc.path(1)},
+           {"currency", report->currency},
+           {"group_by", group_by},
+           {"rows", rows},
+           {"total", ReportRowJson(report->total, {})}};
+  if (as_of) out["as_of"] = IsoTimestamp(*as_of);
+  WriteJson(rc.res, 200, out);
+}
+
 }  // namespace
 
 void AddBudgetRoutes(Routes& r) {
-  r.Add("POST", "/v1/budgets", kFinance, "Create a budget with its lines and monthly amounts",
-      [](RequestContext& rc) {
-        Body b = rc.body();
-        // The id is checked before the rest of the body is read.
-        CheckClientId(b.str("id"));
-        NewBudget nb = ParseNewBudget(b);
-        rc.Submit(NewDocument<Budget>(nb.id, [nb](DecideContext& ctx) {
-          return DecideDefineBudget(nb.name, nb.currency, nb.policy, nb.lines, ctx);
-        }));
-      });
-  r.Add("POST", "/v1/budgets/{id}/amend", kFinance, "Increase or decrease a line's month",
-      [](RequestContext& rc) {
-        BudgetAmendment a = ParseBudgetAmendment(rc.body());
-        rc.Submit(OnStream<Budget>(
-            rc.path(1), [a](const Budget& budget, DecideContext& ctx) {
-              return DecideAmendBudget(budget, a.line, a.period, a.delta, a.reason, ctx);
-            }));
-      });
-  r.Add("POST", "/v1/budgets/{id}/transfer", kFinance, "Move an amount between two lines",
-      [](RequestContext& rc) {
-        BudgetTransfer t = ParseBudgetTransfer(rc.body());
-        rc.Submit(OnStream<Budget>(
-            rc.path(1), [t](const Budget& budget, DecideContext& ctx) {
-              return DecideTransferBudget(budget, t.from, t.to, t.period, t.amount, t.reason, ctx);
-            }));
-      });
+  r.Command("POST", "/v1/budgets", kFinance, "Create a budget with its lines and monthly amounts",
+            &ParseDefineBudget);
+  r.Command("POST", "/v1/budgets/{id}/amend", kFinance, "Increase or decrease a line's month",
+            &ParseAmendBudget);
+  r.Command("POST", "/v1/budgets/{id}/transfer", kFinance, "Move an amount between two lines",
+            &ParseTransferBudget);
   r.AddDocumentReads("/v1/budgets", "budget", "budget", BudgetJson);
   r.Add("GET", "/v1/budgets/{id}/report", {"*"},
-      "Amount, committed, actual and available, grouped (?group_by=, ?as_of=)",
-      [](RequestContext& rc) {
-        std::vector<std::string> group_by;
-        if (auto g = Param(rc.req, "group_by")) {
-          size_t start = 0;
-          while (start <= g->size()) {
-            size_t comma = g->find(',', start);
-            std::string part = g->substr(start, comma == std::string::npos ? std::string::npos
-                                                                            : comma - start);
-            if (!part.empty()) group_by.push_back(part);
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-          }
-        }
-        std::optional<int64_t> as_of;
-        if (auto t = Param(rc.req, "as_of")) {
-          int64_t us = 0;
-          if (!ParseTimestamp(*t, &us)) FailMalformed("as_of must be an RFC 3339 timestamp");
-          as_of = us;
-        }
-        auto report = QueryBudgetReport(rc.ctx.store, rc.path(1), group_by, as_of);
-        if (!report.ok()) Fail(report.status());
-        Json rows = Json::array();
-        for (const auto& r : report->rows) rows.push_back(ReportRowJson(r, group_by));
-        Json out{{"budget", rc.path(1)},
-                 {"currency", report->currency},
-                 {"group_by", group_by},
-                 {"rows", rows},
-                 {"total", ReportRowJson(report->total, {})}};
-        if (as_of) out["as_of"] = IsoTimestamp(*as_of);
-        WriteJson(rc.res, 200, out);
-      });
+      "Amount, committed, actual and available, grouped (?group_by=, ?as_of=)", &ReadBudgetReport);
 }
 
 }  // namespace ledger::api

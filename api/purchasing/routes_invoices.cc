@@ -71,72 +71,55 @@ Json InvoiceJson(const std::string& id, const AggregateState& state) {
   return j;
 }
 
+CaptureInvoice ParseCaptureInvoice(const RequestContext& rc) {
+  return {ParseSupplierInvoice(rc.body())};
+}
+AcceptDifference ParseAcceptDifference(const RequestContext& rc) {
+  return {rc.path(1), rc.body().str("reason")};
+}
+RecordCreditNote ParseRecordCreditNote(const RequestContext& rc) {
+  return {rc.path(1), ParseCreditNote(rc.body())};
+}
+ApproveInvoice ParseApproveInvoice(const RequestContext& rc) { return {rc.path(1)}; }
+PayInvoice ParsePayInvoice(const RequestContext& rc) {
+  return {rc.path(1), ParsePayment(rc.body())};
+}
+CancelInvoice ParseCancelInvoice(const RequestContext& rc) {
+  return {rc.path(1), rc.optional_field("reason")};
+}
+
+// GET /v1/matching/stats
+void ReadMatchingStats(RequestContext& rc) {
+  auto s = QueryMatchingStats(rc.ctx.store);
+  if (!s.ok()) Fail(s.status());
+  WriteJson(rc.res, 200,
+            Json{{"invoices", s->invoices},
+                 {"three_way", s->three_way},
+                 {"three_way_without_dispute", s->three_way_clean},
+                 {"three_way_match_rate", s->three_way_match_rate},
+                 {"disputed_now", s->disputed_now},
+                 {"ever_disputed", s->ever_disputed}});
+}
+
 }  // namespace
 
 void AddInvoiceRoutes(Routes& r) {
   const std::string sis = "/v1/supplier-invoices";
-  r.Add("POST", sis, {"accountant"}, "Capture a supplier invoice (matched at once)",
-      [](RequestContext& rc) {
-        SiInput in = ParseSupplierInvoice(rc.body());
-        rc.Submit(NewDocument<SupplierInvoice>("", [in](DecideContext& ctx) {
-          return DecideCaptureInvoice(in, ctx);
-        }));
-      });
-  using SiAction = std::function<Decision(const SupplierInvoice&, DecideContext&)>;
-  auto si_action = [&r, sis](const std::string& suffix, std::vector<std::string> roles,
-                               const std::string& summary,
-                               std::function<SiAction(RequestContext&)> make) {
-    r.Add("POST", sis + "/{id}" + suffix, std::move(roles), summary, [make](RequestContext& rc) {
-      rc.Submit(OnStream<SupplierInvoice>(rc.path(1), make(rc)));
-    });
-  };
-  si_action("/accept-difference", kFinance, "Accept a disputed difference (approver recorded)",
-            [](RequestContext& rc) -> SiAction {
-              std::string reason = rc.body().str("reason");
-              return [reason](const SupplierInvoice& si, DecideContext& ctx) {
-                return DecideAcceptDifference(si, reason, ctx);
-              };
-            });
-  si_action("/credit-notes", {"accountant"}, "Record the supplier's credit note",
-            [](RequestContext& rc) -> SiAction {
-              CreditNoteInput in = ParseCreditNote(rc.body());
-              return [in](const SupplierInvoice& si, DecideContext& ctx) {
-                return DecideCreditNote(si, in, ctx);
-              };
-            });
-  si_action("/approve", {"approver_finance", "approver_direction", "accountant"},
-            "Approve a matched invoice for payment", [](RequestContext&) -> SiAction {
-              return [](const SupplierInvoice& si, DecideContext& ctx) {
-                return DecideApproveInvoice(si, ctx);
-              };
-            });
-  si_action("/payments", {"accountant"}, "Record a payment (partial payments allowed)",
-            [](RequestContext& rc) -> SiAction {
-              PaymentInput p = ParsePayment(rc.body());
-              return [p](const SupplierInvoice& si, DecideContext& ctx) {
-                return DecidePayInvoice(si, p, ctx);
-              };
-            });
-  si_action("/cancel", {"accountant"}, "Cancel an unpaid invoice (gives the budget back)",
-            [](RequestContext& rc) -> SiAction {
-              std::string reason = rc.optional_field("reason");
-              return [reason](const SupplierInvoice& si, DecideContext& ctx) {
-                return DecideCancelInvoice(si, reason, ctx);
-              };
-            });
+  r.Command("POST", sis, {"accountant"}, "Capture a supplier invoice (matched at once)",
+            &ParseCaptureInvoice);
+  r.Command("POST", sis + "/{id}/accept-difference", kFinance,
+            "Accept a disputed difference (approver recorded)", &ParseAcceptDifference);
+  r.Command("POST", sis + "/{id}/credit-notes", {"accountant"},
+            "Record the supplier's credit note", &ParseRecordCreditNote);
+  r.Command("POST", sis + "/{id}/approve", {"approver_finance", "approver_direction", "accountant"},
+            "Approve a matched invoice for payment", &ParseApproveInvoice);
+  r.Command("POST", sis + "/{id}/payments", {"accountant"},
+            "Record a payment (partial payments allowed)", &ParsePayInvoice);
+  r.Command("POST", sis + "/{id}/cancel", {"accountant"},
+            "Cancel an unpaid invoice (gives the budget back)", &ParseCancelInvoice);
   r.AddDocumentReads(sis, "supplier_invoice", "supplier invoice", InvoiceJson);
   r.Add("GET", "/v1/matching/stats", {"*"}, "Match rates: 3-way matched without dispute",
-      [](RequestContext& rc) {
-        auto s = QueryMatchingStats(rc.ctx.store);
-        if (!s.ok()) Fail(s.status());
-        WriteJson(rc.res, 200,
-                  Json{{"invoices", s->invoices},
-                       {"three_way", s->three_way},
-                       {"three_way_without_dispute", s->three_way_clean},
-                       {"three_way_match_rate", s->three_way_match_rate},
-                       {"disputed_now", s->disputed_now},
-                       {"ever_disputed", s->ever_disputed}});
-      });
+      &ReadMatchingStats);
 }
 
 }  // namespace ledger::api

@@ -102,73 +102,54 @@ Json PurchaseOrderJson(const std::string& id, const AggregateState& state) {
               {"pending_receipts", PendingReceiptsJson(po)}};
 }
 
+domain::CreatePurchaseOrder ParseCreatePurchaseOrder(const RequestContext& rc) {
+  NewPurchaseOrder po = ParseNewPurchaseOrder(rc.body());
+  return {std::move(po.header), std::move(po.notes), std::move(po.lines)};
+}
+domain::AddPoLine ParseAddPoLine(const RequestContext& rc) {
+  return {rc.path(1), ParseNewPoLine(rc.body())};
+}
+domain::UpdatePoLine ParseUpdatePoLine(const RequestContext& rc) {
+  return {rc.path(1), LineNo(rc.path(2)), ParsePoLine(rc.body())};
+}
+domain::RemovePoLine ParseRemovePoLine(const RequestContext& rc) {
+  return {rc.path(1), LineNo(rc.path(2))};
+}
+domain::UpdatePoHeader ParseUpdatePoHeader(const RequestContext& rc) {
+  PoHeaderInput h = ParsePoHeader(rc.body());
+  if (h.purchase_request) FailMalformed("purchase_request is set at creation only");
+  return {rc.path(1), std::move(h)};
+}
+domain::SendRfq ParseSendRfq(const RequestContext& rc) { return {rc.path(1)}; }
+domain::ConfirmPo ParseConfirmPo(const RequestContext& rc) { return {rc.path(1)}; }
+domain::ResetPoToDraft ParseResetPoToDraft(const RequestContext& rc) { return {rc.path(1)}; }
+domain::CancelPo ParseCancelPo(const RequestContext& rc) {
+  return {rc.path(1), rc.optional_field("reason")};
+}
+domain::UpdatePoNotes ParseUpdatePoNotes(const RequestContext& rc) {
+  return {rc.path(1), ParsePoNotes(rc.body())};
+}
+
 }  // namespace
 
 void AddPurchaseOrderRoutes(Routes& r) {
   const std::vector<std::string> buyers = {"buyer"};
   const std::string base = "/v1/purchase-orders";
 
-  r.Add("POST", base, buyers, "Create a draft purchase order", [](RequestContext& rc) {
-    NewPurchaseOrder po = ParseNewPurchaseOrder(rc.body());
-    rc.Submit(domain::CreatePurchaseOrder(std::move(po.header), po.notes, std::move(po.lines)));
-  });
-
-  // Actions without a body: path suffix, summary, decision.
-  using Action = std::function<Decision(const PurchaseOrder&, DecideContext&)>;
-  auto action = [&](const std::string& suffix, const std::string& summary, Action act) {
-    r.Add("POST", base + "/{id}" + suffix, buyers, summary, [act](RequestContext& rc) {
-      rc.Submit(domain::OnPurchaseOrder(rc.path(1), act));
-    });
-  };
-
-  r.Add("POST", base + "/{id}/lines", buyers, "Add a line", [](RequestContext& rc) {
-    PoLineInput line = ParseNewPoLine(rc.body());
-    rc.Submit(domain::OnPurchaseOrder(
-        rc.path(1), [line](const PurchaseOrder& po, DecideContext& ctx) {
-          return domain::DecideAddPoLine(po, line, ctx);
-        }));
-  });
-  r.Add("POST", base + "/{id}/lines/{n}/update", buyers, "Change a line", [](RequestContext& rc) {
-    uint32_t n = LineNo(rc.path(2));
-    PoLineInput line = ParsePoLine(rc.body());
-    rc.Submit(domain::OnPurchaseOrder(
-        rc.path(1), [n, line](const PurchaseOrder& po, DecideContext& ctx) {
-          return domain::DecideUpdatePoLine(po, n, line, ctx);
-        }));
-  });
-  r.Add("POST", base + "/{id}/lines/{n}/remove", buyers, "Remove a line", [](RequestContext& rc) {
-    uint32_t n = LineNo(rc.path(2));
-    rc.Submit(domain::OnPurchaseOrder(
-        rc.path(1),
-        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideRemovePoLine(po, n); }));
-  });
-  r.Add("POST", base + "/{id}/update", buyers, "Change the header", [](RequestContext& rc) {
-    PoHeaderInput h = ParsePoHeader(rc.body());
-    if (h.purchase_request) FailMalformed("purchase_request is set at creation only");
-    rc.Submit(domain::OnPurchaseOrder(
-        rc.path(1), [h](const PurchaseOrder& po, DecideContext& ctx) {
-          return domain::DecideUpdatePoHeader(po, h, ctx);
-        }));
-  });
-  action("/send-rfq", "Send the request for quotation",
-         [](const PurchaseOrder& po, DecideContext&) { return domain::DecideSendRfq(po); });
-  action("/confirm", "Confirm the order (commits the budget)",
-         [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideConfirmPo(po, ctx); });
-  action("/reset-to-draft", "Reset to draft (releases the commitment)",
-         [](const PurchaseOrder& po, DecideContext& ctx) { return domain::DecideResetPoToDraft(po, ctx); });
-  r.Add("POST", base + "/{id}/cancel", buyers, "Cancel the order", [](RequestContext& rc) {
-    std::string reason = rc.optional_field("reason");
-    rc.Submit(domain::OnPurchaseOrder(
-        rc.path(1), [reason](const PurchaseOrder& po, DecideContext& ctx) {
-          return domain::DecideCancelPo(po, reason, ctx);
-        }));
-  });
-  r.Add("POST", base + "/{id}/notes", buyers, "Change the notes (any state)", [](RequestContext& rc) {
-    PoNotesInput n = ParsePoNotes(rc.body());
-    rc.Submit(domain::OnPurchaseOrder(
-        rc.path(1),
-        [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); }));
-  });
+  r.Command("POST", base, buyers, "Create a draft purchase order", &ParseCreatePurchaseOrder);
+  r.Command("POST", base + "/{id}/lines", buyers, "Add a line", &ParseAddPoLine);
+  r.Command("POST", base + "/{id}/lines/{n}/update", buyers, "Change a line", &ParseUpdatePoLine);
+  r.Command("POST", base + "/{id}/lines/{n}/remove", buyers, "Remove a line", &ParseRemovePoLine);
+  r.Command("POST", base + "/{id}/update", buyers, "Change the header", &ParseUpdatePoHeader);
+  r.Command("POST", base + "/{id}/send-rfq", buyers, "Send the request for quotation",
+            &ParseSendRfq);
+  r.Command("POST", base + "/{id}/confirm", buyers, "Confirm the order (commits the budget)",
+            &ParseConfirmPo);
+  r.Command("POST", base + "/{id}/reset-to-draft", buyers,
+            "Reset to draft (releases the commitment)", &ParseResetPoToDraft);
+  r.Command("POST", base + "/{id}/cancel", buyers, "Cancel the order", &ParseCancelPo);
+  r.Command("POST", base + "/{id}/notes", buyers, "Change the notes (any state)",
+            &ParseUpdatePoNotes);
 
   r.AddDocumentReads(base, "purchase_order", "purchase order", PurchaseOrderJson);
 }

@@ -33,16 +33,13 @@ Json ReceiptJson(const std::string& id, const AggregateState& state) {
               {"lines", lines}};
 }
 
+RecordReceipt ParseRecordReceipt(const RequestContext& rc) { return {ParseReceipt(rc.body())}; }
+
 }  // namespace
 
 void AddReceiptRoutes(Routes& r) {
-  r.Add("POST", "/v1/receipts", {"receiver", "buyer"},
-      "Record goods or services received against a confirmed order", [](RequestContext& rc) {
-        ReceiptInput in = ParseReceipt(rc.body());
-        rc.Submit(NewDocument<Receipt>("", [in](DecideContext& ctx) {
-          return DecideRecordReceipt(in, ctx);
-        }));
-      });
+  r.Command("POST", "/v1/receipts", {"receiver", "buyer"},
+            "Record goods or services received against a confirmed order", &ParseRecordReceipt);
   r.AddDocumentReads("/v1/receipts", "receipt", "receipt", ReceiptJson);
 }
 

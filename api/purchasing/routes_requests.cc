@@ -1,6 +1,8 @@
 // Purchase requests and their approvals.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "api/request_context.h"
 #include "api/purchasing/bodies.h"
 #include "api/purchasing/routes.h"
@@ -133,87 +135,76 @@ Json ApprovalsJson(const std::vector<LogRecord>& records) {
   return out;
 }
 
+CreatePr ParseCreatePr(const RequestContext& rc) {
+  PrInput in = ParsePrInput(rc.body());
+  SizeAttachments(rc.ctx.attachments, &in);
+  return {std::move(in)};
+}
+UpdatePr ParseUpdatePr(const RequestContext& rc) {
+  PrInput in = ParsePrInput(rc.body());
+  SizeAttachments(rc.ctx.attachments, &in);
+  return {rc.path(1), std::move(in)};
+}
+SubmitPr ParseSubmitPr(const RequestContext& rc) { return {rc.path(1)}; }
+ApprovePr ParseApprovePr(const RequestContext& rc) {
+  return {rc.path(1), rc.optional_field("comment")};
+}
+RejectPr ParseRejectPr(const RequestContext& rc) { return {rc.path(1), rc.body().str("reason")}; }
+CancelPr ParseCancelPr(const RequestContext& rc) {
+  return {rc.path(1), rc.optional_field("reason")};
+}
+
+// The outcome of a conversion, with the orders it created.
+void WriteConversion(const Engine* engine, const std::string& id, const CommandOutcome& out,
+                     httplib::Response& res) {
+  if (!out.status.ok()) Fail(out.status);
+  auto pr = engine->Load<PurchaseRequest>(id);
+  WriteJson(res, 200,
+            Json{{"id", id},
+                 {"version", out.version},
+                 {"state", out.state_label},
+                 {"orders", pr ? pr->orders : std::vector<std::string>{}}});
+}
+
+// Converts a request, answering with the orders it created.
+void SubmitConversion(RequestContext& rc) {
+  PrConversion conversion = ParsePrConversion(rc.req.body);
+  std::string id = rc.path(1);
+  rc.Submit(ToCommand(ConvertPr{id, conversion.supplier_by_line, conversion.supplier}),
+            std::bind_front(&WriteConversion, rc.ctx.engine, id));
+}
+
+// GET /v1/purchase-requests/{id}/approvals
+void ReadApprovals(RequestContext& rc) {
+  std::vector<LogRecord> records;
+  Status s = rc.ctx.engine->ReadStream(PurchaseRequest::kStream.type, rc.path(1), &records);
+  if (!s.ok()) Fail(s);
+  if (records.empty()) {
+    Fail(Status::NotFound("purchase request \"" + rc.path(1) + "\" does not exist"));
+  }
+  WriteJson(rc.res, 200, Json{{"id", rc.path(1)}, {"approvals", ApprovalsJson(records)}});
+}
+
 }  // namespace
 
 void AddRequestRoutes(Routes& r) {
   const std::string prs = "/v1/purchase-requests";
   const std::vector<std::string> requesters = {"requester", "buyer"};
-  r.Add("POST", prs, requesters, "Create a draft purchase request", [](RequestContext& rc) {
-    PrInput in = ParsePrInput(rc.body());
-    SizeAttachments(rc.ctx.attachments, &in);
-    rc.Submit(NewDocument<PurchaseRequest>("", [in](DecideContext& ctx) {
-      return DecideCreatePr(in, ctx);
-    }));
-  });
-  using PrAction = std::function<Decision(const PurchaseRequest&, DecideContext&)>;
-  auto on_pr = [](const std::string& id, PrAction act) {
-    return OnStream<PurchaseRequest>(id, std::move(act));
-  };
-  r.Add("POST", prs + "/{id}/update", requesters,
-      "Edit the request (a submitted one returns to draft)", [on_pr](RequestContext& rc) {
-        PrInput in = ParsePrInput(rc.body());
-        SizeAttachments(rc.ctx.attachments, &in);
-        rc.Submit(on_pr(rc.path(1), [in](const PurchaseRequest& pr, DecideContext& ctx) {
-          return DecideUpdatePr(pr, in, ctx);
-        }));
-      });
-  r.Add("POST", prs + "/{id}/submit", requesters, "Submit for approval (checks the budget)",
-      [on_pr](RequestContext& rc) {
-        rc.Submit(on_pr(rc.path(1), [](const PurchaseRequest& pr, DecideContext& ctx) {
-          return DecideSubmitPr(pr, ctx);
-        }));
-      });
-  r.Add("POST", prs + "/{id}/approve", kApprovers, "Approve the next level",
-      [on_pr](RequestContext& rc) {
-        std::string comment = rc.optional_field("comment");
-        rc.Submit(on_pr(rc.path(1), [comment](const PurchaseRequest& pr, DecideContext& ctx) {
-          return DecideApprovePr(pr, comment, ctx);
-        }));
-      });
-  r.Add("POST", prs + "/{id}/reject", kApprovers, "Reject the request", [on_pr](RequestContext& rc) {
-    std::string reason = rc.body().str("reason");
-    rc.Submit(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
-      return DecideRejectPr(pr, reason, ctx);
-    }));
-  });
-  r.Add("POST", prs + "/{id}/cancel", requesters, "Cancel a draft or submitted request",
-      [on_pr](RequestContext& rc) {
-        std::string reason = rc.optional_field("reason");
-        rc.Submit(on_pr(rc.path(1), [reason](const PurchaseRequest& pr, DecideContext& ctx) {
-          return DecideCancelPr(pr, reason, ctx);
-        }));
-      });
+  r.Command("POST", prs, requesters, "Create a draft purchase request", &ParseCreatePr);
+  r.Command("POST", prs + "/{id}/update", requesters,
+            "Edit the request (a submitted one returns to draft)", &ParseUpdatePr);
+  r.Command("POST", prs + "/{id}/submit", requesters, "Submit for approval (checks the budget)",
+            &ParseSubmitPr);
+  r.Command("POST", prs + "/{id}/approve", kApprovers, "Approve the next level", &ParseApprovePr);
+  r.Command("POST", prs + "/{id}/reject", kApprovers, "Reject the request", &ParseRejectPr);
+  r.Command("POST", prs + "/{id}/cancel", requesters, "Cancel a draft or submitted request",
+            &ParseCancelPr);
   r.Add("POST", prs + "/{id}/convert", {"buyer"},
-      "Convert an approved request into purchase orders, one per supplier",
-      [on_pr](RequestContext& rc) {
-        PrConversion conversion = ParsePrConversion(rc.req.body);
-        std::string id = rc.path(1);
-        Engine* engine = rc.ctx.engine;
-        rc.Submit(on_pr(id,
-                        [=](const PurchaseRequest& pr, DecideContext& ctx) {
-                          return DecideConvertPr(pr, conversion.supplier_by_line,
-                                                 conversion.supplier, ctx);
-                        }),
-                  [engine, id](const CommandOutcome& out, httplib::Response& res) {
-                    if (!out.status.ok()) Fail(out.status);
-                    auto pr = engine->Load<PurchaseRequest>(id);
-                    WriteJson(res, 200,
-                              Json{{"id", id},
-                                   {"version", out.version},
-                                   {"state", out.state_label},
-                                   {"orders", pr ? pr->orders : std::vector<std::string>{}}});
-                  });
-      });
+        "Convert an approved request into purchase orders, one per supplier", &SubmitConversion);
   r.AddDocumentReads(prs, "purchase_request", "purchase request", PrJson);
   r.Add("GET", prs + "/{id}/approvals", {"*"},
       "Who approved or rejected, when, with which role, amount and policy version",
-      [](RequestContext& rc) {
-        std::vector<LogRecord> records;
-        Status s = rc.ctx.engine->ReadStream(PurchaseRequest::kStream.type, rc.path(1), &records);
-        if (!s.ok()) Fail(s);
-        if (records.empty()) Fail(Status::NotFound("purchase request \"" + rc.path(1) + "\" does not exist"));
-        WriteJson(rc.res, 200, Json{{"id", rc.path(1)}, {"approvals", ApprovalsJson(records)}});
-      });
+      &ReadApprovals);
 }
 
 }  // namespace ledger::api

@@ -2,6 +2,8 @@
 // terms, cost centres, categories, projects, suppliers, products and users.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "api/request_context.h"
 #include "api/reference/routes.h"
 #include "engine/reference/commands.h"
@@ -131,6 +133,44 @@ struct Collection {
   std::vector<std::string> writers;
 };
 
+// POST /v1/<collection>: a new entity of kind `type`, named in the body.
+domain::DefineReference ParseCreateReference(events::Payload type, const RequestContext& rc) {
+  Body b = rc.body();
+  std::string id = b.str("id");
+  CheckClientId(id);
+  return {std::move(id), ParseDefinition(type, b), Expect::kNew};
+}
+// PUT /v1/<collection>/{id}: replaces an entity of kind `type`.
+domain::DefineReference ParseReplaceReference(events::Payload type, const RequestContext& rc) {
+  return {rc.path(1), ParseDefinition(type, rc.body()), Expect::kExisting};
+}
+domain::DefineReference ParseSettings(const RequestContext& rc) {
+  return {std::string(domain::kSettingsId),
+          ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny};
+}
+
+// GET /v1/<collection>/{id}: an entity of stream type `stream_type`.
+void ReadReference(const std::string& stream_type, RequestContext& rc) {
+  std::string id = rc.path(1);
+  auto state = rc.ctx.engine->Load(stream_type, id);
+  if (!state) Fail(Status::NotFound(stream_type + " \"" + id + "\" does not exist"));
+  rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
+  WriteJson(rc.res, 200, ReferenceJson(id, *state));
+}
+
+// GET /v1/settings: the defaults until the company defines them.
+void ReadSettings(RequestContext& rc) {
+  auto state =
+      rc.ctx.engine->Load(domain::kReferenceType<events::SettingsDefined>, domain::kSettingsId);
+  if (!state) {
+    domain::CompanySettings d;
+    WriteJson(rc.res, 200,
+              Json{{"currency", d.currency}, {"tax_rounding", d.tax_rounding}, {"version", 0}});
+    return;
+  }
+  WriteJson(rc.res, 200, ReferenceJson(std::string(domain::kSettingsId), *state));
+}
+
 }  // namespace
 
 void AddReferenceRoutes(Routes& r) {
@@ -149,43 +189,16 @@ void AddReferenceRoutes(Routes& r) {
     const std::string base = std::string("/v1/") + c.path;
     const std::string stream_type(domain::ReferenceStreamType(c.type));
     auto writers = c.writers.empty() ? std::vector<std::string>{"admin"} : c.writers;
-    r.Add("POST", base, writers, "Create a " + stream_type, [type = c.type](RequestContext& rc) {
-      Body b = rc.body();
-      std::string id = b.str("id");
-      CheckClientId(id);
-      rc.Submit(domain::DefineReference(id, ParseDefinition(type, b), Expect::kNew));
-    });
-    r.Add("PUT", base + "/{id}", writers, "Replace a " + stream_type,
-        [type = c.type](RequestContext& rc) {
-          rc.Submit(domain::DefineReference(
-              rc.path(1), ParseDefinition(type, rc.body()), Expect::kExisting));
-        });
+    r.Command("POST", base, writers, "Create a " + stream_type,
+              std::bind_front(&ParseCreateReference, c.type));
+    r.Command("PUT", base + "/{id}", writers, "Replace a " + stream_type,
+              std::bind_front(&ParseReplaceReference, c.type));
     r.Add("GET", base + "/{id}", {"*"}, "Read a " + stream_type,
-        [stream_type](RequestContext& rc) {
-          std::string id = rc.path(1);
-          auto state = rc.ctx.engine->Load(stream_type, id);
-          if (!state) Fail(Status::NotFound(stream_type + " \"" + id + "\" does not exist"));
-          rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
-          WriteJson(rc.res, 200, ReferenceJson(id, *state));
-        });
+          std::bind_front(&ReadReference, stream_type));
   }
 
-  r.Add("PUT", "/v1/settings", {"admin"}, "Define the company settings", [](RequestContext& rc) {
-    rc.Submit(domain::DefineReference(
-        std::string(domain::kSettingsId),
-        ParseDefinition(events::Payload::SettingsDefined, rc.body()), Expect::kAny));
-  });
-  r.Add("GET", "/v1/settings", {"*"}, "Read the company settings", [](RequestContext& rc) {
-    auto state =
-        rc.ctx.engine->Load(domain::kReferenceType<events::SettingsDefined>, domain::kSettingsId);
-    if (!state) {
-      domain::CompanySettings d;
-      WriteJson(rc.res, 200,
-                Json{{"currency", d.currency}, {"tax_rounding", d.tax_rounding}, {"version", 0}});
-      return;
-    }
-    WriteJson(rc.res, 200, ReferenceJson(std::string(domain::kSettingsId), *state));
-  });
+  r.Command("PUT", "/v1/settings", {"admin"}, "Define the company settings", &ParseSettings);
+  r.Add("GET", "/v1/settings", {"*"}, "Read the company settings", &ReadSettings);
 
 }
 

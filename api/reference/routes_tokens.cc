@@ -1,6 +1,8 @@
 // API tokens of users: issued (shown once), listed, revoked.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "api/request_context.h"
 #include "api/reference/routes.h"
 #include "engine/reference/commands.h"
@@ -41,74 +43,90 @@ void CheckMayListTokens(const RequestContext& rc, const std::string& user) {
   }
 }
 
+// The token just issued, with its secret: shown this once.
+void WriteIssuedToken(const ApiContext* ctx, const NewToken& token, const std::string& user,
+                      const std::string& label, const CommandOutcome& out,
+                      httplib::Response& res) {
+  if (!out.status.ok()) Fail(out.status);
+  if (out.replayed) {
+    // The secret is shown once and never stored: a replay cannot show it.
+    Fail(Status::Duplicate("a token was already issued for this Idempotency-Key"));
+  }
+  auto t = FindToken(*ctx->engine, token.id);
+  if (!t) Fail(Status::Internal("the token just issued has no state"));
+  WriteJson(res, 201,
+            Json{{"id", token.id},
+                 {"token", token.bearer},
+                 {"user", user},
+                 {"label", label},
+                 {"created_at", IsoTimestamp(t->created_at_us)}});
+}
+
+// POST /v1/users/{id}/tokens: a new token, answered with its secret.
+void IssueTokenRoute(RequestContext& rc) {
+  std::string label = rc.optional_field("label");
+  auto token = GenerateToken();
+  if (!token.ok()) Fail(token.status());
+  std::string digest = rc.ctx.token_key->Digest(token->bearer);
+  std::string user = rc.path(1);
+  rc.Submit(ToCommand(domain::IssueToken{token->id, user, label, std::move(digest)}),
+            std::bind_front(&WriteIssuedToken, &rc.ctx, *token, user, label));
+}
+
+// GET /v1/users/{id}/tokens
+void ListTokensRoute(RequestContext& rc) {
+  const std::string user = rc.path(1);
+  CheckMayListTokens(rc, user);
+  std::string status = Param(rc.req, "status").value_or("");
+  if (!status.empty() && status != "active" && status != "revoked") {
+    FailMalformed("status must be \"active\" or \"revoked\"");
+  }
+  auto page = QueryUserTokens(rc.ctx.store, user, status, Param(rc.req, "cursor").value_or(""),
+                              LimitParam(rc.req, 100, 500));
+  if (!page.ok()) Fail(page.status());
+  Json items = Json::array();
+  for (const auto& id : page->ids) {
+    // Listed by the projection a moment before the engine publishes its
+    // state: shown by the next request.
+    if (auto t = FindToken(*rc.ctx.engine, id)) {
+      items.push_back(TokenJson(id, *t, rc.ctx.token_usage->LastUsed(id)));
+    }
+  }
+  Json next = page->next_cursor.empty() ? Json(nullptr) : Json(page->next_cursor);
+  WriteJson(rc.res, 200, Json{{"items", items}, {"next", next}});
+}
+
+// The token just revoked, as lists show it.
+void WriteRevokedToken(const ApiContext* ctx, const std::string& token_id,
+                       const CommandOutcome& out, httplib::Response& res) {
+  if (!out.status.ok()) Fail(out.status);
+  auto t = FindToken(*ctx->engine, token_id);
+  if (!t) Fail(Status::Internal("the token just revoked has no state"));
+  WriteJson(res, 200, TokenJson(token_id, *t, ctx->token_usage->LastUsed(token_id)));
+}
+
+// POST /v1/users/{id}/tokens/{token_id}/revoke
+void RevokeTokenRoute(RequestContext& rc) {
+  std::string token_id = rc.path(2);
+  rc.Submit(ToCommand(domain::RevokeToken{token_id, rc.path(1), rc.optional_field("reason")}),
+            std::bind_front(&WriteRevokedToken, &rc.ctx, token_id));
+}
+
 }  // namespace
 
 void AddTokenRoutes(Routes& r) {
   const std::string base = "/v1/users/{id}/tokens";
   r.Add("POST", base, {"admin"},
-      "Issue an API token for a user (body: optional label); the token is shown once",
-      [](RequestContext& rc) {
-        std::string label = rc.optional_field("label");
-        auto token = GenerateToken();
-        if (!token.ok()) Fail(token.status());
-        std::string digest = rc.ctx.token_key->Digest(token->bearer);
-        std::string user = rc.path(1);
-        rc.Submit(domain::IssueToken(token->id, user, label, std::move(digest)),
-                  [ctx = &rc.ctx, token = *token, user, label](const CommandOutcome& out,
-                                                       httplib::Response& res) {
-                    if (!out.status.ok()) Fail(out.status);
-                    if (out.replayed) {
-                      // The secret is shown once and never stored: a replay
-                      // cannot show it.
-                      Fail(Status::Duplicate("a token was already issued for this Idempotency-Key"));
-                    }
-                    auto t = FindToken(*ctx->engine, token.id);
-                    if (!t) Fail(Status::Internal("the token just issued has no state"));
-                    WriteJson(res, 201,
-                              Json{{"id", token.id},
-                                   {"token", token.bearer},
-                                   {"user", user},
-                                   {"label", label},
-                                   {"created_at", IsoTimestamp(t->created_at_us)}});
-                  });
-      });
+        "Issue an API token for a user (body: optional label); the token is shown once",
+        &IssueTokenRoute);
   // Any actor may ask; the handler admits the token's user and admins.
   r.Add("GET", base, {"*", "integrator"},
-      "A user's tokens, newest first (?status=active|revoked&limit=&cursor=), never their "
-      "secret; last_used_at: this process's last request with the token, to the second",
-      [](RequestContext& rc) {
-        const std::string user = rc.path(1);
-        CheckMayListTokens(rc, user);
-        std::string status = Param(rc.req, "status").value_or("");
-        if (!status.empty() && status != "active" && status != "revoked") {
-          FailMalformed("status must be \"active\" or \"revoked\"");
-        }
-        auto page = QueryUserTokens(rc.ctx.store, user, status, Param(rc.req, "cursor").value_or(""),
-                                    LimitParam(rc.req, 100, 500));
-        if (!page.ok()) Fail(page.status());
-        Json items = Json::array();
-        for (const auto& id : page->ids) {
-          // Listed by the projection a moment before the engine publishes
-          // its state: shown by the next request.
-          if (auto t = FindToken(*rc.ctx.engine, id)) {
-            items.push_back(TokenJson(id, *t, rc.ctx.token_usage->LastUsed(id)));
-          }
-        }
-        Json next = page->next_cursor.empty() ? Json(nullptr) : Json(page->next_cursor);
-        WriteJson(rc.res, 200, Json{{"items", items}, {"next", next}});
-      });
+        "A user's tokens, newest first (?status=active|revoked&limit=&cursor=), never their "
+        "secret; last_used_at: this process's last request with the token, to the second",
+        &ListTokensRoute);
   r.Add("POST", base + "/{token_id}/revoke", {"admin"},
-      "Revoke a token (body: optional reason); the next request with it is refused",
-      [](RequestContext& rc) {
-        std::string token_id = rc.path(2);
-        rc.Submit(domain::RevokeToken(token_id, rc.path(1), rc.optional_field("reason")),
-                  [ctx = &rc.ctx, token_id](const CommandOutcome& out, httplib::Response& res) {
-                    if (!out.status.ok()) Fail(out.status);
-                    auto t = FindToken(*ctx->engine, token_id);
-                    if (!t) Fail(Status::Internal("the token just revoked has no state"));
-                    WriteJson(res, 200, TokenJson(token_id, *t, ctx->token_usage->LastUsed(token_id)));
-                  });
-      });
+        "Revoke a token (body: optional reason); the next request with it is refused",
+        &RevokeTokenRoute);
 }
 
 }  // namespace ledger::api

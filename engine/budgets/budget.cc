@@ -233,9 +233,11 @@ bool Valid(const Budget& b) {
   return b.policy == "block" || b.policy == "warn" || b.policy == "ignore";
 }
 
-Decision DecideDefineBudget(const std::string& name, const std::string& currency,
-                            const std::string& policy, const std::vector<BudgetLineInput>& lines,
-                            DecideContext& ctx) {
+Decision Decide(const DefineBudget& cmd, DecideContext& ctx) {
+  const std::string& name = cmd.name;
+  const std::string& currency = cmd.currency;
+  const std::string& policy = cmd.policy;
+  const std::vector<BudgetLineInput>& lines = cmd.lines;
   const std::string company = GetSettings(ctx).currency;
   if (currency != company) {
     return Status::Rule("budget_currency",
@@ -283,8 +285,11 @@ Decision DecideDefineBudget(const std::string& name, const std::string& currency
   return out;
 }
 
-Decision DecideAmendBudget(const Budget& b, const BudgetLineKey& line, const std::string& period,
-                           Decimal delta, const std::string& reason, DecideContext& ctx) {
+Decision Decide(const Budget& b, const AmendBudget& cmd, DecideContext& ctx) {
+  const BudgetLineKey& line = cmd.line;
+  const std::string& period = cmd.period;
+  const Decimal& delta = cmd.delta;
+  const std::string& reason = cmd.reason;
   if (!HasLine(b, line)) return Status::NotFound("the budget has no line " + LineName(line));
   if (!IsPeriod(period)) return Status::Malformed("period must be a month \"YYYY-MM\"");
   if (delta.is_zero()) return Status::Malformed("delta must not be zero");
@@ -314,9 +319,12 @@ Decision DecideAmendBudget(const Budget& b, const BudgetLineKey& line, const std
   return out;
 }
 
-Decision DecideTransferBudget(const Budget& b, const BudgetLineKey& from, const BudgetLineKey& to,
-                              const std::string& period, Decimal amount, const std::string& reason,
-                              DecideContext& ctx) {
+Decision Decide(const Budget& b, const TransferBudget& cmd, DecideContext& ctx) {
+  const BudgetLineKey& from = cmd.from;
+  const BudgetLineKey& to = cmd.to;
+  const std::string& period = cmd.period;
+  const Decimal& amount = cmd.amount;
+  const std::string& reason = cmd.reason;
   if (!HasLine(b, from)) return Status::NotFound("the budget has no line " + LineName(from));
   if (!HasLine(b, to)) return Status::NotFound("the budget has no line " + LineName(to));
   if (from == to) return Status::Malformed("a transfer needs two different lines");

@@ -72,14 +72,37 @@ struct BudgetLineInput {
   std::vector<std::pair<std::string, Decimal>> periods;  // "YYYY-MM" -> amount
 };
 
-Decision DecideDefineBudget(const std::string& name, const std::string& currency,
-                            const std::string& policy, const std::vector<BudgetLineInput>& lines,
-                            DecideContext& ctx);
-Decision DecideAmendBudget(const Budget& b, const BudgetLineKey& line, const std::string& period,
-                           Decimal delta, const std::string& reason, DecideContext& ctx);
-Decision DecideTransferBudget(const Budget& b, const BudgetLineKey& from, const BudgetLineKey& to,
-                              const std::string& period, Decimal amount, const std::string& reason,
-                              DecideContext& ctx);
+// The commands on budgets (engine/commands.h), each with its Decide. A
+// budget is named by the client: `budget` is its id.
+struct DefineBudget {
+  using Target = Budget;
+  std::string budget;
+  std::string name, currency, policy;
+  std::vector<BudgetLineInput> lines;
+  static constexpr auto kStreamId = &DefineBudget::budget;
+};
+struct AmendBudget {
+  using Target = Budget;
+  std::string budget;
+  BudgetLineKey line;
+  std::string period;  // "YYYY-MM"
+  Decimal delta;
+  std::string reason;
+  static constexpr auto kStreamId = &AmendBudget::budget;
+};
+struct TransferBudget {
+  using Target = Budget;
+  std::string budget;
+  BudgetLineKey from, to;
+  std::string period;  // "YYYY-MM"
+  Decimal amount;
+  std::string reason;
+  static constexpr auto kStreamId = &TransferBudget::budget;
+};
+
+Decision Decide(const DefineBudget& cmd, DecideContext& ctx);
+Decision Decide(const Budget& b, const AmendBudget& cmd, DecideContext& ctx);
+Decision Decide(const Budget& b, const TransferBudget& cmd, DecideContext& ctx);
 
 // What a document does to the budget ledger, line by line.
 struct BudgetUse {

@@ -54,23 +54,16 @@ Status CheckAttachmentLabels(const std::string& name, const std::string& media_t
   return Status::Ok();
 }
 
-Command FileAttachment(AttachmentInput in) {
-  Command c;
-  c.stream_type = AttachmentFilings::kStream.type;
-  c.stream_id = in.sha256;
-  c.expect = Expect::kAny;  // the same content may be filed again, by anyone
-  c.decide = [in = std::move(in)](const AggregateState*, DecideContext&) -> Decision {
-    if (!IsSha256Hex(in.sha256)) return Status::Malformed("an attachment is named by its SHA-256");
-    if (in.size == 0) return Status::Malformed("an attachment needs content");
-    LEDGER_RETURN_IF_ERROR(CheckAttachmentLabels(in.name, in.media_type));
-    events::AttachmentFiledT f;
-    f.sha256 = in.sha256;
-    f.name = in.name;
-    f.media_type = in.media_type;
-    f.size = in.size;
-    return One(Emit(std::move(f)));
-  };
-  return c;
+Decision Decide(const FileAttachment& in, DecideContext&) {
+  if (!IsSha256Hex(in.sha256)) return Status::Malformed("an attachment is named by its SHA-256");
+  if (in.size == 0) return Status::Malformed("an attachment needs content");
+  LEDGER_RETURN_IF_ERROR(CheckAttachmentLabels(in.name, in.media_type));
+  events::AttachmentFiledT f;
+  f.sha256 = in.sha256;
+  f.name = in.name;
+  f.media_type = in.media_type;
+  f.size = in.size;
+  return One(Emit(std::move(f)));
 }
 
 }  // namespace ledger::domain

@@ -25,14 +25,19 @@ void Fields(A& a, Self& f) requires std::is_same_v<std::remove_const_t<Self>, At
 }
 bool Valid(const AttachmentFilings& a);
 
-struct AttachmentInput {
+// Records an upload to the attachment store (the content is stored first):
+// the command on stream `sha256`. The same content may be filed again, by
+// anyone, hence `expect` kAny.
+struct FileAttachment {
+  using Target = AttachmentFilings;
   std::string sha256, name, media_type;
   uint64_t size = 0;
+  Expect expect = Expect::kAny;
+  static constexpr auto kStreamId = &FileAttachment::sha256;
 };
 // Whether an upload's name and media type can be recorded: checked before
 // the content is stored, so that a refused upload leaves nothing behind.
 Status CheckAttachmentLabels(const std::string& name, const std::string& media_type);
-// Records an upload to the attachment store (the content is stored first).
-Command FileAttachment(AttachmentInput in);
+Decision Decide(const FileAttachment& in, DecideContext& ctx);
 
 }  // namespace ledger::domain

@@ -1,5 +1,6 @@
-// Command builders of purchasing documents; includes every purchasing
-// aggregate, for the API, the tools and the tests.
+// Every purchasing aggregate and its commands (plain structs next to each
+// aggregate, run through ToCommand, engine/commands.h), for the API, the
+// tools and the tests.
 #pragma once
 
 #include "engine/commands.h"
@@ -10,14 +11,3 @@
 #include "engine/purchasing/receipt.h"
 #include "engine/purchasing/supplier_document.h"
 #include "engine/purchasing/supplier_invoice.h"
-
-namespace ledger::domain {
-
-Command CreatePurchaseOrder(PoHeaderInput header, PoNotesInput notes,
-                            std::vector<PoLineInput> lines);
-
-// Any decision on an existing purchase order.
-Command OnPurchaseOrder(std::string id,
-                        std::function<Decision(const PurchaseOrder&, DecideContext&)> decide);
-
-}  // namespace ledger::domain

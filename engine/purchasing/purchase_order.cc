@@ -366,8 +366,10 @@ std::string_view Label(const PurchaseOrder& po) { return Label(po.status); }
 
 Result<DocumentAmounts> Amounts(const PurchaseOrder& po) { return AmountsOf(po, po.lines); }
 
-Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
-                        const std::vector<PoLineInput>& lines, DecideContext& ctx) {
+Decision Decide(const CreatePurchaseOrder& cmd, DecideContext& ctx) {
+  const PoHeaderInput& h = cmd.header;
+  const PoNotesInput& notes = cmd.notes;
+  const std::vector<PoLineInput>& lines = cmd.lines;
   const events::SupplierDefined* supplier = nullptr;
   LEDGER_RETURN_IF_ERROR(ResolveSupplier(h.supplier.value_or(""), &supplier, ctx));
   events::PurchaseOrderCreatedT c;
@@ -420,8 +422,8 @@ Decision DecideCreatePo(const PoHeaderInput& h, const PoNotesInput& notes,
   return out;
 }
 
-Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
-                              DecideContext& ctx) {
+Decision Decide(const PurchaseOrder& po, const UpdatePoHeader& cmd, DecideContext& ctx) {
+  const PoHeaderInput& h = cmd.header;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditHeader, po.status));
   events::PurchaseOrderHeaderUpdatedT u;
   u.supplier = po.supplier;
@@ -471,7 +473,8 @@ Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& h,
   return One(Emit(std::move(u)));
 }
 
-Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideContext& ctx) {
+Decision Decide(const PurchaseOrder& po, const AddPoLine& cmd, DecideContext& ctx) {
+  const PoLineInput& in = cmd.line;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   PoLine base;
   base.line_no = po.next_line_no;
@@ -485,8 +488,9 @@ Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& in, DecideC
   return One(Emit(std::move(added)));
 }
 
-Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoLineInput& in,
-                            DecideContext& ctx) {
+Decision Decide(const PurchaseOrder& po, const UpdatePoLine& cmd, DecideContext& ctx) {
+  const uint32_t line_no = cmd.line_no;
+  const PoLineInput& in = cmd.line;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   auto it = std::find_if(po.lines.begin(), po.lines.end(),
                          [&](const PoLine& l) { return l.line_no == line_no; });
@@ -503,7 +507,8 @@ Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoL
   return One(Emit(std::move(updated)));
 }
 
-Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
+Decision Decide(const PurchaseOrder& po, const RemovePoLine& cmd, DecideContext&) {
+  const uint32_t line_no = cmd.line_no;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoEditLines, po.status));
   if (std::none_of(po.lines.begin(), po.lines.end(),
                    [&](const PoLine& l) { return l.line_no == line_no; })) {
@@ -514,12 +519,12 @@ Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no) {
   return One(Emit(std::move(r)));
 }
 
-Decision DecideSendRfq(const PurchaseOrder& po) {
+Decision Decide(const PurchaseOrder& po, const SendRfq&, DecideContext&) {
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoSendRfq, po.status));
   return One(Emit(events::PurchaseOrderRfqSentT{}));
 }
 
-Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx) {
+Decision Decide(const PurchaseOrder& po, const ConfirmPo&, DecideContext& ctx) {
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoConfirm, po.status));
   if (po.lines.empty()) return Status::Rule("empty_order", "an order without lines cannot be confirmed");
   const events::SupplierDefined* supplier = nullptr;
@@ -586,19 +591,21 @@ Decision ReleaseAndEmit(const PurchaseOrder& po, const char* action, Event ev,
 
 }  // namespace
 
-Decision DecideResetPoToDraft(const PurchaseOrder& po, DecideContext& ctx) {
+Decision Decide(const PurchaseOrder& po, const ResetPoToDraft&, DecideContext& ctx) {
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoResetToDraft, po.status));
   return ReleaseAndEmit(po, "reset to draft", events::PurchaseOrderResetToDraftT{}, ctx);
 }
 
-Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, DecideContext& ctx) {
+Decision Decide(const PurchaseOrder& po, const CancelPo& cmd, DecideContext& ctx) {
+  const std::string& reason = cmd.reason;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPoCancel, po.status));
   events::PurchaseOrderCancelledT c;
   c.reason = reason;
   return ReleaseAndEmit(po, "cancelled", std::move(c), ctx);
 }
 
-Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& n) {
+Decision Decide(const PurchaseOrder& po, const UpdatePoNotes& cmd, DecideContext&) {
+  const PoNotesInput& n = cmd.notes;
   events::PurchaseOrderNotesUpdatedT u;
   u.note_supplier = n.supplier.value_or(po.note_supplier);
   u.note_receipt = n.receipt.value_or(po.note_receipt);

@@ -163,23 +163,80 @@ struct PoNotesInput {
   std::optional<std::string> supplier, receipt, billing, internal;
 };
 
-Decision DecideCreatePo(const PoHeaderInput& header, const PoNotesInput& notes,
-                        const std::vector<PoLineInput>& lines, DecideContext& ctx);
-Decision DecideUpdatePoHeader(const PurchaseOrder& po, const PoHeaderInput& header,
-                              DecideContext& ctx);
-Decision DecideAddPoLine(const PurchaseOrder& po, const PoLineInput& line, DecideContext& ctx);
-Decision DecideUpdatePoLine(const PurchaseOrder& po, uint32_t line_no, const PoLineInput& line,
-                            DecideContext& ctx);
-Decision DecideRemovePoLine(const PurchaseOrder& po, uint32_t line_no);
-Decision DecideSendRfq(const PurchaseOrder& po);
-Decision DecideConfirmPo(const PurchaseOrder& po, DecideContext& ctx);
-Decision DecideResetPoToDraft(const PurchaseOrder& po, DecideContext& ctx);
-Decision DecideCancelPo(const PurchaseOrder& po, const std::string& reason, DecideContext& ctx);
+// The commands on orders (engine/commands.h), each with its Decide.
+struct CreatePurchaseOrder {
+  using Target = PurchaseOrder;
+  PoHeaderInput header;
+  PoNotesInput notes;
+  std::vector<PoLineInput> lines;
+};
+struct UpdatePoHeader {
+  using Target = PurchaseOrder;
+  std::string order;
+  PoHeaderInput header;
+  static constexpr auto kStreamId = &UpdatePoHeader::order;
+};
+struct AddPoLine {
+  using Target = PurchaseOrder;
+  std::string order;
+  PoLineInput line;
+  static constexpr auto kStreamId = &AddPoLine::order;
+};
+struct UpdatePoLine {
+  using Target = PurchaseOrder;
+  std::string order;
+  uint32_t line_no = 0;
+  PoLineInput line;
+  static constexpr auto kStreamId = &UpdatePoLine::order;
+};
+struct RemovePoLine {
+  using Target = PurchaseOrder;
+  std::string order;
+  uint32_t line_no = 0;
+  static constexpr auto kStreamId = &RemovePoLine::order;
+};
+struct SendRfq {
+  using Target = PurchaseOrder;
+  std::string order;
+  static constexpr auto kStreamId = &SendRfq::order;
+};
+struct ConfirmPo {
+  using Target = PurchaseOrder;
+  std::string order;
+  static constexpr auto kStreamId = &ConfirmPo::order;
+};
+struct ResetPoToDraft {
+  using Target = PurchaseOrder;
+  std::string order;
+  static constexpr auto kStreamId = &ResetPoToDraft::order;
+};
+struct CancelPo {
+  using Target = PurchaseOrder;
+  std::string order;
+  std::string reason;
+  static constexpr auto kStreamId = &CancelPo::order;
+};
+struct UpdatePoNotes {
+  using Target = PurchaseOrder;
+  std::string order;
+  PoNotesInput notes;
+  static constexpr auto kStreamId = &UpdatePoNotes::order;
+};
+
+Decision Decide(const CreatePurchaseOrder& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const UpdatePoHeader& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const AddPoLine& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const UpdatePoLine& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const RemovePoLine& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const SendRfq& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const ConfirmPo& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const ResetPoToDraft& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const CancelPo& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseOrder& po, const UpdatePoNotes& cmd, DecideContext& ctx);
 
 // The order line numbered `line_no`, or nullptr.
 const PoLine* FindLine(const PurchaseOrder& po, uint32_t line_no);
 // The line's unit price net of its discount (6 decimals).
 Decimal NetUnitPrice(const PoLine& l);
-Decision DecideUpdatePoNotes(const PurchaseOrder& po, const PoNotesInput& notes);
 
 }  // namespace ledger::domain

@@ -220,13 +220,15 @@ bool Valid(const PurchaseRequest& pr) {
   return kPrStatusLabels.Known(pr.status) && pr.approvals.size() <= pr.levels.size();
 }
 
-Decision DecideCreatePr(const PrInput& in, DecideContext& ctx) {
+Decision Decide(const CreatePr& cmd, DecideContext& ctx) {
+  const PrInput& in = cmd.request;
   events::PurchaseRequestCreatedT c;
   LEDGER_RETURN_IF_ERROR(Build(in, ctx, &c));
   return One(Emit(std::move(c)));
 }
 
-Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideContext& ctx) {
+Decision Decide(const PurchaseRequest& pr, const UpdatePr& cmd, DecideContext& ctx) {
+  const PrInput& in = cmd.request;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPrEdit, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester edits a request");
@@ -236,7 +238,7 @@ Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideCont
   return One(Emit(std::move(u)));
 }
 
-Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
+Decision Decide(const PurchaseRequest& pr, const SubmitPr&, DecideContext& ctx) {
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPrSubmit, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester submits a request");
@@ -260,8 +262,8 @@ Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx) {
   return out;
 }
 
-Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
-                         DecideContext& ctx) {
+Decision Decide(const PurchaseRequest& pr, const ApprovePr& cmd, DecideContext& ctx) {
+  const std::string& comment = cmd.comment;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPrApprove, pr.status));
   const Actor& actor = ctx.actor();
   if (actor.id == pr.requester) {
@@ -303,7 +305,8 @@ Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
   return One(Emit(std::move(a)));
 }
 
-Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx) {
+Decision Decide(const PurchaseRequest& pr, const RejectPr& cmd, DecideContext& ctx) {
+  const std::string& reason = cmd.reason;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPrReject, pr.status));
   if (reason.empty()) return Status::Malformed("a rejection needs a reason");
   const size_t next = pr.approvals.size();
@@ -323,7 +326,8 @@ Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, De
   return One(Emit(std::move(r)));
 }
 
-Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx) {
+Decision Decide(const PurchaseRequest& pr, const CancelPr& cmd, DecideContext& ctx) {
+  const std::string& reason = cmd.reason;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPrCancel, pr.status));
   if (!IsRequesterOrAdmin(pr, ctx)) {
     return Status(Errc::kForbidden, "only the requester cancels a request");
@@ -333,9 +337,9 @@ Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, De
   return One(Emit(std::move(c)));
 }
 
-Decision DecideConvertPr(const PurchaseRequest& pr,
-                         const std::map<uint32_t, std::string>& supplier_by_line,
-                         const std::string& default_supplier, DecideContext& ctx) {
+Decision Decide(const PurchaseRequest& pr, const ConvertPr& cmd, DecideContext& ctx) {
+  const std::map<uint32_t, std::string>& supplier_by_line = cmd.supplier_by_line;
+  const std::string& default_supplier = cmd.default_supplier;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kPrConvert, pr.status));
   for (const auto& [n, supplier] : supplier_by_line) {
     if (std::none_of(pr.lines.begin(), pr.lines.end(),
@@ -386,7 +390,7 @@ Decision DecideConvertPr(const PurchaseRequest& pr,
     }
     auto id = ctx.NewDocumentId<PurchaseOrder>();
     if (!id.ok()) return id.status();
-    auto events = DecideCreatePo(h, PoNotesInput{}, po_lines, ctx);
+    auto events = Decide(CreatePurchaseOrder{h, PoNotesInput{}, po_lines}, ctx);
     if (!events.ok()) {
       return events.status().Within("order for " + supplier);
     }

@@ -137,16 +137,56 @@ struct PrInput {
   std::vector<PrAttachment> attachments;  // the API checked the store holds them
 };
 
-Decision DecideCreatePr(const PrInput& in, DecideContext& ctx);
-Decision DecideUpdatePr(const PurchaseRequest& pr, const PrInput& in, DecideContext& ctx);
-Decision DecideSubmitPr(const PurchaseRequest& pr, DecideContext& ctx);
-Decision DecideApprovePr(const PurchaseRequest& pr, const std::string& comment,
-                         DecideContext& ctx);
-Decision DecideRejectPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx);
-Decision DecideCancelPr(const PurchaseRequest& pr, const std::string& reason, DecideContext& ctx);
+// The commands on requests (engine/commands.h), each with its Decide.
+struct CreatePr {
+  using Target = PurchaseRequest;
+  PrInput request;
+};
+struct UpdatePr {
+  using Target = PurchaseRequest;
+  std::string id;
+  PrInput request;
+  static constexpr auto kStreamId = &UpdatePr::id;
+};
+struct SubmitPr {
+  using Target = PurchaseRequest;
+  std::string id;
+  static constexpr auto kStreamId = &SubmitPr::id;
+};
+struct ApprovePr {
+  using Target = PurchaseRequest;
+  std::string id;
+  std::string comment;
+  static constexpr auto kStreamId = &ApprovePr::id;
+};
+struct RejectPr {
+  using Target = PurchaseRequest;
+  std::string id;
+  std::string reason;
+  static constexpr auto kStreamId = &RejectPr::id;
+};
+struct CancelPr {
+  using Target = PurchaseRequest;
+  std::string id;
+  std::string reason;
+  static constexpr auto kStreamId = &CancelPr::id;
+};
 // `supplier_by_line` maps request line numbers to suppliers; lines it does
 // not name go to `default_supplier`; a line with neither is refused.
-Decision DecideConvertPr(const PurchaseRequest& pr,
-                         const std::map<uint32_t, std::string>& supplier_by_line,
-                         const std::string& default_supplier, DecideContext& ctx);
+struct ConvertPr {
+  using Target = PurchaseRequest;
+  std::string id;
+  std::map<uint32_t, std::string> supplier_by_line;
+  std::string default_supplier;
+  static constexpr auto kStreamId = &ConvertPr::id;
+};
+
+Decision Decide(const CreatePr& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseRequest& pr, const UpdatePr& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseRequest& pr, const SubmitPr& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseRequest& pr, const ApprovePr& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseRequest& pr, const RejectPr& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseRequest& pr, const CancelPr& cmd, DecideContext& ctx);
+Decision Decide(const PurchaseRequest& pr, const ConvertPr& cmd, DecideContext& ctx);
+
 }  // namespace ledger::domain

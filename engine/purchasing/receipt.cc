@@ -35,7 +35,8 @@ void Apply(Receipt& r, const events::Envelope& e) {
 std::string_view Label(const Receipt&) { return "done"; }
 bool Valid(const Receipt& r) { return !r.purchase_order.empty(); }
 
-Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx) {
+Decision Decide(const RecordReceipt& cmd, DecideContext& ctx) {
+  const ReceiptInput& in = cmd.receipt;
   const auto* found = ctx.Get<PurchaseOrder>(in.purchase_order);
   if (found == nullptr) {
     return Status::NotFound("purchase order \"" + in.purchase_order + "\" does not exist");

@@ -52,6 +52,11 @@ struct ReceiptInput {
   };
   std::vector<Line> lines;
 };
-Decision DecideRecordReceipt(const ReceiptInput& in, DecideContext& ctx);
+// The command that records a receipt (engine/commands.h).
+struct RecordReceipt {
+  using Target = Receipt;
+  ReceiptInput receipt;
+};
+Decision Decide(const RecordReceipt& cmd, DecideContext& ctx);
 
 }  // namespace ledger::domain

@@ -183,7 +183,8 @@ Decimal Remaining(const SupplierInvoice& si) {
   return r.value_or(Decimal());
 }
 
-Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
+Decision Decide(const CaptureInvoice& cmd, DecideContext& ctx) {
+  const SiInput& in = cmd.invoice;
   const auto* supplier = FindReference<events::SupplierDefined>(ctx, in.supplier);
   if (supplier == nullptr) {
     return UnknownReference<events::SupplierDefined>(in.supplier);
@@ -362,8 +363,8 @@ Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx) {
   return out;
 }
 
-Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& reason,
-                                DecideContext& ctx) {
+Decision Decide(const SupplierInvoice& si, const AcceptDifference& cmd, DecideContext& ctx) {
+  const std::string& reason = cmd.reason;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kSiAcceptDifference, si.status));
   if (reason.empty()) return Status::Malformed("accepting a difference needs a reason");
   if (!CanDecideOnInvoices(ctx.actor())) {
@@ -379,7 +380,8 @@ Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& re
   return One(Emit(std::move(a)));
 }
 
-Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, DecideContext& ctx) {
+Decision Decide(const SupplierInvoice& si, const RecordCreditNote& cmd, DecideContext& ctx) {
+  const CreditNoteInput& in = cmd.note;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kSiCreditNote, si.status));
   if (in.supplier_ref.empty()) return Status::Malformed("missing supplier_ref");
   const std::string date = in.date.empty() ? ctx.today() : in.date;
@@ -522,7 +524,7 @@ Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, 
   return out;
 }
 
-Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx) {
+Decision Decide(const SupplierInvoice& si, const ApproveInvoice&, DecideContext& ctx) {
   if (si.status == SiStatus::kDisputed) {
     return Status::Rule("invoice_disputed",
                         "a disputed invoice is approved once its dispute is resolved",
@@ -536,7 +538,8 @@ Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx) {
   return One(Emit(events::SupplierInvoiceApprovedT{}));
 }
 
-Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, DecideContext& ctx) {
+Decision Decide(const SupplierInvoice& si, const PayInvoice& cmd, DecideContext& ctx) {
+  const PaymentInput& in = cmd.payment;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kSiPay, si.status));
   if (in.method != "bank_transfer" && in.method != "card" && in.method != "mobile_money") {
     return Status::Malformed("method must be bank_transfer, card or mobile_money");
@@ -563,8 +566,8 @@ Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, Dec
   return One(Emit(std::move(p)));
 }
 
-Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reason,
-                             DecideContext& ctx) {
+Decision Decide(const SupplierInvoice& si, const CancelInvoice& cmd, DecideContext& ctx) {
+  const std::string& reason = cmd.reason;
   LEDGER_RETURN_IF_ERROR(CheckTransition(kSiCancel, si.status));
   const std::string& id = ctx.stream_id();
   std::vector<NewEvent> out;

@@ -167,14 +167,47 @@ struct PaymentInput {
   std::string method, reference, date;
 };
 
-Decision DecideCaptureInvoice(const SiInput& in, DecideContext& ctx);
-Decision DecideAcceptDifference(const SupplierInvoice& si, const std::string& reason,
-                                DecideContext& ctx);
-Decision DecideCreditNote(const SupplierInvoice& si, const CreditNoteInput& in, DecideContext& ctx);
-Decision DecideApproveInvoice(const SupplierInvoice& si, DecideContext& ctx);
-Decision DecidePayInvoice(const SupplierInvoice& si, const PaymentInput& in, DecideContext& ctx);
-Decision DecideCancelInvoice(const SupplierInvoice& si, const std::string& reason,
-                             DecideContext& ctx);
+// The commands on invoices (engine/commands.h), each with its Decide.
+struct CaptureInvoice {
+  using Target = SupplierInvoice;
+  SiInput invoice;
+};
+struct AcceptDifference {
+  using Target = SupplierInvoice;
+  std::string invoice;
+  std::string reason;
+  static constexpr auto kStreamId = &AcceptDifference::invoice;
+};
+struct RecordCreditNote {
+  using Target = SupplierInvoice;
+  std::string invoice;
+  CreditNoteInput note;
+  static constexpr auto kStreamId = &RecordCreditNote::invoice;
+};
+struct ApproveInvoice {
+  using Target = SupplierInvoice;
+  std::string invoice;
+  static constexpr auto kStreamId = &ApproveInvoice::invoice;
+};
+struct PayInvoice {
+  using Target = SupplierInvoice;
+  std::string invoice;
+  PaymentInput payment;
+  static constexpr auto kStreamId = &PayInvoice::invoice;
+};
+struct CancelInvoice {
+  using Target = SupplierInvoice;
+  std::string invoice;
+  std::string reason;
+  static constexpr auto kStreamId = &CancelInvoice::invoice;
+};
+
+Decision Decide(const CaptureInvoice& cmd, DecideContext& ctx);
+Decision Decide(const SupplierInvoice& si, const AcceptDifference& cmd, DecideContext& ctx);
+Decision Decide(const SupplierInvoice& si, const RecordCreditNote& cmd, DecideContext& ctx);
+Decision Decide(const SupplierInvoice& si, const ApproveInvoice& cmd, DecideContext& ctx);
+Decision Decide(const SupplierInvoice& si, const PayInvoice& cmd, DecideContext& ctx);
+Decision Decide(const SupplierInvoice& si, const CancelInvoice& cmd, DecideContext& ctx);
 
 // Due date of an invoice dated `date` under a payment term.
 std::string DueDate(const std::string& date, const std::string& kind, int days);

@@ -58,7 +58,8 @@ Result<std::optional<NewEvent>> KeepAdminDirectory(const events::UserDefinedT& u
       ToStream<AdminDirectory>(Emit(std::move(t)), std::string(kAdminDirectoryId)));
 }
 
-Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx) {
+Decision Decide(const ListAdmins& cmd, DecideContext& ctx) {
+  const std::vector<std::string>& user_ids = cmd.user_ids;
   events::EnabledAdminsChangedT t;
   for (const auto& id : user_ids) {
     const auto* user = FindReference<events::UserDefined>(ctx, id);

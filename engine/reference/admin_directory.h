@@ -33,9 +33,16 @@ bool Valid(const AdminDirectory& d);
 inline constexpr std::string_view kAdminDirectoryType = AdminDirectory::kStream.type;
 inline constexpr std::string_view kAdminDirectoryId = "admins";
 
-// Lists the enabled admins among `user_ids` on `user_directory/admins` (the
-// command's stream), for a ledger whose users predate the directory.
-Decision DecideListAdmins(const std::vector<std::string>& user_ids, DecideContext& ctx);
+// Lists the enabled admins among `user_ids` on `user_directory/admins`,
+// which must not exist yet (duplicate otherwise), for a ledger whose users
+// predate the directory.
+struct ListAdmins {
+  using Target = AdminDirectory;
+  std::vector<std::string> user_ids;
+  std::string directory = std::string(kAdminDirectoryId);
+  static constexpr auto kStreamId = &ListAdmins::directory;
+};
+Decision Decide(const ListAdmins& cmd, DecideContext& ctx);
 
 // The directory's event when the definition of the command's user (its
 // stream) changes who the enabled admins are, nothing when it does not;

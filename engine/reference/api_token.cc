@@ -11,8 +11,10 @@ using events::Payload;
 
 }  // namespace
 
-Decision DecideIssueToken(const std::string& user_id, const std::string& label,
-                          const std::string& digest, DecideContext& ctx) {
+Decision Decide(const IssueToken& cmd, DecideContext& ctx) {
+  const std::string& user_id = cmd.user_id;
+  const std::string& label = cmd.label;
+  const std::string& digest = cmd.digest;
   const auto* user = FindReference<events::UserDefined>(ctx, user_id);
   if (user == nullptr) return Status::NotFound("user \"" + user_id + "\" does not exist");
   if (user->disabled()) return Status::InvalidState("user \"" + user_id + "\" is disabled");
@@ -28,8 +30,9 @@ Decision DecideIssueToken(const std::string& user_id, const std::string& label,
   return One(Emit(std::move(t)));
 }
 
-Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
-                           const std::string& reason) {
+Decision Decide(const ApiToken& token, const RevokeToken& cmd, DecideContext&) {
+  const std::string& user_id = cmd.user_id;
+  const std::string& reason = cmd.reason;
   if (token.user_id != user_id) {
     return Status::NotFound("user \"" + user_id + "\" has no such token");
   }

@@ -35,15 +35,26 @@ bool Valid(const ApiToken& t);
 // A token's label is shown in lists: short text.
 inline constexpr size_t kTokenLabelBytesMax = 200;
 
-// Issues an API token for `user_id` on the command's stream (named by the
-// token's id); `digest` is the HMAC of its secret. not_found for an unknown
-// user, invalid_state for a disabled one, malformed for a label longer than
+// Issues token `token` (its stream's id) for `user_id`; `digest` is the
+// HMAC-SHA256 of its secret (32 bytes). not_found for an unknown user,
+// invalid_state for a disabled one, malformed for a label longer than
 // kTokenLabelBytesMax.
-Decision DecideIssueToken(const std::string& user_id, const std::string& label,
-                          const std::string& digest, DecideContext& ctx);
+struct IssueToken {
+  using Target = ApiToken;
+  std::string token;
+  std::string user_id, label, digest;
+  static constexpr auto kStreamId = &IssueToken::token;
+};
 // Revokes `token` as a token of `user_id`: not_found if it is another user's
 // (a token is addressed under its user), invalid_state if already revoked.
-Decision DecideRevokeToken(const ApiToken& token, const std::string& user_id,
-                           const std::string& reason);
+struct RevokeToken {
+  using Target = ApiToken;
+  std::string token;
+  std::string user_id, reason;
+  static constexpr auto kStreamId = &RevokeToken::token;
+};
+
+Decision Decide(const IssueToken& cmd, DecideContext& ctx);
+Decision Decide(const ApiToken& token, const RevokeToken& cmd, DecideContext& ctx);
 
 }  // namespace ledger::domain

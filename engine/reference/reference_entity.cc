@@ -192,7 +192,8 @@ bool Valid(const ReferenceState& s) {
   return events::VerifyPayload(v, base + root, s.type);
 }
 
-Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx) {
+Decision Decide(const DefineReference& cmd, DecideContext& ctx) {
+  const events::PayloadUnion& definition = cmd.definition;
   LEDGER_RETURN_IF_ERROR(Validate(definition, ctx));
   NewEvent e;
   e.payload = definition;

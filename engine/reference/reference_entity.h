@@ -102,11 +102,21 @@ Status UnknownReference(std::string_view id) {
   return UnknownReference(kReferenceType<Definition>, id);
 }
 
-// Defines (creates or replaces) a reference entity after checking its fields
-// and every reference it makes to other entities. A user's definition also
-// keeps the admin directory: refused with invalid_state, rule `last_admin`,
-// if it would leave no enabled admin.
-Decision DecideDefine(const events::PayloadUnion& definition, DecideContext& ctx);
+// Defines the reference entity `id` after checking its fields and every
+// reference it makes to other entities: creates it (`expect` kNew),
+// replaces it (kExisting) or either (kAny). `definition` is one of the
+// `...DefinedT` payloads, which names the entity's kind, its stream type. A
+// user's definition also keeps the admin directory: refused with
+// invalid_state, rule `last_admin`, if it would leave no enabled admin.
+struct DefineReference {
+  using Target = ReferenceState;
+  std::string id;
+  events::PayloadUnion definition;
+  Expect expect = Expect::kAny;
+  static constexpr auto kStreamId = &DefineReference::id;
+  std::string_view stream_type() const { return ReferenceStreamType(definition.type); }
+};
+Decision Decide(const DefineReference& cmd, DecideContext& ctx);
 
 // Company settings with their defaults when never defined.
 struct CompanySettings {

@@ -37,13 +37,11 @@ class P2pScenarios : public NodeTest {
   }
 
   // Budget `id` with one line IT × hardware (× project) and one month.
-  Command NewBudget(const std::string& id, const char* policy, const char* amount,
-                    const char* period = "2026-03", const char* cost_center = "IT",
-                    const char* currency = "EUR") {
+  static DefineBudget NewBudget(const std::string& id, const char* policy, const char* amount,
+                                const char* period = "2026-03", const char* cost_center = "IT",
+                                const char* currency = "EUR") {
     BudgetLineInput l{{cost_center, "hardware", ""}, {{period, D(amount)}}};
-    return NewDocument("budget", id, [=](DecideContext& c) {
-      return DecideDefineBudget("Budget " + id, currency, policy, {l}, c);
-    });
+    return {id, "Budget " + id, currency, policy, {l}};
   }
   const BudgetCell& Cell(const std::string& budget, const char* cc = "IT",
                          const char* period = "2026-03") {
@@ -59,7 +57,7 @@ class P2pScenarios : public NodeTest {
     m.price_pct = price;
     m.amount_abs = amount;
     m.over_receipt_pct = over;
-    Ok(DefineReference("company", Def(m), Expect::kAny), kAdmin);
+    Ok(DefineReference{"company", Def(m), Expect::kAny}, kAdmin);
   }
 
   static PrLineInput PrLine(const char* product, const char* qty, const char* price,
@@ -72,22 +70,11 @@ class P2pScenarios : public NodeTest {
     l.cost_center = "IT";
     return l;
   }
-  Command NewPr(std::vector<PrLineInput> lines) {
-    PrInput in{"Laptops for the new hires", std::move(lines), {}};
-    return NewDocument("purchase_request", "",
-                       [in](DecideContext& c) { return DecideCreatePr(in, c); });
+  static CreatePr NewPr(std::vector<PrLineInput> lines) {
+    return {{"Laptops for the new hires", std::move(lines), {}}};
   }
-  Command OnPr(const std::string& id, std::function<Decision(const PurchaseRequest&, DecideContext&)> d) {
-    return OnStream<PurchaseRequest>("purchase_request", id, std::move(d));
-  }
-  Command Submit(const std::string& id) {
-    return OnPr(id, [](const PurchaseRequest& pr, DecideContext& c) { return DecideSubmitPr(pr, c); });
-  }
-  Command Approve(const std::string& id) {
-    return OnPr(id, [](const PurchaseRequest& pr, DecideContext& c) {
-      return DecideApprovePr(pr, "ok", c);
-    });
-  }
+  static SubmitPr Submit(const std::string& id) { return {id}; }
+  static ApprovePr Approve(const std::string& id) { return {id, "ok"}; }
   // A submitted request of `qty` laptops at `price`, by the requester.
   std::string SubmittedPr(const char* qty, const char* price) {
     std::string id = Ok(NewPr({PrLine("LAPTOP", qty, price)}), kRequester).stream_id;
@@ -95,34 +82,27 @@ class P2pScenarios : public NodeTest {
     return id;
   }
 
-  Command Confirm(const std::string& id) {
-    return OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
-      return DecideConfirmPo(po, c);
-    });
-  }
+  static ConfirmPo Confirm(const std::string& id) { return {id}; }
   std::string ConfirmedPo(std::vector<PoLineInput> lines, const char* supplier = "ACME",
                           const char* billing = nullptr) {
     PoHeaderInput h;
     h.supplier = supplier;
     if (billing) h.billing_method = billing;
-    std::string id = Ok(CreatePurchaseOrder(h, {}, std::move(lines))).stream_id;
+    std::string id = Ok(CreatePurchaseOrder{h, {}, std::move(lines)}).stream_id;
     Ok(Confirm(id));
     return id;
   }
 
-  Command Receive(const std::string& po, std::vector<ReceiptInput::Line> lines,
-                  const char* date = "2026-03-16", std::optional<std::string> warehouse = {}) {
-    ReceiptInput in{po, date, std::move(warehouse), std::move(lines)};
-    return NewDocument("receipt", "", [in](DecideContext& c) { return DecideRecordReceipt(in, c); });
+  static RecordReceipt Receive(const std::string& po, std::vector<ReceiptInput::Line> lines,
+                               const char* date = "2026-03-16",
+                               std::optional<std::string> warehouse = {}) {
+    return {{po, date, std::move(warehouse), std::move(lines)}};
   }
   static ReceiptInput::Line Got(uint32_t line, const char* qty) {
     return {line, D(qty), "", "", "", ""};
   }
 
-  Command Capture(SiInput in) {
-    return NewDocument("supplier_invoice", "",
-                       [in](DecideContext& c) { return DecideCaptureInvoice(in, c); });
-  }
+  static CaptureInvoice Capture(SiInput in) { return {std::move(in)}; }
   static SiInput Invoice(const std::string& po, const char* ref,
                          std::vector<SiLineInput> lines, const char* supplier = "ACME") {
     SiInput in;
@@ -140,23 +120,12 @@ class P2pScenarios : public NodeTest {
     l.unit_price = D(price);
     return l;
   }
-  Command OnInvoice(const std::string& id,
-                    std::function<Decision(const SupplierInvoice&, DecideContext&)> d) {
-    return OnStream<SupplierInvoice>("supplier_invoice", id, std::move(d));
-  }
   const SupplierInvoice& Si(const std::string& id) {
     return State<SupplierInvoice>("supplier_invoice", id);
   }
-  Command Pay(const std::string& id, const char* amount, const char* method = "bank_transfer") {
-    PaymentInput p{D(amount), method, "TRF-1", "2026-04-19"};
-    return OnInvoice(id, [p](const SupplierInvoice& si, DecideContext& c) {
-      return DecidePayInvoice(si, p, c);
-    });
-  }
-  Command ApproveInvoice(const std::string& id) {
-    return OnInvoice(id, [](const SupplierInvoice& si, DecideContext& c) {
-      return DecideApproveInvoice(si, c);
-    });
+  static PayInvoice Pay(const std::string& id, const char* amount,
+                        const char* method = "bank_transfer") {
+    return {id, {D(amount), method, "TRF-1", "2026-04-19"}};
   }
 };
 
@@ -180,14 +149,9 @@ TEST_F(P2pScenarios, BudgetClaimsItsLinesAndAnotherBudgetCannotOverlap) {
 TEST_F(P2pScenarios, AmendmentsAndTransfersKeepAmountsNonNegative) {
   BudgetLineInput it{{"IT", "hardware", ""}, {{"2026-03", D("1000")}}};
   BudgetLineInput ops{{"OPS", "hardware", ""}, {{"2026-03", D("0")}}};
-  Ok(NewDocument("budget", "B", [=](DecideContext& c) {
-       return DecideDefineBudget("B", "EUR", "block", {it, ops}, c);
-     }),
-     kFinance);
+  Ok(DefineBudget{"B", "B", "EUR", "block", {it, ops}}, kFinance);
   auto amend = [&](const char* period, const char* delta) {
-    return OnStream<Budget>("budget", "B", [=](const Budget& b, DecideContext& c) {
-      return DecideAmendBudget(b, {"IT", "hardware", ""}, period, D(delta), "reforecast", c);
-    });
+    return AmendBudget{"B", {"IT", "hardware", ""}, period, D(delta), "reforecast"};
   };
   When(amend("2026-03", "500"), kFinance);
   EXPECT_EQ(appended_types(), (Types{"BudgetAmended"}));
@@ -198,10 +162,8 @@ TEST_F(P2pScenarios, AmendmentsAndTransfersKeepAmountsNonNegative) {
   EXPECT_EQ(appended_types(), (Types{"BudgetAmended", "BudgetScopeClaimed"}));
 
   auto transfer = [&](const char* amount) {
-    return OnStream<Budget>("budget", "B", [=](const Budget& b, DecideContext& c) {
-      return DecideTransferBudget(b, {"IT", "hardware", ""}, {"OPS", "hardware", ""}, "2026-03",
-                                  D(amount), "moved team", c);
-    });
+    return TransferBudget{"B", {"IT", "hardware", ""}, {"OPS", "hardware", ""}, "2026-03",
+                          D(amount), "moved team"};
   };
   When(transfer("1500.01"), kFinance);
   ExpectRejected(Errc::kRuleViolation, "budget_exceeded");
@@ -232,9 +194,7 @@ TEST_F(P2pScenarios, ConfirmationCommitsAndABlockingBudgetRefusesTheExcess) {
   EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
   EXPECT_EQ(Cell("B").committed, D("2500"));
   // Cancelling releases exactly what was committed.
-  When(OnPurchaseOrder(po1, [](const PurchaseOrder& po, DecideContext& c) {
-    return DecideCancelPo(po, "not needed", c);
-  }));
+  When(CancelPo{po1, "not needed"});
   EXPECT_EQ(appended_types(), (Types{"PurchaseOrderCancelled", "BudgetCommitmentReleased"}));
   EXPECT_EQ(Cell("B").committed, D("500"));
 }
@@ -258,7 +218,7 @@ TEST_F(P2pScenarios, ForeignOrdersCommitInTheCompanyCurrencyAtARecordedRate) {
   ExpectRejected(Errc::kRuleViolation, "missing_exchange_rate");
   events::ExchangeRateDefinedT r;
   r.rate = "0.0061";
-  Ok(DefineReference("JPY", Def(r), Expect::kAny), kAdmin);
+  Ok(DefineReference{"JPY", Def(r), Expect::kAny}, kAdmin);
   When(Confirm(po));
   ASSERT_TRUE(last_.status.ok()) << last_.status.ToString();
   auto* c = appended_[1].envelope()->payload_as_BudgetCommitted();
@@ -309,7 +269,7 @@ TEST_F(P2pScenarios, ThePolicyVersionAndBandsComeFromTheCompanyPolicy) {
     b->levels = levels;
     p.bands.push_back(std::move(b));
   }
-  Ok(DefineReference("company", Def(p), Expect::kAny), kAdmin);
+  Ok(DefineReference{"company", Def(p), Expect::kAny}, kAdmin);
   std::string small = SubmittedPr("1", "500");
   EXPECT_EQ(State<PurchaseRequest>("purchase_request", small).levels,
             (std::vector<std::string>{"manager"}));
@@ -328,7 +288,7 @@ TEST_F(P2pScenarios, ThePolicyVersionAndBandsComeFromTheCompanyPolicy) {
   b->up_to = "10";
   b->levels = {"manager"};
   bad.bands.push_back(std::move(b));
-  When(DefineReference("company", Def(std::move(bad)), Expect::kAny), kAdmin);
+  When(DefineReference{"company", Def(std::move(bad)), Expect::kAny}, kAdmin);
   ExpectRejected(Errc::kMalformed);
 }
 
@@ -336,15 +296,9 @@ TEST_F(P2pScenarios, EditingASubmittedRequestReturnsItToDraftWithoutItsApprovals
   std::string id = SubmittedPr("3", "1200");
   Ok(Approve(id), kManager);
   PrInput edited{"Two are enough", {PrLine("LAPTOP", "2", "1200")}, {}};
-  When(OnPr(id, [edited](const PurchaseRequest& pr, DecideContext& c) {
-         return DecideUpdatePr(pr, edited, c);
-       }),
-       kManager);
+  When(UpdatePr{id, edited}, kManager);
   ExpectRejected(Errc::kForbidden);
-  When(OnPr(id, [edited](const PurchaseRequest& pr, DecideContext& c) {
-         return DecideUpdatePr(pr, edited, c);
-       }),
-       kRequester);
+  When(UpdatePr{id, edited}, kRequester);
   EXPECT_EQ(last_.state_label, "draft");
   EXPECT_TRUE(State<PurchaseRequest>("purchase_request", id).approvals.empty());
   When(Approve(id), kManager);
@@ -355,18 +309,13 @@ TEST_F(P2pScenarios, EditingASubmittedRequestReturnsItToDraftWithoutItsApprovals
 
 TEST_F(P2pScenarios, ARejectionEndsTheRequest) {
   std::string id = SubmittedPr("1", "100");
-  When(OnPr(id, [](const PurchaseRequest& pr, DecideContext& c) { return DecideRejectPr(pr, "", c); }),
-       kManager);
+  When(RejectPr{id, ""}, kManager);
   ExpectRejected(Errc::kMalformed);
-  When(OnPr(id, [](const PurchaseRequest& pr, DecideContext& c) {
-         return DecideRejectPr(pr, "use the spare ones", c);
-       }),
-       kManager);
+  When(RejectPr{id, "use the spare ones"}, kManager);
   EXPECT_EQ(last_.state_label, "rejected");
   When(Approve(id), kManager);
   ExpectRejected(Errc::kInvalidState);
-  When(OnPr(id, [](const PurchaseRequest& pr, DecideContext& c) { return DecideCancelPr(pr, "", c); }),
-       kRequester);
+  When(CancelPr{id, ""}, kRequester);
   ExpectRejected(Errc::kInvalidState);
 }
 
@@ -389,9 +338,7 @@ TEST_F(P2pScenarios, ConversionCreatesOneNumberedOrderPerSupplierLinkedToTheRequ
   Ok(Approve(id), kManager);
   Ok(Approve(id), kFinance);
   auto convert = [&](std::map<uint32_t, std::string> by_line, std::string fallback) {
-    return OnPr(id, [=](const PurchaseRequest& pr, DecideContext& c) {
-      return DecideConvertPr(pr, by_line, fallback, c);
-    });
+    return ConvertPr{id, by_line, fallback};
   };
   When(convert({{1, "ACME"}}, ""));
   ExpectRejected(Errc::kMalformed);  // line 2 has no supplier
@@ -423,9 +370,7 @@ TEST_F(P2pScenarios, AFreeTextLineCannotBecomeAnOrderLine) {
   std::string id = Ok(NewPr({free}), kRequester).stream_id;
   Ok(Submit(id), kRequester);
   Ok(Approve(id), kManager);
-  When(OnPr(id, [](const PurchaseRequest& pr, DecideContext& c) {
-    return DecideConvertPr(pr, {}, "ACME", c);
-  }));
+  When(ConvertPr{id, {}, "ACME"});
   ExpectRejected(Errc::kRuleViolation, "product_required");
 }
 
@@ -454,9 +399,7 @@ TEST_F(P2pScenarios, PartialReceiptsMoveTheOrderToReceived) {
   EXPECT_EQ(Po(po).status, "received");
   EXPECT_EQ(Po(po).lines[0].received, D("3"));
   // An order with a receipt can no longer be cancelled or reset.
-  When(OnPurchaseOrder(po, [](const PurchaseOrder& o, DecideContext& c) {
-    return DecideCancelPo(o, "late", c);
-  }));
+  When(CancelPo{po, "late"});
   ExpectRejected(Errc::kRuleViolation, "order_has_receipts_or_invoices");
 }
 
@@ -571,26 +514,17 @@ TEST_F(P2pScenarios, ToleranceEdgesAreWithinAndOneCentOverIsDisputed) {
   // 5 × 101 = 505: price +1% (≤ 2%), amount +5.00 (≤ 5.00): matched.
   std::string at_edge = Ok(Capture(Invoice(po, "F-10", {Billed(1, "5", "101")})), kAccountant).stream_id;
   EXPECT_EQ(Si(at_edge).status, "matched");
-  Ok(OnInvoice(at_edge, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "test", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{at_edge, "test"}, kAccountant);
   // 5 × 101.002 = 505.01: amount one cent over.
   std::string over = Ok(Capture(Invoice(po, "F-11", {Billed(1, "5", "101.002")})), kAccountant).stream_id;
   EXPECT_EQ(Si(over).status, "disputed");
   EXPECT_EQ(Si(over).discrepancies,
             (std::vector<SiDiscrepancy>{{0, "amount", "500.00", "505.01"}}));
-  Ok(OnInvoice(over, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "test", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{over, "test"}, kAccountant);
   // Price exactly +2% on one unit: within; a millionth more: a price discrepancy.
   std::string p_edge = Ok(Capture(Invoice(po, "F-12", {Billed(2, "1", "51")})), kAccountant).stream_id;
   EXPECT_EQ(Si(p_edge).status, "matched");
-  Ok(OnInvoice(p_edge, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "test", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{p_edge, "test"}, kAccountant);
   std::string p_over = Ok(Capture(Invoice(po, "F-13", {Billed(2, "1", "51.000001")})), kAccountant).stream_id;
   EXPECT_EQ(Si(p_over).discrepancies,
             (std::vector<SiDiscrepancy>{{1, "price", "50", "51.000001"}}));
@@ -612,10 +546,7 @@ TEST_F(P2pScenarios, UnorderedLinesAndWrongPrintedTotalsAreDiscrepancies) {
                                                              {0, "amount", "1000.00", "1030.00"}}));
   SiInput printed = Invoice(po, "F-21", {Billed(1, "1", "1000")});
   printed.stated_total = D("1200.01");
-  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "recapture", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{si, "recapture"}, kAccountant);
   std::string si2 = Ok(Capture(printed), kAccountant).stream_id;
   EXPECT_EQ(Si(si2).discrepancies,
             (std::vector<SiDiscrepancy>{{0, "amount", "1200.00", "1200.01"}}));
@@ -635,10 +566,7 @@ TEST_F(P2pScenarios, ASupplierDocumentNumberIsCapturedOnce) {
   When(Capture(Invoice(po2, "F-31", {Billed(1, "1", "1000")}, "ACME")), kAccountant);
   ExpectRejected(Errc::kRuleViolation, "supplier_mismatch");
   // A cancelled capture frees its number for the corrected one.
-  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "wrong", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{si, "wrong"}, kAccountant);
   When(Capture(Invoice(po, "F-30", {Billed(1, "1", "1000")})), kAccountant);
   EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
 }
@@ -668,10 +596,7 @@ TEST_F(P2pScenarios, ASupplierDocumentNumberIsTheSameHoweverItIsTyped) {
               last_.status.details().end());
   }
   // A credit note cannot take the number either.
-  When(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-         return DecideCreditNote(s, {"acme-f-1001", "2026-03-25", {}, D("10")}, c);
-       }),
-       kAccountant);
+  When(RecordCreditNote{si, {"acme-f-1001", "2026-03-25", {}, D("10")}}, kAccountant);
   ExpectRejected(Errc::kDuplicate, "duplicate");
   // Different numbers stay different; the invoice keeps the number as typed.
   std::string other =
@@ -680,10 +605,7 @@ TEST_F(P2pScenarios, ASupplierDocumentNumberIsTheSameHoweverItIsTyped) {
   When(Capture(Invoice(po, "\u200B", {Billed(1, "1", "1000")})), kAccountant);
   ExpectRejected(Errc::kMalformed);
   // Cancelling frees the number, however it is typed next.
-  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "wrong", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{si, "wrong"}, kAccountant);
   When(Capture(Invoice(po, "acme\u2010f\u20101001", {Billed(1, "1", "1000")})), kAccountant);
   EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
 }
@@ -698,9 +620,9 @@ TEST_F(P2pScenarios, AClaimMadeBeforeNormalisationStillCounts) {
   // Move the claim where an older ledgerd put it: released under its key,
   // claimed again under the number as typed.
   auto claim = [&](const std::string& stream, const char* kind) {
-    return OnStream<SupplierDocument>(
-        "supplier_document", stream,
-        [si, kind](const SupplierDocument&, DecideContext&) -> Decision {
+    return RawCommand(
+        "supplier_document", stream, Expect::kExisting,
+        [si, kind](DecideContext&) -> Decision {
           events::SupplierDocumentClaimedT c;
           c.document = si;
           c.kind = kind;
@@ -708,7 +630,7 @@ TEST_F(P2pScenarios, AClaimMadeBeforeNormalisationStillCounts) {
         });
   };
   Ok(claim("ACME/old-1", "released"), kAdmin);
-  Ok(NewDocument("supplier_document", "ACME/OLD-1",
+  Ok(RawCommand("supplier_document", "ACME/OLD-1", Expect::kNew,
                          [si](DecideContext&) -> Decision {
                            events::SupplierDocumentClaimedT c;
                            c.document = si;
@@ -720,10 +642,7 @@ TEST_F(P2pScenarios, AClaimMadeBeforeNormalisationStillCounts) {
   // key: typed another way, it is not seen).
   When(Capture(Invoice(po, "OLD-1", {Billed(1, "1", "1000")})), kAccountant);
   ExpectRejected(Errc::kDuplicate, "duplicate");
-  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCancelInvoice(s, "wrong", c);
-     }),
-     kAccountant);
+  Ok(CancelInvoice{si, "wrong"}, kAccountant);
   EXPECT_EQ(State<SupplierDocument>("supplier_document", "ACME/OLD-1").kind, "released");
   When(Capture(Invoice(po, "old-1", {Billed(1, "1", "1000")})), kAccountant);
   EXPECT_TRUE(last_.status.ok()) << last_.status.ToString();
@@ -737,9 +656,7 @@ TEST_F(P2pScenarios, ACreditNoteResolvesAPriceDisputeAndReleasesActual) {
   EXPECT_EQ(Si(si).status, "disputed");
   EXPECT_EQ(Cell("B").actual, D("2200"));
   auto credit = [&](CreditNoteInput in) {
-    return OnInvoice(si, [in](const SupplierInvoice& s, DecideContext& c) {
-      return DecideCreditNote(s, in, c);
-    });
+    return RecordCreditNote{si, in};
   };
   When(credit({"AV-1", "2026-03-25", {}, D("2200.01")}), kAccountant);
   ExpectRejected(Errc::kRuleViolation, "credit_exceeds_invoice");
@@ -759,11 +676,9 @@ TEST_F(P2pScenarios, AcceptingADifferenceNeedsAnotherPersonWithAnApproverRole) {
   Ok(Receive(po, {Got(1, "1")}), kReceiver);
   std::string si = Ok(Capture(Invoice(po, "F-50", {Billed(1, "1", "1010")})), kAccountant2).stream_id;
   auto accept = [&](const char* reason) {
-    return OnInvoice(si, [reason](const SupplierInvoice& s, DecideContext& c) {
-      return DecideAcceptDifference(s, reason, c);
-    });
+    return AcceptDifference{si, reason};
   };
-  When(ApproveInvoice(si), kFinance);
+  When(ApproveInvoice{si}, kFinance);
   ExpectRejected(Errc::kRuleViolation, "invoice_disputed");
   When(accept("freight surcharge agreed by phone"), kAccountant2);
   ExpectRejected(Errc::kRuleViolation, "segregation_of_duties");
@@ -775,9 +690,9 @@ TEST_F(P2pScenarios, AcceptingADifferenceNeedsAnotherPersonWithAnApproverRole) {
   EXPECT_EQ(appended_types(), (Types{"SupplierInvoiceDifferenceAccepted"}));
   EXPECT_EQ(Si(si).status, "matched");
   EXPECT_EQ(Si(si).accepted_by, "fred");
-  When(ApproveInvoice(si), kAccountant2);
+  When(ApproveInvoice{si}, kAccountant2);
   ExpectRejected(Errc::kRuleViolation, "segregation_of_duties");
-  When(ApproveInvoice(si), kFinance);
+  When(ApproveInvoice{si}, kFinance);
   EXPECT_EQ(last_.state_label, "approved");
 }
 
@@ -787,7 +702,7 @@ TEST_F(P2pScenarios, PaymentsInInstalmentsUntilPaidAndNeverMore) {
   std::string si = Ok(Capture(Invoice(po, "F-60", {Billed(1, "1", "1000")})), kAccountant).stream_id;
   When(Pay(si, "100"), kAccountant);
   ExpectRejected(Errc::kInvalidState);  // not approved yet
-  Ok(ApproveInvoice(si), kFinance);
+  Ok(ApproveInvoice{si}, kFinance);
   When(Pay(si, "700", "cheque"), kAccountant);
   ExpectRejected(Errc::kMalformed);
   When(Pay(si, "700.001"), kAccountant);
@@ -800,10 +715,7 @@ TEST_F(P2pScenarios, PaymentsInInstalmentsUntilPaidAndNeverMore) {
   ExpectRejected(Errc::kRuleViolation, "overpayment");
   When(Pay(si, "500"), kAccountant);
   EXPECT_EQ(last_.state_label, "paid");
-  When(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-         return DecideCancelInvoice(s, "too late", c);
-       }),
-       kAccountant);
+  When(CancelInvoice{si, "too late"}, kAccountant);
   ExpectRejected(Errc::kInvalidState);
 }
 
@@ -814,10 +726,7 @@ TEST_F(P2pScenarios, CancellingAnInvoiceGivesTheCommitmentBack) {
   std::string si = Ok(Capture(Invoice(po, "F-70", {Billed(1, "1", "1000")})), kAccountant).stream_id;
   EXPECT_EQ(Cell("B").committed, D("1000"));
   EXPECT_EQ(Cell("B").actual, D("1000"));
-  When(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-         return DecideCancelInvoice(s, "duplicate scan", c);
-       }),
-       kAccountant);
+  When(CancelInvoice{si, "duplicate scan"}, kAccountant);
   EXPECT_EQ(appended_types(),
             (Types{"SupplierInvoiceCancelled", "SupplierDocumentClaimed", "PurchaseOrderInvoiced",
                    "BudgetActualReleased", "BudgetCommitted"}));
@@ -856,11 +765,8 @@ TEST_F(P2pScenarios, BudgetAndMatchingAnswersAreIdenticalAfterARebuildAndAsOfFol
   clock_.Advance(1'000'000);
   Ok(Receive(po, {Got(1, "3")}), kReceiver);
   std::string si = Ok(Capture(Invoice(po, "F-1", {Billed(1, "3", "1100")})), kAccountant).stream_id;
-  Ok(OnInvoice(si, [](const SupplierInvoice& s, DecideContext& c) {
-       return DecideCreditNote(s, {"AV-1", "2026-03-21", {{1, std::nullopt, D("300")}}, {}}, c);
-     }),
-     kAccountant);
-  Ok(ApproveInvoice(si), kFinance);
+  Ok(RecordCreditNote{si, {"AV-1", "2026-03-21", {{1, std::nullopt, D("300")}}, {}}}, kAccountant);
+  Ok(ApproveInvoice{si}, kFinance);
   Ok(Pay(si, "1000"), kAccountant);
   std::string si2 = Ok(Capture(Invoice(po, "F-2", {Billed(2, "2", "25")})), kAccountant).stream_id;
   EXPECT_EQ(Si(si2).status, "disputed");
@@ -943,7 +849,7 @@ TEST_F(P2pScenarios, AHandEditedInvoiceRecordIsFoundByVerify) {
   std::string po = ConfirmedPo({Line("LAPTOP", "2", "1000")});
   Ok(Receive(po, {Got(1, "2")}), kReceiver);
   std::string si = Ok(Capture(Invoice(po, "F-9", {Billed(1, "2", "1000")})), kAccountant).stream_id;
-  Ok(ApproveInvoice(si), kFinance);
+  Ok(ApproveInvoice{si}, kFinance);
   ASSERT_TRUE(VerifyLog(node().log())->ok);
   std::vector<LogRecord> records;
   ASSERT_TRUE(engine().ReadStream("supplier_invoice", si, &records).ok());
@@ -978,10 +884,7 @@ TEST_F(P2pScenarios, AnEarlierInvoiceKeepsItsQuantitiesAndACancellationFreesThem
   std::string third = Ok(Capture(Invoice(po, "F-3", {Billed(1, "1", "1000")})), kAccountant).stream_id;
   EXPECT_EQ(Si(third).status, "disputed");
   // Cancelling the second frees its laptop for the third.
-  When(OnInvoice(second, [](const SupplierInvoice& s, DecideContext& c) {
-         return DecideCancelInvoice(s, "sent twice", c);
-       }),
-       kAccountant);
+  When(CancelInvoice{second, "sent twice"}, kAccountant);
   EXPECT_EQ(appended_types().back(), "SupplierInvoiceMatched");
   EXPECT_EQ(Si(third).status, "matched");
   EXPECT_EQ(Si(first).status, "matched");

@@ -5,8 +5,6 @@
 namespace ledger::testing {
 namespace {
 
-using domain::DecideAddPoLine;
-using domain::OnPurchaseOrder;
 using domain::PurchaseOrder;
 using Types = std::vector<std::string>;
 
@@ -17,53 +15,28 @@ class PurchaseOrderScenarios : public NodeTest {
     SeedReference();
   }
 
-  Command Create(std::vector<domain::PoLineInput> lines, const char* supplier = "ACME") {
+  static domain::CreatePurchaseOrder Create(std::vector<domain::PoLineInput> lines,
+                                            const char* supplier = "ACME") {
     domain::PoHeaderInput h;
     h.supplier = supplier;
-    return domain::CreatePurchaseOrder(h, {}, std::move(lines));
+    return {h, {}, std::move(lines)};
   }
-  Command AddLine(const std::string& id, domain::PoLineInput l) {
-    return OnPurchaseOrder(id, [l](const PurchaseOrder& po, DecideContext& c) {
-      return DecideAddPoLine(po, l, c);
-    });
+  static domain::AddPoLine AddLine(const std::string& id, domain::PoLineInput l) { return {id, l}; }
+  static domain::UpdatePoLine UpdateLine(const std::string& id, uint32_t n, domain::PoLineInput l) {
+    return {id, n, l};
   }
-  Command UpdateLine(const std::string& id, uint32_t n, domain::PoLineInput l) {
-    return OnPurchaseOrder(id, [n, l](const PurchaseOrder& po, DecideContext& c) {
-      return domain::DecideUpdatePoLine(po, n, l, c);
-    });
+  static domain::RemovePoLine RemoveLine(const std::string& id, uint32_t n) { return {id, n}; }
+  static domain::UpdatePoHeader Header(const std::string& id, domain::PoHeaderInput h) {
+    return {id, h};
   }
-  Command RemoveLine(const std::string& id, uint32_t n) {
-    return OnPurchaseOrder(id, [n](const PurchaseOrder& po, DecideContext&) {
-      return domain::DecideRemovePoLine(po, n);
-    });
-  }
-  Command Header(const std::string& id, domain::PoHeaderInput h) {
-    return OnPurchaseOrder(id, [h](const PurchaseOrder& po, DecideContext& c) {
-      return domain::DecideUpdatePoHeader(po, h, c);
-    });
-  }
-  Command Confirm(const std::string& id) {
-    return OnPurchaseOrder(
-        id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideConfirmPo(po, c); });
-  }
-  Command Rfq(const std::string& id) {
-    return OnPurchaseOrder(
-        id, [](const PurchaseOrder& po, DecideContext&) { return domain::DecideSendRfq(po); });
-  }
-  Command Reset(const std::string& id) {
-    return OnPurchaseOrder(
-        id, [](const PurchaseOrder& po, DecideContext& c) { return domain::DecideResetPoToDraft(po, c); });
-  }
-  Command Cancel(const std::string& id) {
-    return OnPurchaseOrder(id, [](const PurchaseOrder& po, DecideContext& c) {
-      return domain::DecideCancelPo(po, "no longer needed", c);
-    });
-  }
-  Command Notes(const std::string& id, const char* internal) {
+  static domain::ConfirmPo Confirm(const std::string& id) { return {id}; }
+  static domain::SendRfq Rfq(const std::string& id) { return {id}; }
+  static domain::ResetPoToDraft Reset(const std::string& id) { return {id}; }
+  static domain::CancelPo Cancel(const std::string& id) { return {id, "no longer needed"}; }
+  static domain::UpdatePoNotes Notes(const std::string& id, const char* internal) {
     domain::PoNotesInput n;
     n.internal = internal;
-    return OnPurchaseOrder(
-        id, [n](const PurchaseOrder& po, DecideContext&) { return domain::DecideUpdatePoNotes(po, n); });
+    return {id, n};
   }
 };
 
@@ -333,7 +306,7 @@ TEST_P(PurchaseOrderTest, ConfirmRefusedOnceTheSupplierIsBlocked) {
   t.currency = "EUR";
   t.billing_method = "received";
   t.blocked = true;
-  Ok(domain::DefineReference("ACME", Def(t), Expect::kExisting), kAdmin);
+  Ok(domain::DefineReference{"ACME", Def(t), Expect::kExisting}, kAdmin);
   When(Confirm(id));
   ExpectRejected(Errc::kRuleViolation, "supplier_blocked");
 }

@@ -16,9 +16,7 @@ Status LoadDemo(Engine& engine) {
   for (int m = 1; m <= 12; ++m) {
     hardware.periods.emplace_back(fmt::format("{}-{:02}", year, m), *Decimal::Parse("20000"));
   }
-  Command define = NewDocument<domain::Budget>("IT-" + year, [hardware, year](DecideContext& c) {
-    return domain::DecideDefineBudget("IT hardware " + year, "EUR", "block", {hardware}, c);
-  });
+  domain::DefineBudget define{"IT-" + year, "IT hardware " + year, "EUR", "block", {hardware}};
   LEDGER_RETURN_IF_ERROR(RunAs(engine, std::move(define), Actor{"fred", {"approver_finance"}})
                              .status());
   return Status::Ok();

@@ -33,29 +33,21 @@ Status LoadDemo(Engine& engine) {
   auto create = [&](const char* supplier, std::vector<domain::PoLineInput> lines) {
     domain::PoHeaderInput h;
     h.supplier = supplier;
-    return RunAs(engine, domain::CreatePurchaseOrder(h, {}, std::move(lines)), buyer);
-  };
-  auto act = [&](const std::string& id, auto decide) {
-    return RunAs(engine, domain::OnPurchaseOrder(id, decide), buyer).status();
+    return RunAs(engine, domain::CreatePurchaseOrder{h, {}, std::move(lines)}, buyer);
   };
   auto po1 = create("ACME", {Line("LAPTOP-14", "3", "1249.00", "IT"),
                              Line("MONITOR-27", "3", "329.90", "IT", "5")});
   if (!po1.ok()) return po1.status();
-  LEDGER_RETURN_IF_ERROR(act(po1->stream_id, [](const domain::PurchaseOrder& po, DecideContext& c) {
-    return domain::DecideConfirmPo(po, c);
-  }));
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::ConfirmPo{po1->stream_id}, buyer).status());
   auto po2 = create("GLOBEX", {Line("OFFICE-SEAT", "25", "96.00", "OPS")});
   if (!po2.ok()) return po2.status();
-  LEDGER_RETURN_IF_ERROR(act(po2->stream_id, [](const domain::PurchaseOrder& po, DecideContext&) {
-    return domain::DecideSendRfq(po);
-  }));
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::SendRfq{po2->stream_id}, buyer).status());
   auto po3 = create("INITECH", {Line("SUPPORT-H", "12.5", "110.00", "IT")});
   if (!po3.ok()) return po3.status();
   auto po4 = create("ACME", {Line("MONITOR-27", "1", "329.90", "HR")});
   if (!po4.ok()) return po4.status();
-  LEDGER_RETURN_IF_ERROR(act(po4->stream_id, [](const domain::PurchaseOrder& po, DecideContext& c) {
-    return domain::DecideCancelPo(po, "ordered by mistake", c);
-  }));
+  LEDGER_RETURN_IF_ERROR(
+      RunAs(engine, domain::CancelPo{po4->stream_id, "ordered by mistake"}, buyer).status());
 
   // The purchase-to-pay story: PO 1 received and invoiced (matched,
   // approved, half paid); a request approved by manager and finance,
@@ -64,11 +56,7 @@ Status LoadDemo(Engine& engine) {
       fred{"fred", {"approver_finance"}}, rob{"rob", {"receiver"}}, anna{"anna", {"accountant"}};
   auto receive = [&](const std::string& po, const char* qty) {
     domain::ReceiptInput in{po, today, std::nullopt, {{1, *Decimal::Parse(qty), "", "", "", ""}}};
-    return RunAs(engine, NewDocument<domain::Receipt>("", [in](DecideContext& c) {
-                 return domain::DecideRecordReceipt(in, c);
-               }),
-               rob)
-        .status();
+    return RunAs(engine, domain::RecordReceipt{std::move(in)}, rob).status();
   };
   auto invoice = [&](const std::string& po, const char* ref, const char* qty, const char* price) {
     domain::SiInput in;
@@ -77,25 +65,14 @@ Status LoadDemo(Engine& engine) {
     in.date = today;
     in.purchase_order = po;
     in.lines.push_back({1, "", *Decimal::Parse(qty), *Decimal::Parse(price), std::nullopt});
-    return RunAs(engine, NewDocument<domain::SupplierInvoice>("", [in](DecideContext& c) {
-                 return domain::DecideCaptureInvoice(in, c);
-               }),
-               anna);
-  };
-  auto on_invoice = [&](const std::string& id, const Actor& who, auto decide) {
-    return RunAs(engine, OnStream<domain::SupplierInvoice>(id, decide), who)
-        .status();
+    return RunAs(engine, domain::CaptureInvoice{std::move(in)}, anna);
   };
   LEDGER_RETURN_IF_ERROR(receive(po1->stream_id, "3"));
   auto si1 = invoice(po1->stream_id, "ACME-F-1001", "3", "1249.00");
   if (!si1.ok()) return si1.status();
-  LEDGER_RETURN_IF_ERROR(on_invoice(si1->stream_id, fred, [](const auto& si, DecideContext& c) {
-    return domain::DecideApproveInvoice(si, c);
-  }));
-  LEDGER_RETURN_IF_ERROR(on_invoice(si1->stream_id, anna, [](const auto& si, DecideContext& c) {
-    return domain::DecidePayInvoice(si, {*Decimal::Parse("2000.00"), "bank_transfer", "VIR-0001", ""},
-                                    c);
-  }));
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::ApproveInvoice{si1->stream_id}, fred).status());
+  const domain::PaymentInput half{*Decimal::Parse("2000.00"), "bank_transfer", "VIR-0001", ""};
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::PayInvoice{si1->stream_id, half}, anna).status());
 
   domain::PrLineInput want;
   want.product = "LAPTOP-14";
@@ -104,33 +81,16 @@ Status LoadDemo(Engine& engine) {
   want.currency = "EUR";
   want.cost_center = "IT";
   domain::PrInput request{"Two laptops for the new developers", {want}, {}};
-  auto pr = RunAs(engine, NewDocument<domain::PurchaseRequest>("", [request](DecideContext& c) {
-                  return domain::DecideCreatePr(request, c);
-                }),
-                rita);
+  auto pr = RunAs(engine, domain::CreatePr{request}, rita);
   if (!pr.ok()) return pr.status();
-  auto on_pr = [&](const Actor& who, auto decide) {
-    return RunAs(engine, OnStream<domain::PurchaseRequest>(pr->stream_id, decide),
-               who)
-        .status();
-  };
-  LEDGER_RETURN_IF_ERROR(on_pr(rita, [](const auto& r, DecideContext& c) {
-    return domain::DecideSubmitPr(r, c);
-  }));
-  LEDGER_RETURN_IF_ERROR(on_pr(bob, [](const auto& r, DecideContext& c) {
-    return domain::DecideApprovePr(r, "for the new team", c);
-  }));
-  LEDGER_RETURN_IF_ERROR(on_pr(fred, [](const auto& r, DecideContext& c) {
-    return domain::DecideApprovePr(r, "", c);
-  }));
-  LEDGER_RETURN_IF_ERROR(on_pr(buyer, [](const auto& r, DecideContext& c) {
-    return domain::DecideConvertPr(r, {}, "ACME", c);
-  }));
+  const std::string& pr_id = pr->stream_id;
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::SubmitPr{pr_id}, rita).status());
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::ApprovePr{pr_id, "for the new team"}, bob).status());
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::ApprovePr{pr_id, ""}, fred).status());
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::ConvertPr{pr_id, {}, "ACME"}, buyer).status());
   auto converted = engine.Load<domain::PurchaseRequest>(pr->stream_id);
   const std::string po5 = converted->orders.at(0);
-  LEDGER_RETURN_IF_ERROR(act(po5, [](const domain::PurchaseOrder& po, DecideContext& c) {
-    return domain::DecideConfirmPo(po, c);
-  }));
+  LEDGER_RETURN_IF_ERROR(RunAs(engine, domain::ConfirmPo{po5}, buyer).status());
   LEDGER_RETURN_IF_ERROR(receive(po5, "1"));
   auto si2 = invoice(po5, "ACME-F-1002", "2", "1249.00");
   if (!si2.ok()) return si2.status();

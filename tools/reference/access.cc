@@ -14,7 +14,7 @@ Status ListAdminsOnce(Engine& engine) {
   auto users = engine.StreamIds(domain::kReferenceType<events::UserDefined>, kUsersMax);
   if (!users.ok()) return users.status();
   if (users->empty()) return Status::Ok();
-  Command c = domain::ListAdmins(std::move(users.value()));
+  Command c = ToCommand(domain::ListAdmins{std::move(users.value())});
   c.actor = Actor{"system", {"admin"}};
   auto out = engine.Execute(std::move(c));
   if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;
@@ -50,8 +50,8 @@ Status EnsureAdmin(Engine& engine) {
     }
     events::PayloadUnion p;
     p.Set(std::move(u));
-    Command c = domain::DefineReference("admin", std::move(p),
-                                        defined == nullptr ? Expect::kNew : Expect::kExisting);
+    Command c = ToCommand(domain::DefineReference{
+        "admin", std::move(p), defined == nullptr ? Expect::kNew : Expect::kExisting});
     c.actor = system;
     auto out = engine.Execute(std::move(c));
     if (!out.status.ok() && out.status.code() != Errc::kDuplicate) return out.status;

@@ -31,7 +31,7 @@ bool HasDemo(const Engine& engine) {
 Status LoadDemo(Engine& engine) {
   const Actor admin{"admin", {"admin"}};
   auto define = [&](const std::string& id, events::PayloadUnion p) {
-    return RunAs(engine, domain::DefineReference(id, std::move(p), Expect::kAny), admin).status();
+    return RunAs(engine, domain::DefineReference{id, std::move(p), Expect::kAny}, admin).status();
   };
 
   events::SettingsDefinedT settings;
