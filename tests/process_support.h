@@ -1,5 +1,6 @@
 // A real ledgerd (LEDGERD_BINARY) as a child process, for tests that need the
-// binary itself: crash recovery, what it prints, how it exits.
+// binary itself: crash recovery, what it prints, how it exits; and RunToExit
+// for a command that runs to its end (ledgerctl).
 //
 // Output: the child's stdout (and its stderr if `capture_stderr`) is read for
 //   LISTENING=<port> and kept (the first output_bytes_max bytes) for output();
@@ -157,5 +158,63 @@ class LedgerdProcess {
   mutable std::mutex mu_;
   std::string output_;  // guarded by mu_
 };
+
+// What a process that ran to its end wrote and how it ended.
+struct ProcessExit {
+  int code = -1;       // the exit code; -1 if a signal ended it or it timed out
+  std::string output;  // stdout and stderr together, the first 64 KiB
+};
+
+// Runs `binary` with `args` (ledgerctl, or ledgerd when it must exit) and
+// waits for its end, at most timeout_ms: past it the child is killed.
+inline ProcessExit RunToExit(const char* binary, const std::vector<std::string>& args,
+                             int timeout_ms = 120'000) {
+  constexpr size_t kOutputBytesMax = 64 << 10;
+  std::vector<char*> argv;  // before fork, as above
+  argv.push_back(const_cast<char*>(binary));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int out[2];
+  LEDGER_ASSERT(pipe2(out, O_CLOEXEC) == 0);
+  pid_t pid = fork();
+  LEDGER_ASSERT(pid >= 0);
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(out[1], STDERR_FILENO);
+    execv(binary, argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  ProcessExit result;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  bool timed_out = false;
+  while (true) {
+    auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       deadline - std::chrono::steady_clock::now())
+                       .count();
+    if (left_ms <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{out[0], POLLIN, 0};
+    int ready = poll(&p, 1, static_cast<int>(left_ms));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;  // the deadline is checked above
+    char buf[4096];
+    ssize_t n = read(out[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the child closed its output: it exited
+    if (result.output.size() < kOutputBytesMax) {
+      result.output.append(buf, std::min(static_cast<size_t>(n),
+                                         kOutputBytesMax - result.output.size()));
+    }
+  }
+  close(out[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!timed_out && WIFEXITED(status)) result.code = WEXITSTATUS(status);
+  return result;
+}
 
 }  // namespace ledger::testing

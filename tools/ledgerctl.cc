@@ -2,8 +2,11 @@
 //
 //   ledgerctl replay [--data-dir DIR] [--projection NAME]   rebuild projections from 0
 //   ledgerctl verify [--data-dir DIR]                       check every hash chain and the state store
+//   ledgerctl export invoices|budget-lines|cost-centers [--out FILE]
 //   ledgerctl kafka-mock [--brokers N]                      run a mock Kafka cluster
-// --log kafka --kafka-brokers LIST reads a Kafka log (never as its writer).
+// --log kafka --kafka-brokers LIST reads a Kafka log (never as its writer);
+// --config FILE reads ledgerd's config file. These options of the node go
+// before or after the subcommand. A wrong command line exits 2.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -69,22 +72,24 @@ int RunKafkaMock(int brokers, uint32_t partitions) {
 
 int main(int argc, char** argv) {
   CLI::App app{"ledgerctl: ledger operations"};
-  app.require_subcommand(1);
-  // `ledgerctl verify --data-dir D` as well as `ledgerctl --data-dir D verify`.
+  // At most one subcommand; none is refused below, with a message that names
+  // the unknown word rather than CLI11's "A subcommand is required".
+  app.require_subcommand(0, 1);
+  // The options of the node go before or after the subcommand: `ledgerctl
+  // verify --data-dir D` as the README writes it, and `ledgerctl --data-dir D
+  // verify`. Subcommands created from here on inherit this and the footer.
   app.fallthrough();
-  std::string data_dir = "./data";
-  uint32_t partitions = 1;
-  app.add_option("--data-dir", data_dir, "Data directory (default ./data)");
-  app.add_option("--partitions-per-topic", partitions, "Partitions per topic of the log");
+  app.footer(
+      "--config, --data-dir, --log, --kafka-brokers and --partitions-per-topic "
+      "(ledgerctl --help) go before or after the subcommand. A wrong command line exits 2.");
+  // The same file as ledgerd's, so that ledgerctl opens the node the server
+  // runs; flags for what differs between nodes.
+  ConfigFlags flags(&app, {"data_dir", "log", "kafka_brokers", "partitions_per_topic"});
 
   auto* replay = app.add_subcommand("replay", "Rebuild projections from position 0");
   std::string only;
   replay->add_option("--projection", only, "Rebuild only this projection");
   auto* verify = app.add_subcommand("verify", "Verify every record's hash and every chain");
-  std::string log_backend = "local", brokers;
-  app.add_option("--log", log_backend, "Log backend: local (default) or kafka")
-      ->check(CLI::IsMember({"local", "kafka"}));
-  app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
   auto* exporter = app.add_subcommand(
       "export", "Write CSV for an ERP: invoices, budget-lines or cost-centers");
   std::string export_what, export_out;
@@ -94,22 +99,37 @@ int main(int argc, char** argv) {
       "kafka-mock", "Run a mock Kafka cluster (librdkafka's, real protocol on loopback, not durable)");
   int mock_brokers = 3;
   mock->add_option("--brokers", mock_brokers, "Number of brokers (default 3)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; a wrong command line 2, as a node that cannot be opened.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (app.get_subcommands().empty()) {
+    std::fprintf(stderr, "a subcommand is required: replay, verify, export or kafka-mock\n"
+                         "Run with --help for more information.\n");
+    return 2;
+  }
+  auto resolved = flags.Resolve();
+  if (!resolved.ok()) {
+    std::fprintf(stderr, "%s\n", resolved.status().ToString().c_str());
+    return 2;
+  }
+  Config config = std::move(resolved.value());
 
-  if (*mock) return RunKafkaMock(mock_brokers, partitions);
+  if (*mock) return RunKafkaMock(mock_brokers, config.partitions_per_topic);
 
-  Config config;
-  config.data_dir = data_dir;
-  config.partitions_per_topic = partitions;
-  config.log_backend = log_backend;
-  config.kafka_brokers = brokers;
+  // ledgerctl reads what the server wrote: never as the log's writer, and it
+  // never sets the state store aside (that is the server's choice at start,
+  // whatever the file says).
   config.log_read_only = true;
+  config.accept_lost_records = false;
   // verify reports what is wrong rather than refusing to open it.
   config.inspect_only = verify->parsed();
   SystemClock clock;
   auto node = Node::Open(config, &clock);
   if (!node.ok()) {
-    std::fprintf(stderr, "cannot open %s: %s\n", data_dir.c_str(),
+    std::fprintf(stderr, "cannot open %s: %s\n", config.data_dir.c_str(),
                  node.status().ToString().c_str());
     return 2;
   }

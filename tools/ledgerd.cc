@@ -2,10 +2,11 @@
 //
 //   ledgerd [--config FILE] [--data-dir DIR] [--listen HOST:PORT]
 //           [--admin-token TOKEN] [--log local|kafka] [--kafka-brokers LIST] [--demo]
-//           [--accept-lost-records]
+//           [--accept-lost-records] [--<key> VALUE ...]
 //
-// Flags override the config file. SIGTERM or SIGINT stop accepting requests,
-// answer every command already queued, and exit 0.
+// Every key of the config file is a flag too (tools/config.h); flags override
+// the file. A wrong command line or config file exits 2. SIGTERM or SIGINT
+// stop accepting requests, answer every command already queued, and exit 0.
 #include <CLI/CLI.hpp>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
@@ -24,38 +25,19 @@ using namespace ledger;
 
 int main(int argc, char** argv) {
   CLI::App app{"ledgerd: event-sourced purchasing ledger"};
-  std::string config_file, data_dir, listen, admin_token, log_backend, brokers;
-  bool demo = false;
-  app.add_option("--config", config_file, "JSON configuration file");
-  app.add_option("--data-dir", data_dir, "Data directory (default ./data)");
-  app.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  app.add_option("--admin-token", admin_token,
-                 "Break-glass token: always authenticates as the admin user, kept enabled");
-  app.add_option("--log", log_backend, "Log backend: local (default) or kafka")
-      ->check(CLI::IsMember({"local", "kafka"}));
-  app.add_option("--kafka-brokers", brokers, "Kafka bootstrap servers");
-  app.add_flag("--demo", demo, "Load demo data if the ledger is empty");
-  bool accept_lost_records = false;
-  app.add_flag("--accept-lost-records", accept_lost_records,
-               "Start even if the log lost acknowledged records: rebuild the state from it");
-  CLI11_PARSE(app, argc, argv);
-
-  Config config;
-  if (!config_file.empty()) {
-    auto c = LoadConfigFile(config_file);
-    if (!c.ok()) {
-      spdlog::error("{}", c.status().ToString());
-      return 2;
-    }
-    config = *c;
+  ConfigFlags flags(&app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; a wrong command line 2, as a wrong config file does.
+    return app.exit(e) == 0 ? 0 : 2;
   }
-  if (!data_dir.empty()) config.data_dir = data_dir;
-  if (!listen.empty()) config.listen = listen;
-  if (!admin_token.empty()) config.admin_token = admin_token;
-  if (!log_backend.empty()) config.log_backend = log_backend;
-  if (!brokers.empty()) config.kafka_brokers = brokers;
-  if (demo) config.demo = true;
-  if (accept_lost_records) config.accept_lost_records = true;
+  auto resolved = flags.Resolve();
+  if (!resolved.ok()) {
+    spdlog::error("{}", resolved.status().ToString());
+    return 2;
+  }
+  Config config = std::move(resolved.value());
 
   auto colon = config.listen.rfind(':');
   if (colon == std::string::npos) {

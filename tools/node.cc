@@ -1,68 +1,17 @@
 #include "tools/node.h"
 
-#include <nlohmann/json.hpp>
 #include <fmt/format.h>
 #include <rocksdb/table.h>
 #include <spdlog/spdlog.h>
 
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
 #include "engine/local_log.h"
 #include "engine/rocks_setup.h"
 #include "tools/bounded_context.h"
 
 namespace ledger {
-
-Result<Config> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read config file " + path);
-  auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status::Malformed(path + " is not a JSON object");
-  Config c;
-  try {
-    c.data_dir = j.value("data_dir", c.data_dir);
-    c.listen = j.value("listen", c.listen);
-    c.admin_token = j.value("admin_token", c.admin_token);
-    c.token_key_file = j.value("token_key_file", c.token_key_file);
-    c.log_backend = j.value("log", c.log_backend);
-    c.kafka_brokers = j.value("kafka_brokers", c.kafka_brokers);
-    c.kafka_transactional_id = j.value("kafka_transactional_id", c.kafka_transactional_id);
-    c.kafka_replication_factor = j.value("kafka_replication_factor", c.kafka_replication_factor);
-    c.demo = j.value("demo", c.demo);
-    c.partitions_per_topic = j.value("partitions_per_topic", c.partitions_per_topic);
-    c.accept_lost_records = j.value("accept_lost_records", c.accept_lost_records);
-    c.scrub_records_per_second = j.value("scrub_records_per_second", c.scrub_records_per_second);
-    c.scrub_interval_s = j.value("scrub_interval_s", c.scrub_interval_s);
-    c.verify_log_on_open = j.value("verify_log_on_open", c.verify_log_on_open);
-    api::ApiOptions& h = c.http;
-    h.threads = j.value("http_threads", h.threads);
-    h.read_threads = j.value("http_read_threads", h.read_threads);
-    h.listen_backlog = j.value("listen_backlog", h.listen_backlog);
-    h.connections_max = j.value("connections_max", h.connections_max);
-    h.body_bytes_buffered_max = j.value("body_bytes_buffered_max", h.body_bytes_buffered_max);
-    h.body_bytes_max = j.value("body_bytes_max", h.body_bytes_max);
-    h.header_bytes_max = j.value("header_bytes_max", h.header_bytes_max);
-    h.header_line_bytes_max = j.value("header_line_bytes_max", h.header_line_bytes_max);
-    h.headers_max = j.value("headers_max", h.headers_max);
-    h.header_timeout_ms = j.value("header_timeout_ms", h.header_timeout_ms);
-    h.read_timeout_ms = j.value("read_timeout_ms", h.read_timeout_ms);
-    h.write_timeout_ms = j.value("write_timeout_ms", h.write_timeout_ms);
-    h.keep_alive_idle_ms = j.value("keep_alive_idle_ms", h.keep_alive_idle_ms);
-    h.keep_alive_requests_max = j.value("keep_alive_requests_max", h.keep_alive_requests_max);
-    h.event_streams_max = j.value("event_streams_max", h.event_streams_max);
-    h.event_streams_per_user_max =
-        j.value("event_streams_per_user_max", h.event_streams_per_user_max);
-    c.sync = j.value("sync", c.sync);
-    c.engine.batch_commands_max = j.value("batch_commands_max", c.engine.batch_commands_max);
-    c.engine.queue_commands_max = j.value("queue_commands_max", c.engine.queue_commands_max);
-    c.engine.cache_streams_max = j.value("cache_streams_max", c.engine.cache_streams_max);
-  } catch (const std::exception& e) {
-    return Status::Malformed(path + ": " + e.what());
-  }
-  return c;
-}
 
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* clock) {
   InstallBoundedContexts();
