@@ -4,11 +4,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "tests/process_support.h"
 #include "tests/test_support.h"
@@ -465,10 +468,32 @@ TEST_F(LedgerctlTest, TheConfigFileOfTheServerNamesTheNode) {
     EXPECT_EQ(run.code, 0) << fmt::format("{}", fmt::join(args, " ")) << "\n" << run.output;
     EXPECT_NE(run.output.find(VerifiedAll()), std::string::npos) << run.output;
   }
-  // A flag overrides the file: an empty directory has no record.
-  auto run = Ledgerctl({"verify", "--config", file, "--data-dir", other.path() + "/empty"});
+  // A flag overrides the file: a directory without a ledger is named, and
+  // reading it does not create one.
+  const std::string empty = other.path() + "/empty";
+  auto run = Ledgerctl({"verify", "--config", file, "--data-dir", empty});
+  EXPECT_EQ(run.code, 2) << run.output;
+  EXPECT_NE(run.output.find("cannot open " + empty + ": no ledger there"), std::string::npos)
+      << run.output;
+  EXPECT_FALSE(std::filesystem::exists(empty));
+}
+
+TEST_F(LedgerctlTest, AnExportsStandardOutputIsTheCsvAlone) {
+  // The node's log lines (opening the store, the token key...) go to
+  // standard error: `ledgerctl export ... > file.csv` is a CSV.
+  auto run = RunToExit("/bin/sh", {"-c", fmt::format("'{}' export cost-centers --data-dir '{}' "
+                                                     "2>/dev/null", LEDGERCTL_BINARY, dir_.path())});
   EXPECT_EQ(run.code, 0) << run.output;
-  EXPECT_NE(run.output.find("ok: 0 records,"), std::string::npos) << run.output;
+  ASSERT_FALSE(run.output.empty());
+  std::istringstream lines(run.output);
+  std::string line, header;
+  std::getline(lines, header);
+  const auto columns = std::count(header.begin(), header.end(), ',');
+  EXPECT_GT(columns, 0) << run.output;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), columns) << line << "\n" << run.output;
+    EXPECT_EQ(line.find("[info]"), std::string::npos) << run.output;
+  }
 }
 
 TEST_F(LedgerctlTest, AWrongCommandLineExits2AndSaysWhatIsWrong) {

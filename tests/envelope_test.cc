@@ -170,6 +170,31 @@ TEST(EnvelopeTest, AnEventOfAnUnknownContextIsCorruption) {
   const std::string record = Encode(event);
   Status s = VerifyRecord(record);
   EXPECT_EQ(s.code(), Errc::kCorruption) << s.ToString();
+  // An operator reads what to do: which context, and that a newer ledgerd
+  // wrote it.
+  EXPECT_NE(s.message().find("\"licensing-not-yet\""), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("it knows reference, budgets, purchasing"), std::string::npos)
+      << s.ToString();
+}
+
+TEST(EnvelopeTest, AnEventTypeNewerThanTheContextsSchemaIsRefused) {
+  // A purchasing payload whose member is one past the last this binary
+  // knows, as a newer ledgerd would write it.
+  const auto newer = static_cast<uint8_t>(static_cast<uint8_t>(PurchasingEvent::MAX) + 1);
+  flatbuffers::FlatBufferBuilder fbb;
+  PurchaseOrderConfirmedT confirmed;
+  auto table = PurchaseOrderConfirmed::Pack(fbb, &confirmed);
+  PurchasingPayloadBuilder root(fbb);
+  root.add_event_type(static_cast<PurchasingEvent>(newer));
+  root.add_event(table.Union());
+  fbb.Finish(root.Finish());
+  EncodedEvent event;
+  event.context = "purchasing";
+  event.type = newer;
+  event.payload.assign(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  Status s = VerifyRecord(Encode(event));
+  EXPECT_EQ(s.code(), Errc::kCorruption) << s.ToString();
+  EXPECT_NE(s.message().find("newer than this ledgerd"), std::string::npos) << s.ToString();
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 // --config FILE reads ledgerd's config file. These options of the node go
 // before or after the subcommand. A wrong command line exits 2.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <csignal>
@@ -31,18 +33,22 @@ class Progress {
   explicit Progress(std::string label) : label_(std::move(label)) {}
   void operator()(uint64_t done, uint64_t total) {
     auto now = std::chrono::steady_clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
+    if (finished_ || (done < total && now - last_ < std::chrono::milliseconds(100))) return;
     last_ = now;
     double f = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
     int filled = static_cast<int>(f * 40);
     std::fprintf(stderr, "\r%-12s [%.*s%*s] %5.1f%% %llu/%llu records", label_.c_str(), filled,
                  "########################################", 40 - filled, "", f * 100,
                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-    if (done >= total) std::fprintf(stderr, "\n");
+    if (done >= total) {
+      std::fprintf(stderr, "\n");
+      finished_ = true;  // an empty log reports 0/0 at its start and its end
+    }
   }
 
  private:
   std::string label_;
+  bool finished_ = false;
   std::chrono::steady_clock::time_point last_{};
 };
 
@@ -71,6 +77,9 @@ int RunKafkaMock(int brokers, uint32_t partitions) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Standard output carries what the command produces (a CSV, a report);
+  // the node's log lines go to standard error.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ledgerctl"));
   CLI::App app{"ledgerctl: ledger operations"};
   // At most one subcommand; none is refused below, with a message that names
   // the unknown word rather than CLI11's "A subcommand is required".
@@ -126,6 +135,14 @@ int main(int argc, char** argv) {
   config.accept_lost_records = false;
   // verify reports what is wrong rather than refusing to open it.
   config.inspect_only = verify->parsed();
+  // A local ledger that does not exist is not created by reading it (a
+  // mistyped --data-dir would otherwise "verify" an empty ledger).
+  if (config.log_backend == "local" &&
+      !std::filesystem::is_directory(config.data_dir + "/log")) {
+    std::fprintf(stderr, "cannot open %s: no ledger there (no log directory %s/log)\n",
+                 config.data_dir.c_str(), config.data_dir.c_str());
+    return 2;
+  }
   SystemClock clock;
   auto node = Node::Open(config, &clock);
   if (!node.ok()) {
