@@ -19,14 +19,12 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-from ledger_process import read_value
+from ledger_process import Ledgerd, check, failures, verify_log
 
 LEDGERD, LEDGERCTL = sys.argv[1:3]
 TOKEN = "api-fuzz-admin"
@@ -34,23 +32,6 @@ VENV = os.environ.get("LEDGER_VENV", os.path.expanduser("~/.cache/ledgerd-venv")
 SECONDS = int(os.environ.get("LEDGER_API_FUZZ_SECONDS", "120"))
 EXAMPLES = int(os.environ.get("LEDGER_API_FUZZ_EXAMPLES", "40"))
 SEED = int(os.environ.get("LEDGER_API_FUZZ_SEED", str(random.randrange(1, 2**31))))
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-
-
-def get(port, path):
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path))
-    req.add_header("Authorization", "Bearer " + TOKEN)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def config(year):
@@ -98,11 +79,10 @@ def main():
         return 1
     work = tempfile.mkdtemp(prefix="ledger_api_fuzz_")
     data = os.path.join(work, "data")
-    ledgerd = subprocess.Popen(
-        [LEDGERD, "--data-dir", data, "--listen", "127.0.0.1:0", "--admin-token", TOKEN, "--demo"],
-        stdout=subprocess.PIPE, stderr=open(os.path.join(work, "ledgerd.log"), "w"), text=True)
+    with open(os.path.join(work, "ledgerd.log"), "w") as log:
+        ledgerd = Ledgerd(LEDGERD, data, TOKEN, ["--demo"], stderr=log, startup_timeout_s=120)
+    port = ledgerd.port
     try:
-        port = int(read_value(ledgerd, "LISTENING=", timeout_s=120))
         print("ledgerd on port %d, data in %s, seed %d" % (port, data, SEED), flush=True)
         config_file = os.path.join(work, "schemathesis.toml")
         with open(config_file, "w") as f:
@@ -129,30 +109,24 @@ def main():
         print("schemathesis: exit %d after %.0f s" % (run.returncode, time.time() - t0), flush=True)
         check(run.returncode == 0, "schemathesis found failures (exit %d)" % run.returncode)
 
-        status, _ = get(port, "/healthz")
+        status, _ = ledgerd.call("GET", "/healthz", text=True)
         check(status == 200, "ledgerd answers /healthz after the run (%s)" % status)
         # Every projection still runs: one that stopped on what the run
         # appended (e.g. a figure it cannot read back) says so here.
-        status, body = get(port, "/readyz")
+        status, body = ledgerd.call("GET", "/readyz", text=True)
         check(status == 200, "ledgerd is ready after the run (%s %s)" % (status, body))
-        status, metrics = get(port, "/metrics")
+        status, metrics = ledgerd.call("GET", "/metrics", text=True)
         m = re.search(r"^ledger_http_server_errors_total (\d+)", metrics, re.M)
         check(m is not None and m.group(1) == "0",
               "ledgerd counted no 5xx (%s)" % (m.group(1) if m else "no metric"))
         r = re.search(r"^ledger_http_requests_total (\d+)", metrics, re.M)
         print("ledgerd served %s requests" % (r.group(1) if r else "?"), flush=True)
     finally:
-        ledgerd.send_signal(signal.SIGTERM)
-        try:
-            code = ledgerd.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            ledgerd.kill()
-            code = ledgerd.wait()
+        code = ledgerd.stop(timeout_s=60)
     check(code == 0, "ledgerd exits 0 on SIGTERM (%s)" % code)
-    verify = subprocess.run([LEDGERCTL, "--data-dir", data, "verify"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, timeout=300)
-    print("ledgerctl verify:", verify.stdout.strip().splitlines()[-1:], flush=True)
-    check(verify.returncode == 0 and "ok:" in verify.stdout, "ledgerctl verify says ok")
+    verified, out = verify_log(LEDGERCTL, data)
+    print("ledgerctl verify:", out.splitlines()[-1:], flush=True)
+    check(verified, "ledgerctl verify says ok")
     if failures:
         print("api fuzz: %d failures; ledgerd's log: %s" % (len(failures), os.path.join(work, "ledgerd.log")))
         return 1

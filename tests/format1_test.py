@@ -19,78 +19,31 @@ Usage: format1_test.py LEDGERD LEDGERCTL
 """
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 
-from ledger_process import read_value
+from ledger_process import Ledgerd, check, failures, verify_log
 
 LEDGERD, LEDGERCTL = sys.argv[1:3]
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "format1")
 TOKEN = "fixture-admin-token"  # the fixture's --admin-token, as break glass
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def call(port, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method)
-    req.add_header("Authorization", "Bearer " + TOKEN)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            raw = r.read()
-            return r.status, (json.loads(raw or b"null") if path != "/metrics" else raw.decode())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
 
 
 def verify(data_dir, what):
-    out = subprocess.run([LEDGERCTL, "verify", "--data-dir", data_dir],
-                         capture_output=True, text=True, timeout=120)
-    print("ledgerctl verify (%s): %s" % (what, out.stdout.strip()))
-    check(out.returncode == 0 and out.stdout.startswith("ok:"),
-          "%s: verify: %d %s %s" % (what, out.returncode, out.stdout, out.stderr))
+    ok, out = verify_log(LEDGERCTL, data_dir, timeout_s=120)
+    print("ledgerctl verify (%s): %s" % (what, out))
+    check(ok, "%s: verify: %s" % (what, out))
 
 
-class Ledgerd:
-    def __init__(self, data_dir):
-        self.proc = subprocess.Popen(
-            [LEDGERD, "--data-dir", data_dir, "--listen", "127.0.0.1:0", "--admin-token", TOKEN],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.port = int(read_value(self.proc, "LISTENING="))
-        self.wait_for_projections()
-
-    def wait_for_projections(self, timeout_s=60):
-        deadline = time.time() + timeout_s
-        while time.time() < deadline:
-            status, metrics = call(self.port, "GET", "/metrics")
-            lags = re.findall(r"^ledger_projection_lag\{[^}]*\} (\d+)$", metrics or "", re.M)
-            if status == 200 and lags and all(lag == "0" for lag in lags):
-                return
-            time.sleep(0.2)
-        check(False, "projections did not catch up")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+def start(data_dir):
+    """ledgerd on `data_dir`, once its projections caught up."""
+    node = Ledgerd(LEDGERD, data_dir, TOKEN)
+    check(node.wait_for_projections(), "projections did not catch up")
+    return node
 
 
-def compare(port, expected, what, skip=()):
+def compare(node, expected, what, skip=()):
     """Every recorded answer equals the one served now, as JSON values: the
     fixture keeps the parsed answers (keys sorted), not the bytes sent, so
     key order and spacing cannot be compared; every value is, with no
@@ -99,7 +52,7 @@ def compare(port, expected, what, skip=()):
     for path, (status, body) in sorted(expected.items()):
         if path in skip:
             continue
-        got_status, got = call(port, "GET", path)
+        got_status, got = node.call("GET", path)
         check(got_status == status, "%s: GET %s: status %s, expected %s" %
               (what, path, got_status, status))
         if got != body:
@@ -120,9 +73,9 @@ def main():
     try:
         verify(data, "format 1 log")
 
-        node = Ledgerd(data)
-        compare(node.port, expected, "format 1 log")
-        _, events = call(node.port, "GET", "/v1/events?limit=1000")
+        node = start(data)
+        compare(node, expected, "format 1 log")
+        _, events = node.call("GET", "/v1/events?limit=1000")
         old_events = events["events"]
         types = {e["type"] for e in old_events}
         print("format 1 log: %d events of %d types served identically" %
@@ -133,24 +86,24 @@ def main():
         # New commands: records of format 2 after those of format 1, in the
         # same partitions (reference, purchasing). Drafts only, so that no
         # recorded answer but the event lists changes.
-        status, out = call(node.port, "POST", "/v1/cost-centers", {"id": "LAB", "name": "Laboratory"})
+        status, out = node.call("POST", "/v1/cost-centers", {"id": "LAB", "name": "Laboratory"})
         check(status == 201, "define a cost centre: %s %s" % (status, out))
-        status, po = call(node.port, "POST", "/v1/purchase-orders", {
+        status, po = node.call("POST", "/v1/purchase-orders", {
             "supplier": "ACME", "lines": [{"product": "LAPTOP-14", "quantity": "1",
                                            "unit_price": "1249.00", "cost_center": "LAB"}]})
         check(status == 201, "create an order: %s %s" % (status, po))
-        status, out = call(node.port, "POST", "/v1/purchase-orders/%s/notes" % po["id"],
-                           {"internal": "after the upgrade"})
+        status, out = node.call("POST", "/v1/purchase-orders/%s/notes" % po["id"],
+                                {"internal": "after the upgrade"})
         check(status == 200, "notes: %s %s" % (status, out))
         node.stop()
         node = None
 
         verify(data, "mixed log")
-        node = Ledgerd(data)
+        node = start(data)
         # The lists of all events and the count of records verified grow.
         changed = {"/v1/events?limit=1000", "/v1/audit?limit=1000", "/v1/audit/verify"}
-        compare(node.port, expected, "mixed log, after a restart", skip=changed)
-        _, events = call(node.port, "GET", "/v1/events?limit=1000")
+        compare(node, expected, "mixed log, after a restart", skip=changed)
+        _, events = node.call("GET", "/v1/events?limit=1000")
         now = events["events"]
         check(now[:len(old_events)] == old_events, "the old events are served as before")
         new = now[len(old_events):]
@@ -161,13 +114,13 @@ def main():
         check(all(e["schema_version"] == 2 for e in new), "new records are of format 2")
         check(new and new[-1]["payload"].get("note_internal") == "after the upgrade",
               "a new payload reads back: %s" % (new[-1]["payload"] if new else None))
-        _, verified = call(node.port, "GET", "/v1/audit/verify")
+        _, verified = node.call("GET", "/v1/audit/verify")
         check(verified.get("ok") is True and verified.get("records") == len(now),
               "the mixed log verifies: %s" % verified)
-        status, doc = call(node.port, "GET", "/v1/purchase-orders/%s" % po["id"])
+        status, doc = node.call("GET", "/v1/purchase-orders/%s" % po["id"])
         check(status == 200 and doc.get("notes", {}).get("internal") == "after the upgrade",
               "the new order: %s %s" % (status, doc))
-        _, audit = call(node.port, "GET", "/v1/audit?limit=1000")
+        _, audit = node.call("GET", "/v1/audit?limit=1000")
         old_audit = expected["/v1/audit?limit=1000"][1]
         for entry in old_audit["events"]:
             check(entry in audit["events"], "old audit entry still served: %s" % entry)

@@ -13,39 +13,18 @@ headers, per-stream order and payloads.
 Usage: integrator_test.py LEDGERD LEDGERCTL FLATC
 """
 import importlib
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-from ledger_process import read_value
+from ledger_process import Ledgerd, check, failures, read_value, stop
 
 from confluent_kafka import Consumer
 
 LEDGERD, LEDGERCTL, FLATC = sys.argv[1:4]
 TOKEN = "integrator-test-admin"
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def http(port, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method)
-    req.add_header("Authorization", "Bearer " + TOKEN)
-    req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 def main():
@@ -55,11 +34,8 @@ def main():
     ledgerd = None
     try:
         brokers = read_value(mock, "BOOTSTRAP_SERVERS=")
-        ledgerd = subprocess.Popen(
-            [LEDGERD, "--data-dir", os.path.join(work, "data"), "--listen", "127.0.0.1:0",
-             "--admin-token", TOKEN, "--log", "kafka", "--kafka-brokers", brokers],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        port = int(read_value(ledgerd, "LISTENING="))
+        ledgerd = Ledgerd(LEDGERD, os.path.join(work, "data"), TOKEN,
+                          ["--log", "kafka", "--kafka-brokers", brokers])
 
         for path, body in [
                 ("/v1/tax-codes", {"id": "VAT20", "rate": "20"}),
@@ -67,27 +43,27 @@ def main():
                 ("/v1/suppliers", {"id": "ACME", "name": "Acme", "currency": "EUR"}),
                 ("/v1/products", {"id": "LAPTOP", "name": "Laptop", "kind": "good",
                                   "tax_code": "VAT20"})]:
-            status, out = http(port, "POST", path, body)
+            status, out = ledgerd.call("POST", path, body)
             check(status == 201, "create %s: %s %s" % (path, status, out))
         orders = []
         for qty in ("2", "5"):
-            status, out = http(port, "POST", "/v1/purchase-orders", {
+            status, out = ledgerd.call("POST", "/v1/purchase-orders", {
                 "supplier": "ACME",
                 "lines": [{"product": "LAPTOP", "quantity": qty, "unit_price": "999.50",
                            "cost_center": "IT"}]})
             check(status == 201, "create order: %s %s" % (status, out))
             orders.append(out["id"])
-        status, _ = http(port, "POST", "/v1/purchase-orders/%s/lines" % orders[0],
-                         {"product": "LAPTOP", "quantity": "1", "unit_price": "10",
-                          "cost_center": "IT"})
+        status, _ = ledgerd.call("POST", "/v1/purchase-orders/%s/lines" % orders[0],
+                                 {"product": "LAPTOP", "quantity": "1", "unit_price": "10",
+                                  "cost_center": "IT"})
         check(status == 200, "add line")
         for order in orders:
-            status, _ = http(port, "POST", "/v1/purchase-orders/%s/confirm" % order, {})
+            status, _ = ledgerd.call("POST", "/v1/purchase-orders/%s/confirm" % order, {})
             check(status == 200, "confirm %s" % order)
 
         # The integrator's side: schemas from the API, code from flatc. One
         # topic needs the envelope and its one context's schema only.
-        status, schemas = http(port, "GET", "/v1/schemas")
+        status, schemas = ledgerd.call("GET", "/v1/schemas")
         check(status == 200, "schemas")
         names = [s["name"] for s in schemas["schemas"]]
         check("purchasing.fbs" in names and "envelope.fbs" in names, "schemas served: %s" % names)
@@ -153,13 +129,9 @@ def main():
         check(totals.get(orders[0]) == "2410.80", "order total decoded: %s" % totals)
         check(totals.get(orders[1]) == "5997.00", "order total decoded: %s" % totals)
     finally:
-        for p in (ledgerd, mock):
-            if p is not None:
-                p.terminate()
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        if ledgerd is not None:
+            ledgerd.stop(timeout_s=20)
+        stop(mock, timeout_s=20)
     print("%d passed, %d failed" % (0 if failures else 1, 1 if failures else 0))
     return 1 if failures else 0
 
