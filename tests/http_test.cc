@@ -121,7 +121,7 @@ class HttpFixture : public NodeTest {
               {{"product", "LAPTOP"}, {"quantity", "1"}, {"unit_price", "1.01"}, {"cost_center", "IT"}}}}};
   }
 
-  uint64_t LogSize() { return CursorTotal(node().log().End()); }
+  uint64_t LogSize() { return RecordCount(node().log()); }
 
   // Issues a token for `user` and returns the answer (id, token, ...).
   Json IssueToken(const std::string& user, const std::string& label = "") {
