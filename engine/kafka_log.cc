@@ -149,15 +149,7 @@ class KafkaReader final : public LogReader {
  private:
   std::optional<uint32_t> PartitionOf(const rd_kafka_message_t* m) const {
     if (m->rkt == nullptr) return std::nullopt;
-    std::string_view topic = rd_kafka_topic_name(m->rkt);
-    const auto& layout = log_->layout();
-    for (size_t t = 0; t < kTopicCount; ++t) {
-      if (kTopicNames[t] == topic) {
-        return static_cast<uint32_t>(t) * layout.partitions_per_topic +
-               static_cast<uint32_t>(m->partition);
-      }
-    }
-    return std::nullopt;
+    return log_->PartitionOf(rd_kafka_topic_name(m->rkt), m->partition);
   }
 
   const KafkaLog* log_;
@@ -169,12 +161,28 @@ class KafkaReader final : public LogReader {
 
 }  // namespace
 
-std::string KafkaLog::TopicOf(uint32_t partition) const {
-  return std::string(kTopicNames[static_cast<size_t>(options_.layout.TopicOf(partition))]);
+const std::string& KafkaLog::TopicOf(uint32_t partition) const {
+  return topics_[static_cast<size_t>(options_.layout.TopicOf(partition))];
+}
+
+std::optional<uint32_t> KafkaLog::PartitionOf(std::string_view topic,
+                                              int32_t index_in_topic) const {
+  const uint32_t per_topic = options_.layout.partitions_per_topic;
+  if (index_in_topic < 0 || static_cast<uint32_t>(index_in_topic) >= per_topic) return std::nullopt;
+  for (size_t t = 0; t < kTopicCount; ++t) {
+    if (topics_[t] == topic) {
+      return static_cast<uint32_t>(t) * per_topic + static_cast<uint32_t>(index_in_topic);
+    }
+  }
+  return std::nullopt;
 }
 
 KafkaLog::KafkaLog(KafkaLogOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)), appended_end_(options_.layout.partition_count(), 0) {
+  for (size_t t = 0; t < kTopicCount; ++t) {
+    topics_[t] = options_.topic_prefix + std::string(kTopicNames[t]);
+  }
+}
 
 KafkaLog::~KafkaLog() {
   if (producer_) {
@@ -223,7 +231,7 @@ Status KafkaLog::EnsureTopics() {
   rd_kafka_resp_err_t err = rd_kafka_metadata(producer_, 1, nullptr, &md, options_.timeout_ms);
   if (err) return Status::Unavailable(std::string("kafka metadata: ") + rd_kafka_err2str(err));
   std::vector<std::string> missing;
-  for (auto topic : kTopicNames) {
+  for (const auto& topic : topics_) {
     bool found = false;
     for (int i = 0; i < md->topic_cnt; ++i) {
       if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -249,8 +257,9 @@ Status KafkaLog::EnsureTopics() {
     auto* nt = rd_kafka_NewTopic_new(t.c_str(), static_cast<int>(options_.layout.partitions_per_topic),
                                      options_.replication_factor, errstr, sizeof errstr);
     if (nt == nullptr) return Status::Malformed(errstr);
-    rd_kafka_NewTopic_set_config(nt, "min.insync.replicas",
-                                 std::to_string(options_.min_insync_replicas).c_str());
+    // More in-sync replicas than replicas would refuse every write.
+    const int isr = std::min(options_.min_insync_replicas, options_.replication_factor);
+    rd_kafka_NewTopic_set_config(nt, "min.insync.replicas", std::to_string(isr).c_str());
     topics.push_back(nt);
   }
   rd_kafka_queue_t* q = rd_kafka_queue_new(producer_);
@@ -286,20 +295,30 @@ Status KafkaLog::EnsureTopics() {
 Status KafkaLog::Append(std::vector<AppendRecord>* records) {
   if (records->empty()) return Status::Ok();
   if (!options_.writer) return Status::Unavailable("this kafka log was opened read-only");
-  if (fenced_) return Status::Unavailable("the kafka writer is fenced or failed; restart it");
+  if (fenced_) return Status::Unavailable(fenced_why_);
+  if (abort_pending_) {
+    LEDGER_RETURN_IF_ERROR(Resume());
+  }
   auto fail = [&](rd_kafka_error_t* raw, const char* what) -> Status {
     ErrorPtr e(raw);
     ++producer_errors_;
     ++aborted_;
     std::string msg = fmt::format("kafka {}: {}", what, rd_kafka_error_string(e.get()));
     if (rd_kafka_error_is_fatal(e.get())) {
-      fenced_ = true;
-      spdlog::error("{} (fatal: this writer stops)", msg);
-    } else if (rd_kafka_error_txn_requires_abort(e.get())) {
-      ErrorPtr a(rd_kafka_abort_transaction(producer_, options_.timeout_ms));
-      if (a && rd_kafka_error_is_fatal(a.get())) fenced_ = true;
-    } else {
-      ErrorPtr a(rd_kafka_abort_transaction(producer_, options_.timeout_ms));
+      Fence(rd_kafka_error_code(e.get()), msg);
+      return Status::Unavailable(fenced_why_);
+    }
+    // Whatever failed, the transaction is aborted: nothing of the batch
+    // becomes visible to read_committed readers.
+    ErrorPtr a(rd_kafka_abort_transaction(producer_, options_.timeout_ms));
+    if (a && rd_kafka_error_is_fatal(a.get())) {
+      Fence(rd_kafka_error_code(a.get()), msg);
+      return Status::Unavailable(fenced_why_);
+    }
+    // __STATE: no transaction was open (begin_transaction itself failed).
+    if (a && rd_kafka_error_code(a.get()) != RD_KAFKA_RESP_ERR__STATE) {
+      abort_pending_ = true;  // retried by Resume before the next transaction
+      spdlog::warn("kafka abort_transaction: {}", rd_kafka_error_string(a.get()));
     }
     return Status::Unavailable(msg);
   };
@@ -342,7 +361,47 @@ Status KafkaLog::Append(std::vector<AppendRecord>* records) {
     }
   }
   ++committed_;
+  {
+    std::lock_guard lock(end_mu_);
+    for (const auto& r : *records) {
+      appended_end_[r.partition] = std::max(appended_end_[r.partition], r.offset + 1);
+    }
+  }
   for (const auto& r : *records) Remember(r.partition, r.offset, r.bytes);
+  return Status::Ok();
+}
+
+void KafkaLog::Fence(int code_int, const std::string& what) {
+  const auto code = static_cast<rd_kafka_resp_err_t>(code_int);
+  if (code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+      code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH) {
+    fenced_why_ = fmt::format(
+        "this ledgerd was fenced: another writer started with transactional id \"{}\" and "
+        "took over the log; this one never writes again ({})",
+        options_.transactional_id, what);
+  } else {
+    fenced_why_ = fmt::format(
+        "the kafka producer failed for good ({}): this ledgerd never writes again; restart it",
+        what);
+  }
+  spdlog::error("{}", fenced_why_);
+  fenced_ = true;
+}
+
+Status KafkaLog::Resume() {
+  if (fenced_) return Status::Unavailable(fenced_why_);
+  if (!abort_pending_) return Status::Ok();
+  ErrorPtr a(rd_kafka_abort_transaction(producer_, options_.timeout_ms));
+  if (a && rd_kafka_error_is_fatal(a.get())) {
+    Fence(rd_kafka_error_code(a.get()), std::string("kafka abort_transaction: ") +
+                                            rd_kafka_error_string(a.get()));
+    return Status::Unavailable(fenced_why_);
+  }
+  if (a && rd_kafka_error_code(a.get()) != RD_KAFKA_RESP_ERR__STATE) {
+    return Status::Unavailable(std::string("kafka abort_transaction: ") +
+                               rd_kafka_error_string(a.get()));
+  }
+  abort_pending_ = false;
   return Status::Ok();
 }
 
@@ -362,6 +421,8 @@ LogCursor KafkaLog::End() const {
         &high, options_.timeout_ms);
     if (!err) end[p] = static_cast<uint64_t>(high);
   }
+  std::lock_guard lock(end_mu_);
+  for (uint32_t p = 0; p < end.size(); ++p) end[p] = std::max(end[p], appended_end_[p]);
   return end;
 }
 

@@ -38,7 +38,7 @@ class HttpFixture : public NodeTest {
   // An order of ACME for four laptops at 1.03, 1.03, 1.03 and 1.01.
   static nlohmann::json NewOrder();
 
-  uint64_t LogSize() { return CursorTotal(node().log().End()); }
+  uint64_t LogSize() { return RecordCount(node().log()); }
 
   // Issues a token for `user` and returns the answer (id, token, ...).
   nlohmann::json IssueToken(const std::string& user, const std::string& label = "");

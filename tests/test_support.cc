@@ -1,7 +1,12 @@
 #include "tests/test_support.h"
 #include "events/reference_events.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 
 namespace ledger::testing {
@@ -49,10 +54,72 @@ domain::PoLineInput Line(const char* product, const char* qty, const char* price
 }
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kLocal ? "local" : "kafka";
+  switch (info.param) {
+    case Backend::kLocal: return "local";
+    case Backend::kKafka: return "kafka";
+    case Backend::kKafkaCluster: return "kafka_cluster";
+  }
+  return "unknown";
+}
+
+std::string KafkaClusterBrokers() {
+  if (const char* env = std::getenv("LEDGER_KAFKA_BROKERS"); env != nullptr && *env != 0) {
+    return env;
+  }
+  const char* file = std::getenv("LEDGER_KAFKA_CLUSTER_FILE");
+  if (file == nullptr) return "";
+  std::ifstream in(file);
+  constexpr std::string_view kKey = "BOOTSTRAP_SERVERS=";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(kKey, 0) == 0) return line.substr(kKey.size());
+  }
+  return "";
+}
+
+uint64_t RecordCount(const EventLog& log) {
+  auto reader = log.NewReader(LogCursor(log.layout().partition_count(), 0), false);
+  std::vector<LogRecord> batch;
+  uint64_t count = 0;
+  while (true) {
+    batch.clear();
+    Status s = reader->Next(1000, &batch);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (!s.ok() || batch.empty()) return count;
+    count += batch.size();
+  }
+}
+
+std::string UniqueKafkaName() {
+  std::string name = "test";
+  if (const auto* info = ::testing::UnitTest::GetInstance()->current_test_info()) {
+    name = std::string(info->test_suite_name()) + "." + info->name();
+  }
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '-';
+  }
+  // Kafka allows 249 characters; the longest ledger topic adds 17.
+  if (name.size() > 200) name.resize(200);
+  std::random_device rd;
+  return fmt::format("{}.{:08x}", name, rd());
 }
 
 void NodeTest::SetUp() {
+  if (backend() == Backend::kKafkaCluster) {
+    const std::string brokers = KafkaClusterBrokers();
+    if (brokers.empty()) {
+      GTEST_SKIP() << "no real Kafka cluster: start one with tools/kafka/cluster start --dir DIR "
+                      "and set LEDGER_KAFKA_BROKERS (ctest does it: fixture KafkaCluster)";
+    }
+    const std::string name = UniqueKafkaName();
+    config_.log_backend = "kafka";
+    config_.kafka_brokers = brokers;
+    config_.kafka_topic_prefix = name + ".";
+    config_.kafka_transactional_id = "ledgerd-" + name;
+    // Replication 3 on three brokers or more, as in production; less on a
+    // smaller cluster.
+    config_.kafka_replication_factor =
+        static_cast<int>(std::min<size_t>(3, std::count(brokers.begin(), brokers.end(), ',') + 1));
+  }
   if (backend() == Backend::kKafka) {
     auto cluster = KafkaMockCluster::Start(3, 1);
     ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();

@@ -51,14 +51,32 @@ domain::PoLineInput Line(const char* product, const char* qty, const char* price
 inline const Actor kAdmin{"admin", {"admin"}};
 inline const Actor kBuyer{"alice", {"buyer"}};
 
-enum class Backend { kLocal, kKafka };
+// kKafka: librdkafka's mock cluster, in the test's process. kKafkaCluster:
+// a real Apache Kafka cluster started outside (tools/kafka/cluster; ctest's
+// fixture KafkaCluster), each test on topics and a transactional id of its
+// own; the test is skipped when there is none.
+enum class Backend { kLocal, kKafka, kKafkaCluster };
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
+// The real cluster's bootstrap servers: $LEDGER_KAFKA_BROKERS, else the
+// BOOTSTRAP_SERVERS= line of the file $LEDGER_KAFKA_CLUSTER_FILE (ctest sets
+// it to the file `tools/kafka/cluster start` writes once the cluster is
+// ready). Empty when there is no cluster.
+std::string KafkaClusterBrokers();
+// The records in `log`, read from its start. Not CursorTotal(log.End()):
+// on a real Kafka cluster each transaction's commit marker takes an offset
+// too, a little after the commit returns.
+uint64_t RecordCount(const EventLog& log);
+// A name no other test on the same cluster uses, even across runs: the
+// running test's name, made a legal Kafka topic name, and a random suffix.
+std::string UniqueKafkaName();
 
 class NodeTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
-  // The log backend this test runs on; kKafka starts a mock Kafka cluster.
+  // The log backend this test runs on; kKafka starts a mock Kafka cluster,
+  // kKafkaCluster uses the real one (and skips the test without one).
   virtual Backend backend() const { return Backend::kLocal; }
 
   // Closes and reopens the node on the same directory.
@@ -138,11 +156,15 @@ class NodeTest : public ::testing::Test {
 
 // A fixture run once per backend: TEST_P, and
 // INSTANTIATE_TEST_SUITE_P(Backends, Fixture, BothBackends(), BackendName).
+// "Both": the local log and Kafka, the mock and, when there is one, the real
+// cluster.
 template <class Fixture>
 class OnBothBackends : public Fixture, public ::testing::WithParamInterface<Backend> {
  protected:
   Backend backend() const override { return this->GetParam(); }
 };
-inline auto BothBackends() { return ::testing::Values(Backend::kLocal, Backend::kKafka); }
+inline auto BothBackends() {
+  return ::testing::Values(Backend::kLocal, Backend::kKafka, Backend::kKafkaCluster);
+}
 
 }  // namespace ledger::testing

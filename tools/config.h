@@ -34,6 +34,7 @@ struct Config {
   std::string log_backend = "local";   // Default: local ("local" | "kafka")
   std::string kafka_brokers;           // Default: none; "embedded" starts a mock cluster
   std::string kafka_transactional_id = "ledgerd";  // Default: "ledgerd"
+  std::string kafka_topic_prefix;      // Default: none (topics ledger.<context>)
   int kafka_replication_factor = 3;    // Default: 3 (with min.insync.replicas 2)
   bool demo = false;                   // Default: no demo data
   uint32_t partitions_per_topic = 1;   // Default: 1
@@ -84,6 +85,8 @@ void ForEachConfigField(Config& config, Visit&& visit) {
   visit("kafka_brokers", c.kafka_brokers,
         "Kafka bootstrap servers; \"embedded\" starts a mock cluster (not durable)");
   visit("kafka_transactional_id", c.kafka_transactional_id, "Kafka transactional id of the writer");
+  visit("kafka_topic_prefix", c.kafka_topic_prefix,
+        "Prefix of the Kafka topic names, so that several ledgers share a cluster");
   visit("kafka_replication_factor", c.kafka_replication_factor,
         "Replication factor of topics ledgerd creates");
   visit("demo", c.demo, "Load demo data if the ledger is empty");

@@ -89,11 +89,13 @@ int main(int argc, char** argv) {
   // verify`. Subcommands created from here on inherit this and the footer.
   app.fallthrough();
   app.footer(
-      "--config, --data-dir, --log, --kafka-brokers and --partitions-per-topic "
+      "--config, --data-dir, --log, --kafka-brokers, --kafka-topic-prefix and "
+      "--partitions-per-topic "
       "(ledgerctl --help) go before or after the subcommand. A wrong command line exits 2.");
   // The same file as ledgerd's, so that ledgerctl opens the node the server
   // runs; flags for what differs between nodes.
-  ConfigFlags flags(&app, {"data_dir", "log", "kafka_brokers", "partitions_per_topic"});
+  ConfigFlags flags(&app, {"data_dir", "log", "kafka_brokers", "kafka_topic_prefix",
+                           "partitions_per_topic"});
 
   auto* replay = app.add_subcommand("replay", "Rebuild projections from position 0");
   std::string only;

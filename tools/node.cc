@@ -39,6 +39,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
     ko.layout.partitions_per_topic = config.partitions_per_topic;
     ko.brokers = config.kafka_brokers;
     ko.transactional_id = config.kafka_transactional_id;
+    ko.topic_prefix = config.kafka_topic_prefix;
     ko.replication_factor = config.kafka_replication_factor;
     ko.writer = !config.log_read_only;
     if (ko.brokers == "embedded") {
