@@ -29,9 +29,8 @@ Json HistoryJson(const std::vector<LogRecord>& records) {
   return Json{{"events", events}};
 }
 
-void Routes::AddDocumentReads(
-    const std::string& base, const std::string& type, const std::string& what,
-    std::function<Json(const std::string& id, const AggregateState& state)> render) {
+void Routes::AddStreamReads(const std::string& base, const std::string& type,
+                            const std::string& what, RenderFn render) {
   Add("GET", base + "/{id}", {"*"}, "Read a " + what, [type, what, render](RequestContext& rc) {
     std::string id = rc.path(1);
     auto state = rc.ctx.engine->Load(type, id);
