@@ -38,9 +38,7 @@ class Routes {
   void Command(const std::string& method, const std::string& path,
                std::vector<std::string> roles, const std::string& summary, Parse parse) {
     AddCommand(method, path, std::move(roles), summary,
-               [parse = std::move(parse)](const RequestContext& rc) {
-                 return ToCommand(parse(rc));
-               });
+               std::bind_front(&CommandOf<Parse>, std::move(parse)));
   }
 
   // How a document's state is rendered for GET <base>/{id}.
@@ -63,6 +61,11 @@ class Routes {
   // Registers a route that submits the command `make` builds.
   void AddCommand(const std::string& method, const std::string& path,
                   std::vector<std::string> roles, const std::string& summary, MakeCommand make);
+  // The command `parse` reads from the request.
+  template <class Parse>
+  static ledger::Command CommandOf(const Parse& parse, const RequestContext& rc) {
+    return ToCommand(parse(rc));
+  }
 };
 
 // How a bounded context adds its routes.
