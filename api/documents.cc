@@ -2,6 +2,8 @@
 // routes that run one command.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "api/request_context.h"
 #include "events/event_json.h"
 
@@ -29,32 +31,47 @@ Json HistoryJson(const std::vector<LogRecord>& records) {
   return Json{{"events", events}};
 }
 
-void Routes::AddDocumentReads(
-    const std::string& base, const std::string& type, const std::string& what,
-    std::function<Json(const std::string& id, const AggregateState& state)> render) {
-  Add("GET", base + "/{id}", {"*"}, "Read a " + what, [type, what, render](RequestContext& rc) {
-    std::string id = rc.path(1);
-    auto state = rc.ctx.engine->Load(type, id);
-    if (!state) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
-    rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
-    WriteJson(rc.res, 200, render(id, *state));
-  });
+namespace {
+
+// GET <base>/{id}: the state of the `type` stream `id`, its version as ETag.
+void ReadDocument(const std::string& type, const std::string& what, const Routes::RenderFn& render,
+                  RequestContext& rc) {
+  std::string id = rc.path(1);
+  auto state = rc.ctx.engine->Load(type, id);
+  if (!state) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
+  rc.res.set_header("ETag", fmt::format("\"{}\"", state->version));
+  WriteJson(rc.res, 200, render(id, *state));
+}
+
+// GET <base>/{id}/history: every event of the `type` stream `id`.
+void ReadDocumentHistory(const std::string& type, const std::string& what, RequestContext& rc) {
+  std::string id = rc.path(1);
+  std::vector<LogRecord> records;
+  Status s = rc.ctx.engine->ReadStream(type, id, &records);
+  if (!s.ok()) Fail(s);
+  if (records.empty()) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
+  WriteJson(rc.res, 200, HistoryJson(records));
+}
+
+// A command route: the command `make` reads from the request, submitted.
+void SubmitCommand(const std::function<Command(const RequestContext&)>& make, RequestContext& rc) {
+  rc.Submit(make(rc));
+}
+
+}  // namespace
+
+void Routes::AddStreamReads(const std::string& base, const std::string& type,
+                            const std::string& what, RenderFn render) {
+  Add("GET", base + "/{id}", {"*"}, "Read a " + what,
+      std::bind_front(&ReadDocument, type, what, std::move(render)));
   Add("GET", base + "/{id}/history", {"*"}, "Every event of a " + what,
-      [type, what](RequestContext& rc) {
-        std::string id = rc.path(1);
-        std::vector<LogRecord> records;
-        Status s = rc.ctx.engine->ReadStream(type, id, &records);
-        if (!s.ok()) Fail(s);
-        if (records.empty()) Fail(Status::NotFound(what + " \"" + id + "\" does not exist"));
-        WriteJson(rc.res, 200, HistoryJson(records));
-      });
+      std::bind_front(&ReadDocumentHistory, type, what));
 }
 
 void Routes::AddCommand(const std::string& method, const std::string& path,
                         std::vector<std::string> roles, const std::string& summary,
                         MakeCommand make) {
-  Add(method, path, std::move(roles), summary,
-      [make = std::move(make)](RequestContext& rc) { rc.Submit(make(rc)); });
+  Add(method, path, std::move(roles), summary, std::bind_front(&SubmitCommand, std::move(make)));
 }
 
 }  // namespace ledger::api

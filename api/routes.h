@@ -38,22 +38,34 @@ class Routes {
   void Command(const std::string& method, const std::string& path,
                std::vector<std::string> roles, const std::string& summary, Parse parse) {
     AddCommand(method, path, std::move(roles), summary,
-               [parse = std::move(parse)](const RequestContext& rc) {
-                 return ToCommand(parse(rc));
-               });
+               std::bind_front(&CommandOf<Parse>, std::move(parse)));
   }
 
+  // How a document's state is rendered for GET <base>/{id}.
+  using RenderFn =
+      std::function<nlohmann::json(const std::string& id, const AggregateState& state)>;
+
   // GET <base>/{id} (state, version as ETag) and GET <base>/{id}/history for
-  // the documents of one stream type.
-  void AddDocumentReads(const std::string& base, const std::string& type, const std::string& what,
-                        std::function<nlohmann::json(const std::string& id,
-                                                     const AggregateState& state)> render);
+  // the documents of stream type S, called `what` in answers ("purchase
+  // order").
+  template <Streamed S>
+  void AddDocumentReads(const std::string& base, const std::string& what, RenderFn render) {
+    AddStreamReads(base, std::string(S::kStream.type), what, std::move(render));
+  }
 
  private:
+  // AddDocumentReads for the stream type named `type`.
+  void AddStreamReads(const std::string& base, const std::string& type, const std::string& what,
+                      RenderFn render);
   using MakeCommand = std::function<ledger::Command(const RequestContext&)>;
   // Registers a route that submits the command `make` builds.
   void AddCommand(const std::string& method, const std::string& path,
                   std::vector<std::string> roles, const std::string& summary, MakeCommand make);
+  // The command `parse` reads from the request.
+  template <class Parse>
+  static ledger::Command CommandOf(const Parse& parse, const RequestContext& rc) {
+    return ToCommand(parse(rc));
+  }
 };
 
 // How a bounded context adds its routes.

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "api/request_context.h"
 #include "engine/clock.h"
@@ -115,26 +116,28 @@ std::vector<std::pair<std::string, std::string>> QueryDocs(const Listing& listin
   return docs;
 }
 
+// GET /v1/<collection>: a page of the list projection's items.
+void ListCollection(const Listing* listing, RequestContext& rc) {
+  ListQuery q = ParseListQuery(*listing, rc);
+  auto page = QueryList(rc.ctx.store, q);
+  if (!page.ok()) Fail(page.status());
+  Json out{{"items", std::move(page->items)}, {"next", nullptr}};
+  if (!page->next.empty()) out["next"] = page->next;
+  WriteJson(rc.res, 200, out);
+}
+
 }  // namespace
 
 void ApiServer::AddListRoutes() {
-  auto add = [this](const Listing* listing) {
-    Add("GET", "/v1/" + std::string(listing->collection), {"*"},
-        fmt::format("List {}, newest first (filters: {})", listing->what,
-                    Join(listing->filters)),
-        [listing](RequestContext& rc) {
-          ListQuery q = ParseListQuery(*listing, rc);
-          auto page = QueryList(rc.ctx.store, q);
-          if (!page.ok()) Fail(page.status());
-          Json out{{"items", std::move(page->items)}, {"next", nullptr}};
-          if (!page->next.empty()) out["next"] = page->next;
-          WriteJson(rc.res, 200, out);
-        });
-    routes_.back().query = QueryDocs(*listing);
-  };
   for (const StreamType& t : AllStreamTypes()) {
-    if (t.listing != nullptr) add(t.listing);
-    if (t.row_listing != nullptr) add(t.row_listing);
+    for (const Listing* listing : {t.listing, t.row_listing}) {
+      if (listing == nullptr) continue;
+      Add("GET", "/v1/" + std::string(listing->collection), {"*"},
+          fmt::format("List {}, newest first (filters: {})", listing->what,
+                      Join(listing->filters)),
+          std::bind_front(&ListCollection, listing));
+      routes_.back().query = QueryDocs(*listing);
+    }
   }
 }
 

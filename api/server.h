@@ -179,6 +179,11 @@ class ApiServer final : private Routes {
            const std::string& summary, Handler handler) override;
   void AddRoutes();
   void AddQueryRoutes();
+  // The routes of AddQueryRoutes that read the server itself (routes_query.cc):
+  // GET /v1/events/stream, /v1/openapi.json and /metrics.
+  void StreamEvents(RequestContext& rc);
+  void ServeOpenApi(RequestContext& rc);
+  void ServeMetrics(RequestContext& rc);
   // GET /v1/<collection> for every collection of the stream types (routes_lists.cc).
   void AddListRoutes();
 

@@ -117,7 +117,7 @@ void AddBudgetRoutes(Routes& r) {
             &ParseAmendBudget);
   r.Command("POST", "/v1/budgets/{id}/transfer", kFinance, "Move an amount between two lines",
             &ParseTransferBudget);
-  r.AddDocumentReads("/v1/budgets", "budget", "budget", BudgetJson);
+  r.AddDocumentReads<Budget>("/v1/budgets", "budget", BudgetJson);
   r.Add("GET", "/v1/budgets/{id}/report", {"*"},
       "Amount, committed, actual and available, grouped (?group_by=, ?as_of=)", &ReadBudgetReport);
 }

@@ -117,7 +117,7 @@ void AddInvoiceRoutes(Routes& r) {
             "Record a payment (partial payments allowed)", &ParsePayInvoice);
   r.Command("POST", sis + "/{id}/cancel", {"accountant"},
             "Cancel an unpaid invoice (gives the budget back)", &ParseCancelInvoice);
-  r.AddDocumentReads(sis, "supplier_invoice", "supplier invoice", InvoiceJson);
+  r.AddDocumentReads<SupplierInvoice>(sis, "supplier invoice", InvoiceJson);
   r.Add("GET", "/v1/matching/stats", {"*"}, "Match rates: 3-way matched without dispute",
       &ReadMatchingStats);
 }

@@ -151,7 +151,7 @@ void AddPurchaseOrderRoutes(Routes& r) {
   r.Command("POST", base + "/{id}/notes", buyers, "Change the notes (any state)",
             &ParseUpdatePoNotes);
 
-  r.AddDocumentReads(base, "purchase_order", "purchase order", PurchaseOrderJson);
+  r.AddDocumentReads<PurchaseOrder>(base, "purchase order", PurchaseOrderJson);
 }
 
 }  // namespace ledger::api

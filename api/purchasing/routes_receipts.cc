@@ -40,7 +40,7 @@ RecordReceipt ParseRecordReceipt(const RequestContext& rc) { return {ParseReceip
 void AddReceiptRoutes(Routes& r) {
   r.Command("POST", "/v1/receipts", {"receiver", "buyer"},
             "Record goods or services received against a confirmed order", &ParseRecordReceipt);
-  r.AddDocumentReads("/v1/receipts", "receipt", "receipt", ReceiptJson);
+  r.AddDocumentReads<Receipt>("/v1/receipts", "receipt", ReceiptJson);
 }
 
 }  // namespace ledger::api

@@ -201,7 +201,7 @@ void AddRequestRoutes(Routes& r) {
             &ParseCancelPr);
   r.Add("POST", prs + "/{id}/convert", {"buyer"},
         "Convert an approved request into purchase orders, one per supplier", &SubmitConversion);
-  r.AddDocumentReads(prs, "purchase_request", "purchase request", PrJson);
+  r.AddDocumentReads<PurchaseRequest>(prs, "purchase request", PrJson);
   r.Add("GET", prs + "/{id}/approvals", {"*"},
       "Who approved or rejected, when, with which role, amount and policy version",
       &ReadApprovals);

@@ -52,9 +52,10 @@ void AddPolicyRoutes(Routes& r) {
             &ParseApprovalPolicyCommand);
   r.Command("PUT", "/v1/settings/matching", {"admin"}, "Define the matching and receipt tolerances",
             &ParseMatchingPolicyCommand);
-  for (auto [path, type] : {std::pair{"approval-policy", "approval_policy"},
-                            std::pair{"matching", "matching_policy"}}) {
-    r.Add("GET", std::string("/v1/settings/") + path, {"*"}, std::string("Read the ") + type,
+  for (auto [path, type] :
+       {std::pair{"approval-policy", kReferenceType<events::ApprovalPolicyDefined>},
+        std::pair{"matching", kReferenceType<events::MatchingPolicyDefined>}}) {
+    r.Add("GET", std::string("/v1/settings/") + path, {"*"}, "Read the " + std::string(type),
           std::bind_front(&ReadPolicy, std::string(type)));
   }
   r.Command("PUT", "/v1/exchange-rates/{currency}", {"accountant", "approver_finance"},

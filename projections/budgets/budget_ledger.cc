@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "engine/budgets/budget.h"
 #include "engine/coding.h"
 #include "engine/decimal.h"
 #include "engine/money.h"
@@ -161,7 +162,7 @@ bool DecodeDeltas(std::string_view s, Deltas* out) {
 
 Status BudgetLedgerProjection::Apply(const LogRecord& record, const events::Envelope& e,
                                      ProjectionTxn& txn) {
-  if (Sv(e.stream_type()) != "budget") return Status::Ok();
+  if (Sv(e.stream_type()) != domain::Budget::kStream.type) return Status::Ok();
   const std::string budget = events::Str(e.stream_id());
   if (events::Is<events::BudgetDefined>(e)) {
     txn.Put("c/" + budget, events::Str(events::As<events::BudgetDefined>(e)->currency()));

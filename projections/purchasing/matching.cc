@@ -1,12 +1,14 @@
 #include "projections/purchasing/matching.h"
 
+#include "engine/purchasing/listings.h"
 #include "projections/lists.h"
 
 namespace ledger {
 
 Result<MatchingStats> QueryMatchingStats(rocksdb::DB* store) {
   MatchingStats s;
-  Status scanned = ForEachListed(store, "supplier-invoices", [&s](const nlohmann::json& j) {
+  const std::string_view invoices = purchasing::kSupplierInvoiceListing.collection;
+  Status scanned = ForEachListed(store, invoices, [&s](const nlohmann::json& j) {
     const std::string status = j.value("status", "");
     if (status == "cancelled") return Status::Ok();
     ++s.invoices;
