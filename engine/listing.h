@@ -15,6 +15,12 @@
 // the status, e.g. "approved"). A date Describe declares under the same name
 // wins.
 //
+// What else an item shows is its summary (ListSummary): typed fields
+// (text, date, amount, figure, integer, flag, lists of texts or records)
+// that the projection renders as JSON. The engine carries no JSON: a state
+// says what it shows, the read side how it is written, and a kind renders
+// the same way in every collection.
+//
 // A document may also list rows of its own in a second collection (an
 // order's lines in purchase-order-lines): StreamType::row_listing names it
 // and Describe fills `rows`, each with a number unique in the document.
@@ -26,17 +32,107 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "engine/decimal.h"
 
 namespace ledger {
 
 struct ListRow;
+struct ListSummaryField;
+
+// What a list item shows besides its id, status, version and dates: named
+// fields of a few kinds, which the list projection renders
+// (projections/lists.cc), so that the engine states what a document shows
+// and the read side decides how it is written. A name set twice keeps its
+// last value.
+class ListSummary {
+ public:
+  enum class Kind : uint8_t {
+    kText,     // names, references, codes: a string
+    kDate,     // an ISO date YYYY-MM-DD, "" when it has none: a string
+    kAmount,   // money rounded to its currency's minor digits, "" when unknown
+    kFigure,   // a decimal shown with every digit (quantities, unit prices)
+    kInteger,  // counts and numbers (lines, days)
+    kFlag,     // true or false
+    kTexts,    // a list of strings (the orders of a request)
+    kRecords,  // a list of records, each a summary of its own (discrepancies)
+  };
+  // An amount of a currency with `digits` minor digits; no value: unknown.
+  struct Money {
+    std::optional<Decimal> value;
+    int digits = 2;
+  };
+  using Value = std::variant<std::string, Money, Decimal, int64_t, bool,
+                             std::vector<std::string>, std::vector<ListSummary>>;
+
+  void Text(std::string name, std::string text);
+  void Date(std::string name, std::string iso);
+  void Amount(std::string name, std::optional<Decimal> amount, int digits);
+  void Figure(std::string name, const Decimal& figure);
+  void Integer(std::string name, int64_t integer);
+  void Flag(std::string name, bool flag);
+  void Texts(std::string name, std::vector<std::string> texts);
+  void Records(std::string name, std::vector<ListSummary> records);
+
+  // In the order they were set.
+  const std::vector<ListSummaryField>& fields() const { return fields_; }
+
+ private:
+  void Set(std::string name, Kind kind, Value value);
+
+  std::vector<ListSummaryField> fields_;
+};
+
+// One field of a summary: the alternative of `value` follows `kind` (a
+// string for kText and kDate, Money for kAmount, Decimal for kFigure,
+// int64_t for kInteger, bool for kFlag, the vectors for kTexts and kRecords).
+struct ListSummaryField {
+  std::string name;
+  ListSummary::Kind kind;
+  ListSummary::Value value;
+};
+
+inline void ListSummary::Set(std::string name, Kind kind, Value value) {
+  for (auto& f : fields_) {
+    if (f.name == name) {
+      f.kind = kind;
+      f.value = std::move(value);
+      return;
+    }
+  }
+  fields_.push_back({std::move(name), kind, std::move(value)});
+}
+inline void ListSummary::Text(std::string name, std::string text) {
+  Set(std::move(name), Kind::kText, std::move(text));
+}
+inline void ListSummary::Date(std::string name, std::string iso) {
+  Set(std::move(name), Kind::kDate, std::move(iso));
+}
+inline void ListSummary::Amount(std::string name, std::optional<Decimal> amount, int digits) {
+  Set(std::move(name), Kind::kAmount, Money{amount, digits});
+}
+inline void ListSummary::Figure(std::string name, const Decimal& figure) {
+  Set(std::move(name), Kind::kFigure, figure);
+}
+inline void ListSummary::Integer(std::string name, int64_t integer) {
+  Set(std::move(name), Kind::kInteger, integer);
+}
+inline void ListSummary::Flag(std::string name, bool flag) {
+  Set(std::move(name), Kind::kFlag, flag);
+}
+inline void ListSummary::Texts(std::string name, std::vector<std::string> texts) {
+  Set(std::move(name), Kind::kTexts, std::move(texts));
+}
+inline void ListSummary::Records(std::string name, std::vector<ListSummary> records) {
+  Set(std::move(name), Kind::kRecords, std::move(records));
+}
 
 struct ListEntry {
   // A row's status (a document's is its Label, set by the projection).
@@ -52,9 +148,9 @@ struct ListEntry {
   // line's expected date while it is not fully received); "" never late.
   // Filtered by ?late=true against the server's date.
   std::string late_after;
-  // The item's summary fields (parties, amounts...) as the list renders
-  // them, besides id, status and version.
-  nlohmann::json summary = nlohmann::json::object();
+  // The item's summary fields (parties, amounts...), besides id, status,
+  // version and dates.
+  ListSummary summary;
   std::vector<ListRow> rows;
 
   void Date(const std::string& name, const std::string& iso) {

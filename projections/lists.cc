@@ -120,6 +120,40 @@ void MakeUtf8(Json& j) {
   }
 }
 
+// A summary field as the list shows it. Every kind has one rendering, so
+// the engine's states say what they show and only this file how.
+Json FieldJson(const ListSummaryField& f) {
+  using Kind = ListSummary::Kind;
+  switch (f.kind) {
+    case Kind::kText:
+    case Kind::kDate:
+      return std::get<std::string>(f.value);
+    case Kind::kAmount: {
+      const auto& money = std::get<ListSummary::Money>(f.value);
+      return money.value ? money.value->ToString(money.digits) : std::string();
+    }
+    case Kind::kFigure:
+      return std::get<Decimal>(f.value).ToString();
+    case Kind::kInteger:
+      return std::get<int64_t>(f.value);
+    case Kind::kFlag:
+      return std::get<bool>(f.value);
+    case Kind::kTexts:
+      return std::get<std::vector<std::string>>(f.value);
+    case Kind::kRecords: {
+      Json records = Json::array();
+      for (const ListSummary& r : std::get<std::vector<ListSummary>>(f.value)) {
+        Json record = Json::object();
+        for (const auto& field : r.fields()) record[field.name] = FieldJson(field);
+        records.push_back(std::move(record));
+      }
+      return records;
+    }
+  }
+  LEDGER_ASSERT(false);
+  return nullptr;
+}
+
 // One item to write: its key, its value and its index keys.
 struct Written {
   std::string key, value;
@@ -136,7 +170,7 @@ Written Index(std::string_view collection, const std::string& sort, const std::s
   item.late_after = entry.late_after;
   Json j{{"id", id}, {"status", entry.status}, {"version", version}};
   if (!listing.parent.empty()) j[std::string(listing.parent)] = parent_id;
-  for (const auto& [k, v] : entry.summary.items()) j[k] = v;
+  for (const auto& f : entry.summary.fields()) j[f.name] = FieldJson(f);
   j["dates"] = entry.dates;
   MakeUtf8(j);
   item.json = j.dump();

@@ -465,5 +465,22 @@ TEST_F(ListsLocal, RebuiltFromZeroWithIdenticalAnswers) {
   EXPECT_EQ(answers(), before);
 }
 
+// A summary field set twice keeps its first place and its last value and
+// kind, as the JSON object it is rendered into would.
+TEST(ListSummary, KeepsOneFieldPerName) {
+  ListSummary s;
+  s.Text("supplier", "ACME");
+  s.Amount("total", std::nullopt, 2);
+  s.Amount("total", Decimal::Parse("12.5").value(), 2);
+  s.Integer("supplier", 7);
+  ASSERT_EQ(s.fields().size(), 2u);
+  EXPECT_EQ(s.fields()[0].name, "supplier");
+  EXPECT_EQ(s.fields()[0].kind, ListSummary::Kind::kInteger);
+  EXPECT_EQ(std::get<int64_t>(s.fields()[0].value), 7);
+  const auto& total = std::get<ListSummary::Money>(s.fields()[1].value);
+  ASSERT_TRUE(total.value.has_value());
+  EXPECT_EQ(total.value->ToString(total.digits), "12.50");
+}
+
 }  // namespace
 }  // namespace ledger::testing

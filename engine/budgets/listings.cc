@@ -37,12 +37,12 @@ void Describe(const Budget& b, ListEntry& out) {
     actual = actual.CheckedAdd(cell.actual).value_or(actual);
   }
   const int digits = CurrencyDigits(b.currency).value_or(2);
-  out.summary = {{"name", b.name},
-                 {"currency", b.currency},
-                 {"policy", b.policy},
-                 {"amount", amount.ToString(digits)},
-                 {"committed", committed.ToString(digits)},
-                 {"actual", actual.ToString(digits)}};
+  out.summary.Text("name", b.name);
+  out.summary.Text("currency", b.currency);
+  out.summary.Text("policy", b.policy);
+  out.summary.Amount("amount", amount, digits);
+  out.summary.Amount("committed", committed, digits);
+  out.summary.Amount("actual", actual, digits);
 }
 
 }  // namespace domain

@@ -49,13 +49,6 @@ constinit const Listing kSupplierInvoiceListing{"supplier-invoices", "supplier i
 }  // namespace purchasing
 
 namespace domain {
-namespace {
-
-std::string Money(const Decimal& d, const std::string& currency) {
-  return d.ToString(CurrencyDigits(currency).value_or(2));
-}
-
-}  // namespace
 
 void Describe(const PurchaseRequest& pr, ListEntry& out) {
   out.Filter("requester", pr.requester);
@@ -65,13 +58,15 @@ void Describe(const PurchaseRequest& pr, ListEntry& out) {
     out.Filter("cost_center", l.cost_center);
   }
   out.text = pr.justification;
-  out.summary = {{"requester", pr.requester},
-                 {"justification", pr.justification},
-                 {"lines", pr.lines.size()},
-                 {"amount", pr.currency.empty() ? "" : Money(pr.amount, pr.currency)},
-                 {"currency", pr.currency},
-                 {"approvals", pr.approvals.size()},
-                 {"orders", pr.orders}};
+  out.summary.Text("requester", pr.requester);
+  out.summary.Text("justification", pr.justification);
+  out.summary.Integer("lines", pr.lines.size());
+  // A request without a currency has no amount yet.
+  out.summary.Amount("amount", pr.currency.empty() ? std::nullopt : std::optional(pr.amount),
+                     CurrencyDigits(pr.currency).value_or(2));
+  out.summary.Text("currency", pr.currency);
+  out.summary.Integer("approvals", pr.approvals.size());
+  out.summary.Texts("orders", pr.orders);
 }
 
 void Describe(const PurchaseOrder& po, ListEntry& out) {
@@ -85,15 +80,16 @@ void Describe(const PurchaseOrder& po, ListEntry& out) {
   }
   out.text = po.supplier + ' ' + po.note_internal;
   auto amounts = Amounts(po);
-  auto money = [&](const Decimal& d) { return d.ToString(po.digits); };
-  out.summary = {{"supplier", po.supplier},
-                 {"currency", po.currency},
-                 {"expected_date", po.expected_date},
-                 {"purchase_request", po.purchase_request},
-                 {"lines", po.lines.size()},
-                 {"untaxed", amounts.ok() ? money(amounts->untaxed) : ""},
-                 {"total", amounts.ok() ? money(amounts->total) : ""},
-                 {"invoices", po.invoices}};
+  out.summary.Text("supplier", po.supplier);
+  out.summary.Text("currency", po.currency);
+  out.summary.Date("expected_date", po.expected_date);
+  out.summary.Text("purchase_request", po.purchase_request);
+  out.summary.Integer("lines", po.lines.size());
+  out.summary.Amount("untaxed", amounts.ok() ? std::optional(amounts->untaxed) : std::nullopt,
+                     po.digits);
+  out.summary.Amount("total", amounts.ok() ? std::optional(amounts->total) : std::nullopt,
+                     po.digits);
+  out.summary.Texts("invoices", po.invoices);
   // Only an order that still waits for goods or invoices has open lines.
   if (po.status != PoStatus::kConfirmed && po.status != PoStatus::kPartiallyReceived &&
       po.status != PoStatus::kReceived) {
@@ -113,17 +109,17 @@ void Describe(const PurchaseOrder& po, ListEntry& out) {
     e.Filter("cost_center", l.cost_center);
     e.Filter("warehouse", l.warehouse);
     e.text = l.product + ' ' + l.description;
-    e.summary = {{"line", l.line_no},
-                 {"supplier", po.supplier},
-                 {"product", l.product},
-                 {"description", l.description},
-                 {"ordered", l.quantity.ToString()},
-                 {"received", l.received.ToString()},
-                 {"invoiced", l.invoiced.ToString()},
-                 {"expected_date", expected},
-                 {"unit_price", l.unit_price.ToString()},
-                 {"currency", po.currency},
-                 {"warehouse", l.warehouse}};
+    e.summary.Integer("line", l.line_no);
+    e.summary.Text("supplier", po.supplier);
+    e.summary.Text("product", l.product);
+    e.summary.Text("description", l.description);
+    e.summary.Figure("ordered", l.quantity);
+    e.summary.Figure("received", l.received);
+    e.summary.Figure("invoiced", l.invoiced);
+    e.summary.Date("expected_date", expected);
+    e.summary.Figure("unit_price", l.unit_price);
+    e.summary.Text("currency", po.currency);
+    e.summary.Text("warehouse", l.warehouse);
     out.rows.push_back(std::move(row));
   }
 }
@@ -140,27 +136,29 @@ void Describe(const SupplierInvoice& si, ListEntry& out) {
   if (si.status == SiStatus::kApproved || si.status == SiStatus::kPartiallyPaid) {
     out.late_after = si.due_date;
   }
-  auto money = [&](const Decimal& d) { return d.ToString(si.digits); };
-  nlohmann::json discrepancies = nlohmann::json::array();
+  std::vector<ListSummary> discrepancies;
   for (const auto& d : si.discrepancies) {
-    discrepancies.push_back(
-        {{"line", d.line}, {"kind", d.kind}, {"expected", d.expected}, {"invoiced", d.invoiced}});
+    ListSummary& r = discrepancies.emplace_back();
+    r.Integer("line", d.line);
+    r.Text("kind", d.kind);
+    r.Text("expected", d.expected);
+    r.Text("invoiced", d.invoiced);
   }
-  out.summary = {{"supplier", si.supplier},
-                 {"supplier_ref", si.supplier_ref},
-                 {"date", si.date},
-                 {"due_date", si.due_date},
-                 {"currency", si.currency},
-                 {"total", money(si.total)},
-                 {"purchase_order", si.purchase_order},
-                 {"mode", si.match_mode},
-                 {"first_result", si.first_result},
-                 {"ever_disputed", si.ever_disputed},
-                 {"discrepancies", std::move(discrepancies)},
-                 {"credited", money(si.credited_total)},
-                 {"paid", money(si.paid)},
-                 {"remaining", money(Remaining(si))}};
-  if (si.accepted) out.summary["accepted_by"] = si.accepted_by;
+  out.summary.Text("supplier", si.supplier);
+  out.summary.Text("supplier_ref", si.supplier_ref);
+  out.summary.Date("date", si.date);
+  out.summary.Date("due_date", si.due_date);
+  out.summary.Text("currency", si.currency);
+  out.summary.Amount("total", si.total, si.digits);
+  out.summary.Text("purchase_order", si.purchase_order);
+  out.summary.Text("mode", si.match_mode);
+  out.summary.Text("first_result", si.first_result);
+  out.summary.Flag("ever_disputed", si.ever_disputed);
+  out.summary.Records("discrepancies", std::move(discrepancies));
+  out.summary.Amount("credited", si.credited_total, si.digits);
+  out.summary.Amount("paid", si.paid, si.digits);
+  out.summary.Amount("remaining", Remaining(si), si.digits);
+  if (si.accepted) out.summary.Text("accepted_by", si.accepted_by);
 }
 
 void Describe(const Receipt& r, ListEntry& out) {
@@ -168,10 +166,10 @@ void Describe(const Receipt& r, ListEntry& out) {
   out.Filter("warehouse", r.warehouse);
   out.Date("date", r.date);
   out.text = r.purchase_order + ' ' + r.warehouse;
-  out.summary = {{"purchase_order", r.purchase_order},
-                 {"date", r.date},
-                 {"warehouse", r.warehouse},
-                 {"lines", r.lines.size()}};
+  out.summary.Text("purchase_order", r.purchase_order);
+  out.summary.Date("date", r.date);
+  out.summary.Text("warehouse", r.warehouse);
+  out.summary.Integer("lines", r.lines.size());
 }
 
 }  // namespace domain

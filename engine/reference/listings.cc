@@ -52,7 +52,7 @@ void Name(const flatbuffers::String* name, ListEntry& out) {
   const std::string n = Str(name);
   out.Filter("name", n);
   out.text = n;
-  out.summary["name"] = n;
+  out.summary.Text("name", n);
 }
 
 }  // namespace
@@ -61,16 +61,16 @@ void Describe(const ReferenceState& s, ListEntry& out) {
   if (const auto* t = TableOf<events::TaxCodeDefined>(s)) {
     Name(t->name(), out);
     out.Filter("price_included", t->price_included() ? "true" : "false");
-    out.summary["rate"] = Str(t->rate());
-    out.summary["price_included"] = t->price_included();
+    out.summary.Text("rate", Str(t->rate()));
+    out.summary.Flag("price_included", t->price_included());
   } else if (const auto* f = TableOf<events::FiscalPositionDefined>(s)) {
     Name(f->name(), out);
-    out.summary["mappings"] = f->map() ? f->map()->size() : 0;
+    out.summary.Integer("mappings", f->map() ? f->map()->size() : 0);
   } else if (const auto* p = TableOf<events::PaymentTermDefined>(s)) {
     Name(p->name(), out);
     out.Filter("kind", Str(p->kind()));
-    out.summary["kind"] = Str(p->kind());
-    out.summary["days"] = p->days();
+    out.summary.Text("kind", Str(p->kind()));
+    out.summary.Integer("days", p->days());
   } else if (const auto* cc = TableOf<events::CostCenterDefined>(s)) {
     Name(cc->name(), out);
   } else if (const auto* cat = TableOf<events::CategoryDefined>(s)) {
@@ -84,21 +84,21 @@ void Describe(const ReferenceState& s, ListEntry& out) {
                                 {"fiscal_position", sup->fiscal_position()},
                                 {"billing_method", sup->billing_method()}}) {
       out.Filter(field, Str(value));
-      out.summary[field] = Str(value);
+      out.summary.Text(field, Str(value));
     }
-    out.summary["incoterm"] = Str(sup->incoterm());
+    out.summary.Text("incoterm", Str(sup->incoterm()));
   } else if (const auto* pr = TableOf<events::ProductDefined>(s)) {
     Name(pr->name(), out);
     for (auto [field, value] : FieldList{{"kind", pr->kind()},
                                 {"category", pr->category()},
                                 {"tax_code", pr->tax_code()}}) {
       out.Filter(field, Str(value));
-      out.summary[field] = Str(value);
+      out.summary.Text(field, Str(value));
     }
-    out.summary["licence_typology"] = Str(pr->licence_typology());
+    out.summary.Text("licence_typology", Str(pr->licence_typology()));
   } else if (const auto* u = TableOf<events::UserDefined>(s)) {
     Name(u->name(), out);
-    nlohmann::json roles = nlohmann::json::array();
+    std::vector<std::string> roles;
     if (u->roles()) {
       for (const auto* r : *u->roles()) {
         out.Filter("role", r->str());
@@ -106,10 +106,10 @@ void Describe(const ReferenceState& s, ListEntry& out) {
       }
     }
     out.Filter("disabled", u->disabled() ? "true" : "false");
-    out.summary["roles"] = std::move(roles);
-    out.summary["disabled"] = u->disabled();
+    out.summary.Texts("roles", std::move(roles));
+    out.summary.Flag("disabled", u->disabled());
   } else if (const auto* x = TableOf<events::ExchangeRateDefined>(s)) {
-    out.summary["rate"] = Str(x->rate());
+    out.summary.Text("rate", Str(x->rate()));
   }
 }
 
