@@ -73,12 +73,12 @@ void AddTeamRoutes(Routes& r) {
   r.Command("POST", "/v1/teams/{id}/remove-member", kManagers,
             "Remove a member (their seats and sessions in the team's pools are released)",
             &ParseRemoveMember);
-  r.AddDocumentReads("/v1/teams", "team", "team", TeamJson);
+  r.AddDocumentReads<domain::Team>("/v1/teams", "team", TeamJson);
   r.Command("POST", "/v1/assignment-policies", kManagers,
             "Define an assignment policy: a team's members get seats in its pools",
             &ParseDefinePolicy);
-  r.AddDocumentReads("/v1/assignment-policies", "assignment_policy", "assignment policy",
-                     PolicyJson);
+  r.AddDocumentReads<domain::AssignmentPolicy>("/v1/assignment-policies", "assignment policy",
+                                               PolicyJson);
 }
 
 }  // namespace ledger::api

@@ -35,24 +35,26 @@ void Describe(const LicencePool& lp, ListEntry& out) {
   out.Date("term_end", lp.term_end);
   out.text = lp.product + " " + lp.vendor;
   const uint32_t quota = lp.quota();
-  out.summary = {{"product", lp.product},
-                 {"vendor", lp.vendor},
-                 {"model", Label(lp.model)},
-                 {"quantity", lp.quantity.ToString(0)},
-                 {"assigned", lp.assigned()},
-                 {"free", lp.assigned() >= quota ? 0 : quota - lp.assigned()},
-                 {"term", {{"start", lp.term_start}, {"end", lp.term_end}}},
-                 {"unit_price", lp.unit_price.ToString()},
-                 {"currency", lp.currency},
-                 {"auto_renew", lp.auto_renew},
-                 {"cost_center", lp.cost_center},
-                 {"project", lp.project}};
+  // The term is in the entry's dates (term_start, term_end).
+  out.summary.Text("product", lp.product);
+  out.summary.Text("vendor", lp.vendor);
+  out.summary.Text("model", std::string(Label(lp.model)));
+  out.summary.Text("quantity", lp.quantity.ToString(0));
+  out.summary.Integer("assigned", lp.assigned());
+  out.summary.Integer("free", lp.assigned() >= quota ? 0 : quota - lp.assigned());
+  out.summary.Figure("unit_price", lp.unit_price);
+  out.summary.Text("currency", lp.currency);
+  out.summary.Flag("auto_renew", lp.auto_renew);
+  out.summary.Text("cost_center", lp.cost_center);
+  out.summary.Text("project", lp.project);
 }
 
 void Describe(const Team& t, ListEntry& out) {
   for (const auto& m : t.members) out.Filter("member", m);
   out.text = t.name;
-  out.summary = {{"name", t.name}, {"members", t.members.size()}, {"policies", t.policies.size()}};
+  out.summary.Text("name", t.name);
+  out.summary.Integer("members", static_cast<int64_t>(t.members.size()));
+  out.summary.Integer("policies", static_cast<int64_t>(t.policies.size()));
 }
 
 }  // namespace domain
