@@ -2,7 +2,7 @@
 // the HTTP front door, as named workloads with one JSON line each.
 //
 //   ledger_bench [--benchmarks=name,...] [--commands=N] [--clients=N] [--batch=N] [--dir=DIR]
-//                [--log=local|kafka] [--http_seconds=S] [--http_client_threads=N]
+//                [--log=local|kafka] [--kafka-brokers=LIST] [--http_seconds=S] [--http_client_threads=N]
 //                [--http_threads=N]
 //
 // The workloads come from two places (workload.h): the generic ones, at the
@@ -24,6 +24,10 @@
 // --log=kafka, the nodes run on mock Kafka clusters started in this process,
 // and `raw_kafka` sends the same bytes as `append` through a bare
 // transactional producer (one transaction per batch): the limit of that path.
+// --kafka-brokers=LIST puts them on a real cluster instead (tools/kafka/cluster),
+// each node and raw_kafka on topics of their own (prefix bench.<pid>-<time>.),
+// created with replication 3 and min.insync.replicas 2; the producers use
+// acks=all.
 //
 // The http workloads load the in-process ApiServer (default ApiOptions but
 // for --http_threads, on a free loopback port) over real sockets with
@@ -43,11 +47,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 #include "benchmarks/nodes.h"
 #include "benchmarks/report.h"
@@ -185,6 +192,9 @@ int main(int argc, char** argv) {
   app.add_option("--log", o.log, "The nodes' log: local, or kafka (a mock cluster in process)")
       ->check(CLI::IsMember({"local", "kafka"}))
       ->capture_default_str();
+  app.add_option("--kafka-brokers", o.kafka_brokers,
+                 "With --log=kafka: a real cluster's bootstrap servers (default: mock clusters "
+                 "in process); topics of this run only, replication 3");
   app.add_option("--http_seconds", o.http_seconds,
                  "Measured seconds of each http workload, after a 1 s warm-up")
       ->capture_default_str();
@@ -204,6 +214,12 @@ int main(int argc, char** argv) {
                  fmt::format("{}", fmt::join(unknown, ", ")).c_str());
     return 2;
   }
+  if (!o.kafka_brokers.empty() && o.log != "kafka") {
+    std::fprintf(stderr, "--kafka-brokers needs --log=kafka\n");
+    return 2;
+  }
+  // A run's topics are its own: an earlier run's records would be replayed.
+  o.kafka_topic_prefix = fmt::format("bench.{}-{}.", getpid(), std::time(nullptr));
   spdlog::set_level(spdlog::level::warn);
   const bool temp = o.dir.empty();
   if (temp) {

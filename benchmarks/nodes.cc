@@ -15,7 +15,8 @@ std::unique_ptr<Node> OpenOrExit(const Config& config, const ledger::Clock* cloc
   return std::move(node.value());
 }
 
-// Every node's configuration: under <dir>/<name>, on `cluster` if any.
+// Every node's configuration: under <dir>/<name>, on `cluster` if any, or
+// on the real cluster of --kafka-brokers with topics of its own.
 Config NodeConfig(const Options& options, const std::string& name,
                   const KafkaMockCluster* cluster) {
   Config config;
@@ -25,6 +26,11 @@ Config NodeConfig(const Options& options, const std::string& name,
     config.log_backend = "kafka";
     config.kafka_brokers = cluster->bootstrap_servers();
     config.kafka_transactional_id = "bench";
+  } else if (options.log == "kafka") {
+    config.log_backend = "kafka";
+    config.kafka_brokers = options.kafka_brokers;
+    config.kafka_topic_prefix = options.kafka_topic_prefix + name + ".";
+    config.kafka_transactional_id = "ledger-bench-" + config.kafka_topic_prefix;
   }
   return config;
 }
@@ -45,7 +51,9 @@ std::unique_ptr<KafkaMockCluster> Nodes::StartCluster() {
 }
 
 Config Nodes::SharedConfig() {
-  if (options_.log == "kafka" && shared_cluster_ == nullptr) shared_cluster_ = StartCluster();
+  if (options_.log == "kafka" && options_.kafka_brokers.empty() && shared_cluster_ == nullptr) {
+    shared_cluster_ = StartCluster();
+  }
   return NodeConfig(options_, "node", shared_cluster_.get());
 }
 
@@ -63,7 +71,7 @@ std::unique_ptr<Node> Nodes::ReopenShared() {
 
 OwnNode Nodes::Own(const std::string& name) {
   OwnNode own;
-  if (options_.log == "kafka") own.cluster = StartCluster();
+  if (options_.log == "kafka" && options_.kafka_brokers.empty()) own.cluster = StartCluster();
   own.node = OpenOrExit(NodeConfig(options_, name, own.cluster.get()), &clock_);
   return own;
 }

@@ -1,7 +1,8 @@
 // The nodes that ledger_bench's workloads run on. A node is opened as the
 // binaries open one (Node::Open; its projections are not started), on the
 // log that --log names: the local RocksDB log, or a mock Kafka cluster
-// started in this process.
+// started in this process, or with --kafka-brokers a real cluster (topics of
+// the node's own there, under Options::kafka_topic_prefix).
 //
 // Ownership: Nodes owns the shared node and its cluster; the caller owns
 // what ReopenShared and Own return, and closes it before the next workload.
@@ -20,10 +21,11 @@
 
 namespace ledger::bench {
 
-// A node of its own, on a mock cluster of its own with --log=kafka. The node
-// closes before its cluster.
+// A node of its own, on a mock cluster of its own with --log=kafka (on
+// topics of its own with --kafka-brokers). The node closes before its
+// cluster.
 struct OwnNode {
-  std::unique_ptr<KafkaMockCluster> cluster;  // none with the local log
+  std::unique_ptr<KafkaMockCluster> cluster;  // none with the local log or a real cluster
   std::unique_ptr<Node> node;
 };
 

@@ -36,6 +36,13 @@ struct Options {
   size_t batch = 512;         // Records per write of the log's floor. Default: 512
   std::string dir;  // Scratch directory. Default: a fresh temporary one, removed at the end
   std::string log = "local";  // The nodes' log: local, or kafka (a mock cluster). Default: local
+  // With --log=kafka: a real cluster's bootstrap servers instead of mock
+  // clusters. Each node and raw_kafka then use topics and a transactional id
+  // of their own under kafka_topic_prefix. Default: none (mock clusters).
+  std::string kafka_brokers;
+  // Before every topic of this run on a real cluster, so that runs never
+  // share a topic. Default: "bench.<pid>-<start time>.", set by main.
+  std::string kafka_topic_prefix;
   double http_seconds = 5;    // Measured seconds of an http workload, after a 1 s warm-up
   size_t http_client_threads = 1;  // The load generator's threads. Default: 1
   // The command workers of the server under test. Default: ApiOptions's.

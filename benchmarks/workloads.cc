@@ -132,14 +132,33 @@ void Append(const Options& o, Nodes&, std::span<const size_t>) {
 }
 
 // The same records through a bare transactional producer on a mock cluster
-// of its own, one transaction per batch: the limit of the Kafka log.
+// of its own, one transaction per batch: the limit of the Kafka log. With
+// --kafka-brokers, on the real cluster: a topic of its own, created as the
+// Kafka log creates its topics (replication 3, min.insync.replicas 2).
 void RawKafka(const Options& o, Nodes&, std::span<const size_t>) {
-  const std::unique_ptr<KafkaMockCluster> cluster = Nodes::StartCluster();
-  const std::string brokers = cluster->bootstrap_servers();
+  std::unique_ptr<KafkaMockCluster> cluster;
+  std::string brokers = o.kafka_brokers;
+  std::string topic = "ledger.bench";
+  const std::string transactional_id = "raw-bench-" + o.kafka_topic_prefix;
+  if (brokers.empty()) {
+    cluster = Nodes::StartCluster();
+    brokers = cluster->bootstrap_servers();
+  } else {
+    KafkaLogOptions topics;
+    topics.brokers = brokers;
+    topics.topic_prefix = o.kafka_topic_prefix + "raw.";
+    topics.writer = false;
+    auto log = KafkaLog::Open(topics);
+    if (!log.ok()) {
+      std::fprintf(stderr, "raw_kafka: %s\n", log.status().ToString().c_str());
+      std::exit(1);
+    }
+    topic = (*log)->TopicOf(0);
+  }
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   for (auto [k, v] : {std::pair{"bootstrap.servers", brokers.c_str()},
-                      {"transactional.id", "raw-bench"},
+                      {"transactional.id", transactional_id.c_str()},
                       {"enable.idempotence", "true"},
                       {"acks", "all"},
                       {"linger.ms", "1"}}) {
@@ -162,7 +181,7 @@ void RawKafka(const Options& o, Nodes&, std::span<const size_t>) {
     auto s0 = Now();
     if (rd_kafka_begin_transaction(p)) std::abort();
     for (const auto& r : records) {
-      while (rd_kafka_producev(p, RD_KAFKA_V_TOPIC("ledger.bench"), RD_KAFKA_V_PARTITION(0),
+      while (rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
                                RD_KAFKA_V_KEY("DOC-2026-0001", 13),
                                RD_KAFKA_V_VALUE(const_cast<char*>(r.data()), r.size()),
                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -226,7 +245,8 @@ constexpr Workload kWorkloads[] = {
      .run = &Append,
      .by_default = true},
     {.name = "raw_kafka",
-     .description = "the same records through a bare transactional producer on a mock cluster",
+     .description = "the same records through a bare transactional producer on a mock "
+                    "cluster (or --kafka-brokers)",
      .stage = Stage::kWithoutNode,
      .run = &RawKafka},
     {.name = "replay",

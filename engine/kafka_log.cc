@@ -66,17 +66,27 @@ Settings ReaderSettings(const std::string& brokers) {
           {"log_level", "3"}};
 }
 
+// Merges the partitions by event id, as LogReader promises: records are
+// fetched into a buffer per partition, and the one with the smallest event
+// id is returned only once every partition either has a record buffered (a
+// later one, since each partition is in event-id order) or is known to hold
+// nothing more below the end of the log as of this call (log_->End()). A
+// record at or beyond that end is kept for a later call: a partition that
+// looked finished could still receive records of the same transaction.
 class KafkaReader final : public LogReader {
  public:
   KafkaReader(const KafkaLog* log, LogCursor from, bool verify, rd_kafka_t* consumer)
-      : log_(log), pos_(std::move(from)), verify_(verify), consumer_(consumer) {
+      : log_(log),
+        pos_(std::move(from)),
+        fetched_(pos_),
+        heads_(pos_.size()),
+        paused_(pos_.size(), false),
+        verify_(verify),
+        consumer_(consumer) {
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(
         static_cast<int>(pos_.size()));
-    const auto& layout = log_->layout();
     for (uint32_t p = 0; p < pos_.size(); ++p) {
-      rd_kafka_topic_partition_list_add(list, log_->TopicOf(p).c_str(),
-                                        static_cast<int32_t>(layout.IndexInTopic(p)))
-          ->offset = static_cast<int64_t>(pos_[p]);
+      Add(list, p)->offset = static_cast<int64_t>(pos_[p]);
     }
     rd_kafka_assign(consumer_, list);
     rd_kafka_topic_partition_list_destroy(list);
@@ -86,27 +96,41 @@ class KafkaReader final : public LogReader {
     rd_kafka_destroy(consumer_);
   }
 
-  // Returns records as soon as some are there. Returns none only once every
-  // partition is at its end (as of this call): an empty answer means "caught
-  // up", never "the consumer was slow". Gives up with `unavailable` after
-  // the log's timeout.
+  // Returns records as soon as they can be ordered. Returns none only once
+  // every partition is at its end (as of this call): an empty answer means
+  // "caught up", never "the consumer was slow". Gives up with `unavailable`
+  // after the log's timeout.
   Status Next(size_t max_records, std::vector<LogRecord>* out) override {
     if (!failed_.ok()) return failed_;
-    const auto& layout = log_->layout();
     const LogCursor target = log_->End();
-    // An end-of-partition event moves the position to the end, past any
-    // transaction marker, so the position alone says whether we are there.
-    auto caught_up = [&] {
-      for (size_t p = 0; p < pos_.size(); ++p) {
-        if (pos_[p] < target[p]) return false;
-      }
-      return true;
-    };
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(log_->options().timeout_ms);
     size_t produced = 0;
     while (produced < max_records) {
-      if (produced == 0 && caught_up()) break;
+      // A partition is settled when it has a record below the target
+      // buffered, or when everything below the target was fetched.
+      bool settled = true;
+      int best = -1;
+      events::EventIdValue best_id;
+      for (size_t p = 0; p < heads_.size(); ++p) {
+        if (!heads_[p].empty() && heads_[p].front().offset < target[p]) {
+          auto id = events::EventIdOf(*heads_[p].front().envelope());
+          if (best < 0 || id < best_id) {
+            best = static_cast<int>(p);
+            best_id = id;
+          }
+        } else if (heads_[p].empty() && fetched_[p] < target[p]) {
+          settled = false;
+        }
+      }
+      if (settled) {
+        if (best < 0) break;  // caught up with the target
+        Emit(static_cast<size_t>(best), out);
+        ++produced;
+        continue;
+      }
+      // Some partition may still hold a record with a smaller event id:
+      // fetch more.
       rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, produced ? 0 : 100);
       if (m == nullptr) {
         if (produced > 0) break;
@@ -117,29 +141,12 @@ class KafkaReader final : public LogReader {
       }
       std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> guard(
           m, rd_kafka_message_destroy);
-      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (auto p = PartitionOf(m)) pos_[*p] = std::max(pos_[*p], static_cast<uint64_t>(m->offset));
-        continue;
-      }
-      if (m->err) {
-        if (m->err == RD_KAFKA_RESP_ERR__TRANSPORT || m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-          continue;  // retried by the client
-        }
-        return Status::Unavailable(std::string("kafka read: ") + rd_kafka_message_errstr(m));
-      }
-      auto p = PartitionOf(m);
-      if (!p) continue;
-      LogRecord r{*p, static_cast<uint64_t>(m->offset),
-                  std::string(static_cast<const char*>(m->payload), m->len)};
-      Status s = events::VerifyRecord(r.bytes, verify_);
+      Status s = Take(m);
       if (!s.ok()) {
-        failed_ = CorruptionStatus(layout, *p, r.offset, s.message());
+        failed_ = s;
         if (produced > 0) return Status::Ok();
         return failed_;
       }
-      pos_[*p] = r.offset + 1;
-      out->push_back(std::move(r));
-      ++produced;
     }
     return Status::Ok();
   }
@@ -147,13 +154,79 @@ class KafkaReader final : public LogReader {
   const LogCursor& position() const override { return pos_; }
 
  private:
+  // Records buffered per partition before its fetching pauses: bounds the
+  // memory a partition far ahead of the others takes.
+  static constexpr size_t kBufferedRecordsMax = 4096;
+
+  rd_kafka_topic_partition_t* Add(rd_kafka_topic_partition_list_t* list, uint32_t p) const {
+    return rd_kafka_topic_partition_list_add(
+        list, log_->TopicOf(p).c_str(), static_cast<int32_t>(log_->layout().IndexInTopic(p)));
+  }
+
+  // Files one message of the consumer: a record into its partition's buffer,
+  // or an end of partition. Errors the client retries by itself are skipped.
+  Status Take(const rd_kafka_message_t* m) {
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      // The end moves past transaction markers and aborted records: the
+      // position alone says whether the partition is finished.
+      if (auto p = PartitionOf(m)) {
+        fetched_[*p] = std::max(fetched_[*p], static_cast<uint64_t>(m->offset));
+        if (heads_[*p].empty()) pos_[*p] = std::max(pos_[*p], fetched_[*p]);
+      }
+      return Status::Ok();
+    }
+    if (m->err) {
+      if (m->err == RD_KAFKA_RESP_ERR__TRANSPORT || m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+        return Status::Ok();  // retried by the client
+      }
+      return Status::Unavailable(std::string("kafka read: ") + rd_kafka_message_errstr(m));
+    }
+    auto p = PartitionOf(m);
+    if (!p) return Status::Ok();
+    const uint64_t offset = static_cast<uint64_t>(m->offset);
+    if (offset < fetched_[*p]) return Status::Ok();  // already had it
+    LogRecord r{*p, offset, std::string(static_cast<const char*>(m->payload), m->len)};
+    Status s = events::VerifyRecord(r.bytes, verify_);
+    if (!s.ok()) return CorruptionStatus(log_->layout(), *p, r.offset, s.message());
+    fetched_[*p] = offset + 1;
+    heads_[*p].push_back(std::move(r));
+    if (heads_[*p].size() >= kBufferedRecordsMax) Pause(*p, true);
+    return Status::Ok();
+  }
+
+  void Emit(size_t p, std::vector<LogRecord>* out) {
+    auto& q = heads_[p];
+    pos_[p] = q.front().offset + 1;
+    out->push_back(std::move(q.front()));
+    q.pop_front();
+    // Whatever lies between the last record and the fetch position is
+    // markers or aborted records.
+    if (q.empty()) pos_[p] = std::max(pos_[p], fetched_[p]);
+    if (paused_[p] && q.size() < kBufferedRecordsMax / 2) Pause(p, false);
+  }
+
+  void Pause(size_t p, bool pause) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    Add(list, static_cast<uint32_t>(p));
+    if (pause) {
+      rd_kafka_pause_partitions(consumer_, list);
+    } else {
+      rd_kafka_resume_partitions(consumer_, list);
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    paused_[p] = pause;
+  }
+
   std::optional<uint32_t> PartitionOf(const rd_kafka_message_t* m) const {
     if (m->rkt == nullptr) return std::nullopt;
     return log_->PartitionOf(rd_kafka_topic_name(m->rkt), m->partition);
   }
 
   const KafkaLog* log_;
-  LogCursor pos_;
+  LogCursor pos_;      // after the last record returned
+  LogCursor fetched_;  // the next offset the consumer delivers, per partition
+  std::vector<std::deque<LogRecord>> heads_;  // fetched, not yet returned
+  std::vector<bool> paused_;
   bool verify_;
   rd_kafka_t* consumer_;
   Status failed_;

@@ -5,7 +5,9 @@ Starts a mock Kafka cluster (ledgerctl kafka-mock) and ledgerd on it, drives
 a purchase-order flow over HTTP, then, as an integrator would: downloads the
 .fbs schemas from GET /v1/schemas, generates Python code with flatc from the
 envelope's and the purchasing context's schemas only, consumes
-ledger.purchasing with confluent-kafka in a consumer group with
+ledger.purchasing with confluent-kafka (the current release from PyPI,
+pinned in .ci/install-deps; ctest runs this script with its virtual
+environment) in a consumer group with
 isolation.level=read_committed, and decodes every record: the envelope, then
 its event with the context's schema (root PurchasingPayload). Checks keys,
 headers, per-stream order and payloads.
@@ -21,6 +23,7 @@ import time
 
 from ledger_process import Ledgerd, check, failures, read_value, stop
 
+import confluent_kafka
 from confluent_kafka import Consumer
 
 LEDGERD, LEDGERCTL, FLATC = sys.argv[1:4]
@@ -28,6 +31,8 @@ TOKEN = "integrator-test-admin"
 
 
 def main():
+    print("confluent-kafka %s, librdkafka %s" % (confluent_kafka.__version__,
+                                                 confluent_kafka.libversion()[0]))
     work = tempfile.mkdtemp(prefix="ledger_integrator_")
     mock = subprocess.Popen([LEDGERCTL, "kafka-mock", "--brokers", "3"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
