@@ -2,6 +2,7 @@
 // verification, schemas, OpenAPI, metrics and health.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "api/front_door.h"
@@ -112,8 +113,60 @@ void ReportLive(RequestContext& rc) {
   WriteJson(rc.res, 200, Json{{"status", "ok"}});
 }
 
-// GET /readyz: the writer can write, the log is sound and every projection runs.
+// How far a read replica's engine trails the log: offsets (records and
+// transaction markers) between what it applied and the log's end, and the
+// age of the last record it applied.
+struct ReplicaLag {
+  uint64_t offsets_behind = 0;
+  double last_applied_age_s = 0;  // 0 before any record
+};
+
+ReplicaLag LagOf(const ApiContext& ctx, const FollowState& f) {
+  ReplicaLag lag;
+  const LogCursor end = ctx.log->End();
+  for (size_t p = 0; p < end.size() && p < f.position.size(); ++p) {
+    if (end[p] > f.position[p]) lag.offsets_behind += end[p] - f.position[p];
+  }
+  if (f.last_recorded_at_us > 0) {
+    lag.last_applied_age_s =
+        std::max<int64_t>(0, ctx.engine->clock()->NowMicros() - f.last_recorded_at_us) / 1e6;
+  }
+  return lag;
+}
+
+// GET /readyz: the writer can write, the log is sound and every projection
+// runs. A read replica: it has caught up with the log's end as it was at its
+// start, and follows it; the body says how far behind it is.
 void ReportReady(RequestContext& rc) {
+  if (rc.ctx.engine->following()) {
+    const FollowState f = rc.ctx.engine->follow_state();
+    const ReplicaLag lag = LagOf(rc.ctx, f);
+    Json body = {{"role", "reader"},
+                 {"offsets_behind", lag.offsets_behind},
+                 {"last_applied_age_s", lag.last_applied_age_s},
+                 {"applied_records", f.applied_records}};
+    if (!f.fault.ok()) {
+      body["status"] = "not following the log: " + f.fault.message();
+      WriteJson(rc.res, 503, body);
+      return;
+    }
+    if (!f.caught_up()) {
+      body["status"] = "catching up with the log";
+      WriteJson(rc.res, 503, body);
+      return;
+    }
+    for (const auto* p : rc.ctx.projections) {
+      if (!p->status().ok()) {
+        body["status"] = "projection " + std::string(p->projection().name()) + ": " +
+                         p->status().message();
+        WriteJson(rc.res, 503, body);
+        return;
+      }
+    }
+    body["status"] = "ready";
+    WriteJson(rc.res, 200, body);
+    return;
+  }
   if (rc.ctx.log->writer_failed()) {
     WriteJson(rc.res, 503, Json{{"status", "the log writer is fenced or failed; restart it"}});
     return;
@@ -234,6 +287,22 @@ void ApiServer::ServeMetrics(RequestContext& rc) {
     metric("ledger_scrub_last_pass_timestamp_seconds", "gauge",
            "Unix time of the last complete scrub pass, 0 if none.",
            scrub.last_pass_end_us / 1'000'000);
+  }
+  if (rc.ctx.engine->following()) {
+    const FollowState f = rc.ctx.engine->follow_state();
+    const ReplicaLag lag = LagOf(rc.ctx, f);
+    metric("ledger_replica_lag_offsets", "gauge",
+           "Read replica: log offsets between what it applied and the log's end.",
+           lag.offsets_behind);
+    metric("ledger_replica_last_applied_age_seconds", "gauge",
+           "Read replica: seconds since the recorded time of the last record it applied.",
+           lag.last_applied_age_s);
+    metric("ledger_replica_applied_records_total", "counter",
+           "Read replica: records applied to its state since it started (recovery included).",
+           f.applied_records);
+    metric("ledger_replica_following", "gauge",
+           "Read replica: 1 while it follows the log, 0 after a read error (retried).",
+           f.fault.ok() ? 1 : 0);
   }
   metric("ledger_command_queue_depth", "gauge", "Commands waiting for the writer.", s.queue_depth);
   metric("ledger_recovered_records", "gauge", "Log records replayed at start.", s.recovered_records);

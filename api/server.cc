@@ -408,6 +408,11 @@ void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& han
                                   kPathParamBytesMax));
       }
     }
+    if (ctx_.read_replica && req.method != "GET" && req.method != "HEAD") {
+      RefuseWriteOnReplica(res);
+      counters_.CountAnswer(res.status);
+      return;
+    }
     Actor actor;
     if (!roles.empty()) {
       auto a = Authenticate(req);
@@ -427,6 +432,21 @@ void ApiServer::Invoke(const std::vector<std::string>& roles, const Handler& han
     WriteError(res, Status::Internal("internal error"));
   }
   if (!deferred) counters_.CountAnswer(res.status);  // a deferred answer is counted when it is made
+}
+
+void ApiServer::RefuseWriteOnReplica(httplib::Response& res) const {
+  const std::string& writer = ctx_.writer_url;
+  const std::string message =
+      writer.empty()
+          ? "this ledgerd is a read replica: it serves reads only; send writes to the ledger's "
+            "writer (this reader has no writer_url configured)"
+          : "this ledgerd is a read replica: it serves reads only; send writes to the writer at " +
+                writer;
+  Json err = {{"code", WireCode(Errc::kUnavailable)},
+              {"message", message},
+              {"details", Json::object()}};
+  if (!writer.empty()) err["writer"] = writer;
+  WriteJson(res, 503, Json{{"error", err}});
 }
 
 bool ApiServer::TakeEventStream(const std::string& user) {

@@ -20,6 +20,9 @@
 //   Hostile HTTP (oversized, slow, smuggling-shaped requests) is refused by
 //   the front door before any route runs.
 //   /healthz and /readyz are open (they reveal nothing).
+// Read replicas: on a reader (ApiContext::read_replica) every write is
+//   refused before authentication, with the writer's address; reads are
+//   served from what its engine and projections applied of the log.
 // Limitations: the audit and commitments queries trail the log by the
 //   projections' lag (reported on /metrics).
 #pragma once
@@ -148,6 +151,11 @@ struct ApiContext {
   AuthenticateFn authenticate = nullptr;  // required
   // When each token was last used by this process (set by the server).
   TokenUsage* token_usage = nullptr;
+  // A read replica (ledgerd --role reader): every route but GET and HEAD
+  // answers 503 `unavailable` without running, naming `writer_url` (the
+  // writer's address, "" if unknown) in the error's `writer` field.
+  bool read_replica = false;
+  std::string writer_url;
 };
 
 class ApiServer final : private Routes {
@@ -208,6 +216,9 @@ class ApiServer final : private Routes {
   std::mutex event_streams_mu_;
   size_t event_streams_ = 0;                                // guarded by event_streams_mu_
   std::unordered_map<std::string, size_t> event_streams_of_;  // guarded by event_streams_mu_
+  // The answer of a read replica to a write: 503 `unavailable`, naming the
+  // writer (ApiContext::writer_url) in `error.writer` when configured.
+  void RefuseWriteOnReplica(httplib::Response& res) const;
   // Takes a slot for `user`; false if none is free for them.
   bool TakeEventStream(const std::string& user);
   void ReleaseEventStream(const std::string& user);

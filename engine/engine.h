@@ -18,6 +18,11 @@
 //   both databases and rebuilt its in-memory state from what they hold, as
 //   Open does. So a failed write leaves nothing behind: no phantom number,
 //   id or version survives it.
+// Following (a read replica, EngineOptions::follow_log): no writer thread;
+//   a follower thread applies every record the log gains to the state store
+//   and the cache with the replay loop of recovery (ApplyTail), blocking in
+//   EventLog::WaitBeyond between them. Submit refuses every command with
+//   `unavailable` without deciding it; the log is never appended to.
 // Limitations: one writer per log; the state store is derived data and is
 //   written without fsync (the log is the record; the tail is replayed).
 #pragma once
@@ -61,6 +66,25 @@ struct EngineOptions {
   // After a failed write, how often the writer tries to resume. Default:
   // 1000 ms.
   int64_t resume_interval_ms = 1000;
+  // Follow the log instead of writing it (ledgerd --role reader): see the
+  // class comment. Default: false.
+  bool follow_log = false;
+};
+
+// Where a following engine stands (Engine::follow_state).
+struct FollowState {
+  LogCursor start_end;     // the log's end when the engine opened
+  LogCursor position;      // the log position applied (past transaction markers)
+  uint64_t applied_records = 0;         // records applied since Open (recovery included)
+  int64_t last_recorded_at_us = 0;      // recorded time of the last record applied; 0: none
+  Status fault;            // why following stopped (a read error), retried; Ok while it follows
+  // Whether `position` has reached `start_end` in every partition.
+  bool caught_up() const {
+    for (size_t p = 0; p < start_end.size() && p < position.size(); ++p) {
+      if (position[p] < start_end[p]) return false;
+    }
+    return true;
+  }
 };
 
 struct EngineStats {
@@ -89,7 +113,8 @@ class Engine {
   ~Engine();
 
   // Queues a command; `done` is called exactly once, from the writer thread,
-  // after the command's events are durable or it was rejected.
+  // after the command's events are durable or it was rejected. A following
+  // engine answers `unavailable` at once, from the caller's thread.
   void Submit(Command cmd, std::function<void(CommandOutcome)> done);
   // Submit and wait.
   CommandOutcome Execute(Command cmd);
@@ -119,6 +144,9 @@ class Engine {
   // Why commands are refused after a storage fault, or Ok while the writer
   // writes.
   Status write_fault() const;
+  // Whether this engine follows the log (a read replica) and where it stands.
+  bool following() const { return options_.follow_log; }
+  FollowState follow_state() const;
   EventLog* log() const { return log_; }
   const Clock* clock() const { return clock_; }
 
@@ -131,7 +159,13 @@ class Engine {
 
   Engine(EventLog* log, rocksdb::DB* store, const Clock* clock, EngineOptions options);
   Status Recover();
+  // Applies every record `reader` returns until it is caught up, flushing to
+  // the store every recovery_flush_records: recovery and following alike.
+  // Adds the records applied to *applied. Writer or follower thread (or Open).
+  Status ApplyTail(LogReader* reader, uint64_t* applied);
   void Run();
+  // The follower thread: ApplyTail, then WaitBeyond, until Stop.
+  void Follow();
   // Writer thread: commands are refused with `why` until Resume succeeds.
   void Suspend(const Status& why);
   // Writer thread: resumes the databases and rebuilds the in-memory state
@@ -183,7 +217,10 @@ class Engine {
   Status write_fault_;  // guarded by stats_mu_
   std::chrono::steady_clock::time_point next_resume_;  // writer thread
 
-  std::thread writer_;
+  // Following: what follow_state reports, guarded by stats_mu_.
+  FollowState follow_;
+
+  std::thread writer_;  // the writer, or the follower when following
 };
 
 // Corruption (rule "lost_records") naming every partition whose log ends

@@ -83,8 +83,30 @@ Status Engine::Recover() {
   // the snapshot cursor replayed from: replay recomputes it up to the end.
   // Replay the tail, flushing to the store every recovery_flush_records.
   auto reader = log_->NewReader(cursor_, true);
-  std::vector<LogRecord> records;
   uint64_t replayed = 0;
+  LEDGER_RETURN_IF_ERROR(ApplyTail(reader.get(), &replayed));
+  // A store without chain tails (or a log the store never saw) takes them
+  // from the last record of each partition.
+  for (uint32_t p = 0; p < partitions && !have_chain; ++p) {
+    if (end[p] == 0) continue;
+    std::string bytes;
+    LEDGER_RETURN_IF_ERROR(log_->ReadAt(p, end[p] - 1, &bytes));
+    const auto* env = events::EnvelopeOf(bytes);
+    chain_[p] = events::HashOf(*env);
+    last_event_id_ = std::max(last_event_id_, events::EventIdOf(*env));
+  }
+  {
+    std::lock_guard lock(stats_mu_);
+    stats_.recovered_records = replayed;
+    follow_.start_end = end;
+    follow_.position = reader->position();
+  }
+  if (replayed > 0) spdlog::info("engine: replayed {} log records after the snapshot", replayed);
+  return Status::Ok();
+}
+
+Status Engine::ApplyTail(LogReader* reader, uint64_t* applied) {
+  std::vector<LogRecord> records;
   while (true) {
     records.clear();
     LEDGER_RETURN_IF_ERROR(reader->Next(options_.recovery_flush_records, &records));
@@ -101,23 +123,12 @@ Status Engine::Recover() {
     cursor_ = reader->position();
     batch.Publish();
     LEDGER_RETURN_IF_ERROR(FlushSnapshots());
-    replayed += records.size();
-  }
-  // A store without chain tails (or a log the store never saw) takes them
-  // from the last record of each partition.
-  for (uint32_t p = 0; p < partitions && !have_chain; ++p) {
-    if (end[p] == 0) continue;
-    std::string bytes;
-    LEDGER_RETURN_IF_ERROR(log_->ReadAt(p, end[p] - 1, &bytes));
-    const auto* env = events::EnvelopeOf(bytes);
-    chain_[p] = events::HashOf(*env);
-    last_event_id_ = std::max(last_event_id_, events::EventIdOf(*env));
-  }
-  {
+    *applied += records.size();
     std::lock_guard lock(stats_mu_);
-    stats_.recovered_records = replayed;
+    follow_.position = reader->position();
+    follow_.applied_records += records.size();
+    follow_.last_recorded_at_us = records.back().envelope()->recorded_at_us();
   }
-  if (replayed > 0) spdlog::info("engine: replayed {} log records after the snapshot", replayed);
   return Status::Ok();
 }
 

@@ -147,6 +147,7 @@ TEST(ConfigFileTest, UnknownKeysAndWrongTypesAreRefusedWithTheKeyNamed) {
       {R"({"listen": null})", "listen"},
       {R"({"log": ["local"]})", "log"},
       {R"({"log": "postgres"})", "log"},
+      {R"({"role": "follower"})", "role"},
       // Out of the field's range.
       {R"({"partitions_per_topic": -1})", "partitions_per_topic"},
       {R"({"partitions_per_topic": 4294967296})", "partitions_per_topic"},
@@ -209,7 +210,8 @@ EveryFieldChanged ChangeEveryField() {
   EveryFieldChanged changed;
   ForEachConfigField(changed.config, [&](std::string_view key, auto& field, const char*) {
     if constexpr (std::is_same_v<std::remove_reference_t<decltype(field)>, std::string>) {
-      field = key == "log" ? "kafka" : Other(field);  // one of two values
+      // An enumeration takes another of its values.
+      field = key == "log" ? "kafka" : key == "role" ? "reader" : Other(field);
     } else {
       field = Other(field);
     }

@@ -16,6 +16,8 @@ namespace {
 
 // The values of "log", for the file and the flag alike.
 const std::vector<std::string> kLogBackends = {"local", "kafka"};
+// The values of "role".
+const std::vector<std::string> kRoles = {"writer", "reader", "all"};
 
 // Reads `value` into `field`. Returns what the value must be when it does not
 // fit the field's type ("an integer from 0 to 64"), empty when it was read.
@@ -92,6 +94,10 @@ Result<Config> LoadConfigFile(const std::string& path) {
     return Status::Malformed(fmt::format("{}: \"log\" must be {}, not \"{}\"", path,
                                          fmt::join(kLogBackends, " or "), config.log_backend));
   }
+  if (std::ranges::find(kRoles, config.role) == kRoles.end()) {
+    return Status::Malformed(fmt::format("{}: \"role\" must be {}, not \"{}\"", path,
+                                         fmt::join(kRoles, " or "), config.role));
+  }
   return config;
 }
 
@@ -124,6 +130,7 @@ ConfigFlags::ConfigFlags(CLI::App* app, const std::vector<std::string_view>& key
   if (CLI::Option* log = app_->get_option_no_throw("--log")) {
     log->check(CLI::IsMember(kLogBackends));
   }
+  if (CLI::Option* role = app_->get_option_no_throw("--role")) role->check(CLI::IsMember(kRoles));
 }
 
 Result<Config> ConfigFlags::Resolve() const {

@@ -32,6 +32,13 @@ struct Config {
   // Nodes serving the same log share one. Default: <data_dir>/token.key.
   std::string token_key_file;
   std::string log_backend = "local";   // Default: local ("local" | "kafka")
+  // "writer" or "all": the ledger's one writer (reads too). "reader": a read
+  // replica following a Kafka log (EngineOptions::follow_log), refusing
+  // writes. Default: all.
+  std::string role = "all";
+  // The writer's address (e.g. http://ledger-writer:8080), named by a
+  // reader's refusals of writes. Default: none.
+  std::string writer_url;
   std::string kafka_brokers;           // Default: none; "embedded" starts a mock cluster
   std::string kafka_transactional_id = "ledgerd";  // Default: "ledgerd"
   std::string kafka_topic_prefix;      // Default: none (topics ledger.<context>)
@@ -82,6 +89,9 @@ void ForEachConfigField(Config& config, Visit&& visit) {
   visit("token_key_file", c.token_key_file,
         "Key of the API token digests (default <data_dir>/token.key)");
   visit("log", c.log_backend, "Log backend: local or kafka");
+  visit("role", c.role,
+        "writer or all: writes and reads; reader: a read replica of a kafka log, refusing writes");
+  visit("writer_url", c.writer_url, "The writer's address, named by a reader's refusals of writes");
   visit("kafka_brokers", c.kafka_brokers,
         "Kafka bootstrap servers; \"embedded\" starts a mock cluster (not durable)");
   visit("kafka_transactional_id", c.kafka_transactional_id, "Kafka transactional id of the writer");
@@ -146,6 +156,7 @@ void ForEachConfigField(Config& config, Visit&& visit) {
 inline constexpr std::string_view kConfigFieldsNotSettable[] = {
     "log_read_only",     // how ledgerctl opens a node, never the server
     "inspect_only",      // same
+    "engine.follow_log", // from `role`
     "http.host",         // from `listen`
     "http.port",         // same
     "http.listen_fd",    // the socket ledgerd opened for `listen`

@@ -2,8 +2,13 @@
 //
 //   ledgerd [--config FILE] [--data-dir DIR] [--listen HOST:PORT]
 //           [--admin-token TOKEN] [--log local|kafka] [--kafka-brokers LIST] [--demo]
-//           [--accept-lost-records] [--<key> VALUE ...]
+//           [--accept-lost-records] [--role writer|reader|all] [--writer-url URL]
+//           [--<key> VALUE ...]
 //
+// --role reader: a read replica of a Kafka log (docs/KAFKA.md, "Read
+// replicas and fail-over"): it follows the log, serves every read, answers
+// every write 503 naming --writer-url, and never runs the contexts' start-up
+// writes.
 // Every key of the config file is a flag too (tools/config.h); flags override
 // the file. A wrong command line or config file exits 2. SIGTERM or SIGINT
 // stop accepting requests, answer every command already queued, and exit 0.
@@ -38,6 +43,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   Config config = std::move(resolved.value());
+  if (config.role == "reader" && config.log_backend != "kafka") {
+    spdlog::error(
+        "--role reader needs --log kafka: a read replica follows a Kafka log, while the local "
+        "log belongs to the one process that writes it");
+    return 2;
+  }
+  if (config.role == "reader" && config.demo) {
+    spdlog::error("--demo writes demo data: give it to the writer, not to a reader");
+    return 2;
+  }
 
   auto colon = config.listen.rfind(':');
   if (colon == std::string::npos) {
@@ -102,12 +117,16 @@ int main(int argc, char** argv) {
   }
   // Before any request: each context prepares what it needs (the
   // reference context lists the admins of an older ledger and ensures the
-  // break-glass admin).
-  if (Status s = StartContexts((*node)->engine(), config); !s.ok()) {
-    spdlog::error("cannot start: {}", s.ToString());
-    return 1;
+  // break-glass admin). That is the writer's work: a reader never writes,
+  // and takes the admin user from the log like everything else.
+  const bool reader = config.role == "reader";
+  if (!reader) {
+    if (Status s = StartContexts((*node)->engine(), config); !s.ok()) {
+      spdlog::error("cannot start: {}", s.ToString());
+      return 1;
+    }
   }
-  if (config.demo) {
+  if (config.demo && !reader) {
     Status s = LoadDemoData((*node)->engine());
     if (!s.ok()) {
       spdlog::error("cannot load demo data: {}", s.ToString());
@@ -131,8 +150,8 @@ int main(int argc, char** argv) {
   }
   std::printf("LISTENING=%d\n", *port);
   std::fflush(stdout);
-  spdlog::info("ledgerd listening on http://{}:{} (data in {}, log backend {})", api_options.host,
-               *port, config.data_dir, config.log_backend);
+  spdlog::info("ledgerd listening on http://{}:{} (data in {}, log backend {}, role {})",
+               api_options.host, *port, config.data_dir, config.log_backend, config.role);
   if (!config.admin_token.empty()) {
     spdlog::info("admin token{}: {}", generated ? " (generated for this run)" : "",
                  config.admin_token);

@@ -21,6 +21,26 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   if (config.partitions_per_topic == 0 || config.partitions_per_topic > 64) {
     return Status::Malformed("partitions_per_topic must be between 1 and 64");
   }
+  if (config.role != "all" && config.role != "writer" && config.role != "reader") {
+    return Status::Malformed("role must be \"writer\", \"reader\" or \"all\"");
+  }
+  const bool reader = config.role == "reader";
+  if (reader && config.log_backend != "kafka") {
+    // The local log is a RocksDB database that one process opens (and
+    // locks): there is nothing a second process could follow.
+    return Status::Malformed(
+        "--role reader needs --log kafka: a read replica follows a Kafka log, while the local "
+        "log belongs to the one process that writes it");
+  }
+  const std::string token_key_path =
+      config.token_key_file.empty() ? config.data_dir + "/token.key" : config.token_key_file;
+  if (reader && !config.inspect_only && !std::filesystem::exists(token_key_path)) {
+    // A key of its own would make the reader refuse every token the writer
+    // issued: it must share the writer's.
+    return Status::Malformed(
+        "a reader authenticates the writer's API tokens with the writer's token key: copy it "
+        "and set token_key_file (no key at " + token_key_path + ")");
+  }
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::IoError("cannot create " + config.data_dir + ": " + ec.message());
@@ -41,7 +61,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
     ko.transactional_id = config.kafka_transactional_id;
     ko.topic_prefix = config.kafka_topic_prefix;
     ko.replication_factor = config.kafka_replication_factor;
-    ko.writer = !config.log_read_only;
+    // A reader opens no transactional producer, so it never fences the writer.
+    ko.writer = !config.log_read_only && !reader;
     if (ko.brokers == "embedded") {
       // In-process mock cluster: the real protocol, but nothing survives the
       // process. For trying things out only.
@@ -59,7 +80,11 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
   const std::string store_path = config.data_dir + "/store";
   LEDGER_RETURN_IF_ERROR(node->OpenStore(store_path));
   if (config.inspect_only) return node;
-  auto engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
+  node->read_replica_ = reader;
+  node->writer_url_ = config.writer_url;
+  EngineOptions engine_options = config.engine;
+  engine_options.follow_log = reader;
+  auto engine = Engine::Open(node->log_.get(), node->store_.get(), clock, engine_options);
   if (!engine.ok() && engine.status().rule() == "lost_records" && config.accept_lost_records) {
     // The operator chose to go on: keep the old store for the inquiry and
     // derive everything again from the log as it is.
@@ -71,15 +96,14 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock* cloc
     std::filesystem::rename(store_path, aside, ec);
     if (ec) return Status::IoError("cannot move " + store_path + ": " + ec.message());
     LEDGER_RETURN_IF_ERROR(node->OpenStore(store_path));
-    engine = Engine::Open(node->log_.get(), node->store_.get(), clock, config.engine);
+    engine = Engine::Open(node->log_.get(), node->store_.get(), clock, engine_options);
   }
   if (!engine.ok()) return engine.status();
   node->engine_ = std::move(engine.value());
   auto attachments = AttachmentStore::Open(config.data_dir + "/attachments");
   if (!attachments.ok()) return attachments.status();
   node->attachments_ = std::move(attachments.value());
-  auto key = api::TokenKey::LoadOrCreate(
-      config.token_key_file.empty() ? config.data_dir + "/token.key" : config.token_key_file);
+  auto key = api::TokenKey::LoadOrCreate(token_key_path);
   if (!key.ok()) return key.status();
   node->token_key_ = std::make_unique<api::TokenKey>(std::move(key.value()));
   for (auto& p : AllProjections()) {
@@ -139,6 +163,8 @@ api::ApiContext Node::api_context() {
   ctx.scrubber = scrubber_.get();
   ctx.routes = AllRoutes();
   ctx.authenticate = TokenAuthentication();
+  ctx.read_replica = read_replica_;
+  ctx.writer_url = writer_url_;
   return ctx;
 }
 

@@ -21,6 +21,9 @@ class Node {
  public:
   // Opens (creating if needed) the data directory: the log under <dir>/log,
   // the state store under <dir>/store. Replays the log tail into the engine.
+  // With role "reader" the Kafka log opens without a producer and the
+  // engine follows it (EngineOptions::follow_log); malformed for a reader of
+  // the local log, or one without the writer's token key.
   static Result<std::unique_ptr<Node>> Open(const Config& config, const Clock* clock);
   ~Node();
 
@@ -54,6 +57,8 @@ class Node {
   std::unique_ptr<api::TokenKey> token_key_;
   std::vector<std::unique_ptr<ProjectionRunner>> projections_;
   std::unique_ptr<LogScrubber> scrubber_;  // before the log closes
+  bool read_replica_ = false;  // Config::role "reader": the engine follows the log
+  std::string writer_url_;     // Config::writer_url
 };
 
 }  // namespace ledger
