@@ -333,6 +333,13 @@ Status KafkaLog::EnsureTopics() {
     // More in-sync replicas than replicas would refuse every write.
     const int isr = std::min(options_.min_insync_replicas, options_.replication_factor);
     rd_kafka_NewTopic_set_config(nt, "min.insync.replicas", std::to_string(isr).c_str());
+    // The log of record: never deleted by age or size (the broker's
+    // defaults drop segments after 7 days), never compacted (compaction
+    // keeps the last record per key: one event per stream).
+    rd_kafka_NewTopic_set_config(nt, "retention.ms", "-1");
+    rd_kafka_NewTopic_set_config(nt, "retention.bytes", "-1");
+    rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
+    rd_kafka_NewTopic_set_config(nt, "unclean.leader.election.enable", "false");
     topics.push_back(nt);
   }
   rd_kafka_queue_t* q = rd_kafka_queue_new(producer_);

@@ -38,6 +38,7 @@ import urllib.request
 from ledger_process import read_value
 
 import confluent_kafka
+import confluent_kafka.admin
 from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
 
 LEDGERD, KCAT = sys.argv[1:3]
@@ -229,6 +230,17 @@ def read_kcat(servers, topic):
     return sorted(t.decode() for t in TAG.findall(out.stdout))
 
 
+def check_topic_is_a_log_of_record(servers, topic):
+    admin = confluent_kafka.admin.AdminClient({"bootstrap.servers": servers})
+    resource = confluent_kafka.admin.ConfigResource(
+        confluent_kafka.admin.ConfigResource.Type.TOPIC, topic)
+    configs = admin.describe_configs([resource])[resource].result(timeout=30)
+    want = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete",
+            "unclean.leader.election.enable": "false"}
+    got = {k: configs[k].value for k in want}
+    check(got == want, "topic %s is kept for ever and never compacted: %s" % (topic, got))
+
+
 def main():
     servers = brokers()
     if not servers:
@@ -308,6 +320,10 @@ def main():
               "among them: %s" % (len(kcat), len(committed), sorted(set(aborted) & set(kcat))[:5]))
         print("read_committed: the ledger, confluent-kafka and kcat each read the same %d "
               "orders and none of the %d aborted records" % (len(committed), len(aborted)))
+
+        # The topics ledgerd created keep every record for ever: no
+        # retention by age or size, no compaction.
+        check_topic_is_a_log_of_record(servers, topic)
 
         # The ledger's state equals a rebuild from the topics alone.
         status, verify = http(server.port, "GET", "/v1/audit/verify")
